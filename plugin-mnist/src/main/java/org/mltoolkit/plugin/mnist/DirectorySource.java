@@ -1,0 +1,110 @@
+package org.mltoolkit.plugin.mnist;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+import java.util.zip.GZIPInputStream;
+import org.mltoolkit.api.ProgressListener;
+
+/**
+ * A directory holding the files under their canonical names, uncompressed or gzipped ({@code NAME} or
+ * {@code NAME.gz}; the uncompressed one wins when both exist). It only reads the directory.
+ */
+final class DirectorySource implements FileSource {
+    private final Path directory;
+    private final String description;
+
+    /**
+     * @param directory   where the files are
+     * @param description how messages name it, for example {@code "directory you named /tmp/mnist"}
+     */
+    DirectorySource(Path directory, String description) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.description = Objects.requireNonNull(description, "description");
+    }
+
+    /** A source described as {@code directory <path>}. */
+    DirectorySource(Path directory) {
+        this(directory, "directory " + directory);
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public Session open(ProgressListener progress) {
+        return new Session() {
+            @Override
+            public Delivery copyTo(String fileName, Path target) throws IOException {
+                return copy(fileName, target, progress);
+            }
+
+            @Override
+            public void close() {
+                // Nothing held.
+            }
+        };
+    }
+
+    /**
+     * Copies {@code fileName} (or the content of {@code fileName.gz}) from the directory to {@code target},
+     * reporting the bytes read from the directory. Throws IOException when the directory or both files are
+     * missing, the file is unreadable, or a {@code .gz} file is not gzip or is corrupt.
+     */
+    Delivery copy(String fileName, Path target, ProgressListener progress) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            throw new IOException("no such directory " + directory);
+        }
+        Path plain = directory.resolve(fileName);
+        Path gzipped = directory.resolve(fileName + ".gz");
+        if (Files.isRegularFile(plain)) {
+            copyContent(plain, false, target, progress);
+            return new Delivery(plain.toString(), plain);
+        }
+        if (Files.isRegularFile(gzipped)) {
+            copyContent(gzipped, true, target, progress);
+            return new Delivery(gzipped.toString(), gzipped);
+        }
+        throw new IOException("neither " + fileName + " nor " + fileName + ".gz is in " + directory);
+    }
+
+    private static void copyContent(Path file, boolean gzipped, Path target, ProgressListener progress)
+            throws IOException {
+        progress.start("copy " + file.getFileName(), Files.size(file));
+        try (InputStream counted = new ProgressInputStream(Files.newInputStream(file), progress);
+                InputStream content = gzipped ? gunzip(counted, file.toString()) : new BufferedInputStream(counted);
+                OutputStream out = Files.newOutputStream(target, StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            content.transferTo(out);
+        } finally {
+            progress.finish();
+        }
+    }
+
+    /**
+     * Wraps {@code compressed} in a gzip decoder after checking the gzip signature, so that a file that is
+     * not gzip fails with a message saying so. {@code origin} names the data in that message.
+     */
+    static InputStream gunzip(InputStream compressed, String origin) throws IOException {
+        BufferedInputStream buffered = new BufferedInputStream(compressed, 1 << 16);
+        buffered.mark(2);
+        int first = buffered.read();
+        int second = buffered.read();
+        buffered.reset();
+        if (first != 0x1f || second != 0x8b) {
+            throw new IOException(origin + " is not gzip-compressed");
+        }
+        return new GZIPInputStream(buffered, 1 << 16);
+    }
+}

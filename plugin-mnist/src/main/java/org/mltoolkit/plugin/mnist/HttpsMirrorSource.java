@@ -1,0 +1,106 @@
+package org.mltoolkit.plugin.mnist;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URL;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Objects;
+import org.mltoolkit.api.ProgressListener;
+
+/**
+ * A web mirror that serves the files gzipped as {@code <base>NAME.gz}, the layout of the public MNIST and
+ * Fashion-MNIST mirrors. Connecting and each read time out after a short, fixed time, so an unreachable
+ * mirror fails fast; once a mirror could not be reached, the rest of the same fetch skips it.
+ */
+final class HttpsMirrorSource implements FileSource {
+    /** How long connecting, and then each read, may take by default. */
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI base;
+    private final Duration timeout;
+
+    /**
+     * @param base    the mirror's directory, ending in {@code /}
+     * @param timeout the connect timeout and the read timeout
+     */
+    HttpsMirrorSource(URI base, Duration timeout) {
+        this.base = Objects.requireNonNull(base, "base");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        if (!base.toString().endsWith("/")) {
+            throw new IllegalArgumentException("a mirror's base must end in '/': " + base);
+        }
+    }
+
+    HttpsMirrorSource(String base) {
+        this(URI.create(base), DEFAULT_TIMEOUT);
+    }
+
+    @Override
+    public String description() {
+        return "mirror " + base;
+    }
+
+    @Override
+    public Session open(ProgressListener progress) {
+        return new Session() {
+            private String unreachable;
+
+            @Override
+            public Delivery copyTo(String fileName, Path target) throws IOException {
+                if (unreachable != null) {
+                    throw new IOException("skipped: unreachable earlier in this fetch (" + unreachable + ")");
+                }
+                try {
+                    return download(fileName, target, progress);
+                } catch (UnknownHostException | ConnectException | NoRouteToHostException
+                        | SocketTimeoutException e) {
+                    unreachable = SourceFailures.reason(e);
+                    throw e;
+                }
+            }
+
+            @Override
+            public void close() {
+                // Nothing held.
+            }
+        };
+    }
+
+    private Delivery download(String fileName, Path target, ProgressListener progress) throws IOException {
+        URL url = base.resolve(fileName + ".gz").toURL();
+        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+        int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        connection.setConnectTimeout(timeoutMillis);
+        connection.setReadTimeout(timeoutMillis);
+        connection.setInstanceFollowRedirects(true);
+        connection.setRequestProperty("Accept-Encoding", "identity");
+        try {
+            int status = connection.getResponseCode();
+            if (status != HttpURLConnection.HTTP_OK) {
+                throw new IOException("HTTP " + status + " for " + url);
+            }
+            progress.start("download " + fileName + ".gz", connection.getContentLengthLong());
+            try (InputStream counted = new ProgressInputStream(connection.getInputStream(), progress);
+                    InputStream content = DirectorySource.gunzip(counted, url.toString());
+                    OutputStream out = Files.newOutputStream(target, StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                content.transferTo(out);
+            } finally {
+                progress.finish();
+            }
+            return new Delivery(url.toString(), null);
+        } finally {
+            connection.disconnect();
+        }
+    }
+}
