@@ -2,9 +2,11 @@ package org.mltoolkit.plugin.mnist;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,8 @@ abstract class IdxDataset implements DatasetProvider {
 
     static final int IMAGE_SIDE = 28;
     static final ExampleShape SHAPE = new ExampleShape(1, IMAGE_SIDE, IMAGE_SIDE);
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String name;
     private final String description;
@@ -271,13 +275,25 @@ abstract class IdxDataset implements DatasetProvider {
         return Files.exists(gzipped) ? gzipped : null;
     }
 
+    /**
+     * Creates an empty, hidden temporary file beside the final one. Unlike Files.createTempFile it keeps the
+     * default permissions, so the file moved into place is readable like any other file the user creates.
+     */
     private static Path createTemporary(Path directory, String file) {
-        try {
-            return Files.createTempFile(directory, "." + file + ".", ".part");
-        } catch (IOException e) {
-            throw new ToolkitException("cannot create a temporary file in " + directory + ": "
-                    + SourceFailures.reason(e), e);
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt < 16; attempt++) {
+            Path candidate = directory.resolve("." + file + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
+            try {
+                return Files.createFile(candidate);
+            } catch (FileAlreadyExistsException e) {
+                lastFailure = e;
+            } catch (IOException e) {
+                lastFailure = e;
+                break;
+            }
         }
+        throw new ToolkitException("cannot create a temporary file in " + directory + ": "
+                + SourceFailures.reason(lastFailure), lastFailure);
     }
 
     private static void moveIntoPlace(Path temporary, Path target) {
