@@ -1,0 +1,88 @@
+package org.mltoolkit.core.checkpoint;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import org.mltoolkit.api.ToolkitException;
+
+/**
+ * Replaces files so that a crash at any moment leaves the old content or the new, never a mix: the content
+ * goes to a temporary file in the same directory, is flushed and forced to disk, and is then renamed over the
+ * target in one atomic step. On failure the temporary file is deleted and the target is untouched.
+ */
+public final class AtomicFiles {
+    private static final int BUFFER_BYTES = 1 << 16;
+
+    /** Writes content to a stream; may throw IOException or any unchecked exception. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    /**
+     * Replaces {@code target} with what {@code content} writes, creating its directory if needed. Throws
+     * ToolkitException naming the file if it cannot be written; rethrows unchecked exceptions of
+     * {@code content} as they are. Either way, {@code target} keeps its previous content.
+     */
+    public static void write(Path target, Content content) {
+        Path absolute = target.toAbsolutePath();
+        Path directory = absolute.getParent();
+        Path temporary = null;
+        boolean moved = false;
+        try {
+            Files.createDirectories(directory);
+            temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES)) {
+                content.writeTo(out);
+                out.flush();
+                channel.force(true);
+            }
+            try {
+                Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new ToolkitException("cannot replace " + target + " atomically: the file system does not "
+                        + "support atomic renames in " + directory, e);
+            }
+            moved = true;
+            forceDirectory(directory);
+        } catch (IOException e) {
+            throw new ToolkitException("cannot write " + target + ": " + e, e);
+        } finally {
+            if (!moved && temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException e) {
+                    // The temporary file is a hidden sibling; leaving it behind harms nothing.
+                }
+            }
+        }
+    }
+
+    /** Replaces {@code target} with {@code text} in UTF-8, as {@link #write(Path, Content)}. */
+    public static void writeString(Path target, String text) {
+        write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Makes the rename itself durable where the platform allows opening a directory. */
+    private static void forceDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UncheckedIOException | UnsupportedOperationException e) {
+            // Not every platform can sync a directory (Windows cannot open one); the rename is still atomic.
+        }
+    }
+}

@@ -1,0 +1,295 @@
+package org.mltoolkit.core.checkpoint;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import org.mltoolkit.api.Device;
+import org.mltoolkit.api.ExampleShape;
+import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.PluginOptions;
+import org.mltoolkit.api.Tensor;
+import org.mltoolkit.core.engine.EpochMetrics;
+
+/**
+ * The toolkit's checkpoint file format, version 1. All integers are big-endian (Java's DataOutput), floats
+ * are IEEE 754 binary32, little-endian (NumPy's {@code '<f4'}):
+ * <pre>
+ *   magic        8 bytes  "MLTKCKPT"
+ *   version      int32    1
+ *   header       int32 byte length, then UTF-8 JSON: names, model spec, epoch, seed, best, history,
+ *                plugins, the run's configuration
+ *   3 sections   "model", "optimizer", "best_model"; each: int32 tensor count, then per tensor:
+ *                name (DataOutput UTF), int32 rank, int64 dims[rank], float32 data[product of dims]
+ *   end marker   8 bytes  "MLTKEND."
+ *   checksum     int64    CRC32 of every byte before it
+ * </pre>
+ * Files are replaced atomically ({@link AtomicFiles}); reading checks every length against the file size and
+ * the checksum, and names the file in a one-line {@link CheckpointFormatException} when anything is off.
+ */
+public final class CheckpointFile {
+    /** The format version this class writes and reads. */
+    public static final int VERSION = 1;
+
+    private static final byte[] MAGIC = "MLTKCKPT".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "MLTKEND.".getBytes(StandardCharsets.US_ASCII);
+    private static final List<String> SECTIONS = List.of("model", "optimizer", "best_model");
+    private static final int MAX_HEADER_BYTES = 64 << 20;
+    private static final int MAX_RANK = 8;
+    private static final int CHUNK_FLOATS = 1 << 14;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    private CheckpointFile() {
+    }
+
+    /**
+     * Writes {@code checkpoint} to {@code file}, replacing any previous file atomically. Throws ToolkitException
+     * naming the file if it cannot be written, and rethrows what reading the checkpoint's maps throws; in both
+     * cases the previous file is intact.
+     */
+    public static void write(Path file, Checkpoint checkpoint) {
+        byte[] header = header(checkpoint);
+        AtomicFiles.write(file, raw -> {
+            CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
+            DataOutputStream out = new DataOutputStream(checked);
+            out.write(MAGIC);
+            out.writeInt(VERSION);
+            out.writeInt(header.length);
+            out.write(header);
+            writeSection(out, SECTIONS.get(0), checkpoint.modelState());
+            writeSection(out, SECTIONS.get(1), checkpoint.optimizerState());
+            writeSection(out, SECTIONS.get(2), checkpoint.bestModelState());
+            out.write(END);
+            out.flush();
+            long crc = checked.getChecksum().getValue();
+            new DataOutputStream(raw).writeLong(crc);
+        });
+    }
+
+    /**
+     * Reads a checkpoint. Throws CheckpointFormatException naming {@code file} if it is missing, not a
+     * checkpoint, of an unknown version, truncated or corrupt.
+     */
+    public static Checkpoint read(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointFormatException(file, "no such checkpoint file", e);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            CheckedInputStream checked = new CheckedInputStream(raw, new CRC32());
+            DataInputStream in = new DataInputStream(checked);
+            byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new CheckpointFormatException(file, "not a toolkit checkpoint (wrong magic number)");
+            }
+            int version = in.readInt();
+            if (version != VERSION) {
+                throw new CheckpointFormatException(file, "checkpoint format version " + version
+                        + " is not supported; this toolkit reads version " + VERSION);
+            }
+            int headerLength = in.readInt();
+            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size) {
+                throw new CheckpointFormatException(file, "corrupt checkpoint (header length " + headerLength
+                        + " in a file of " + size + " bytes)");
+            }
+            byte[] header = new byte[headerLength];
+            in.readFully(header);
+            Map<String, Map<String, Tensor>> sections = new LinkedHashMap<>();
+            for (String expected : SECTIONS) {
+                String name = in.readUTF();
+                if (!name.equals(expected)) {
+                    throw new CheckpointFormatException(file, "corrupt checkpoint (section '" + name
+                            + "' where '" + expected + "' belongs)");
+                }
+                sections.put(name, readSection(file, in, size));
+            }
+            byte[] end = new byte[END.length];
+            in.readFully(end);
+            if (!Arrays.equals(end, END)) {
+                throw new CheckpointFormatException(file, "corrupt checkpoint (no end marker after the tensors)");
+            }
+            long computed = checked.getChecksum().getValue();
+            long stored = new DataInputStream(raw).readLong();
+            if (stored != computed) {
+                throw new CheckpointFormatException(file, String.format(
+                        "corrupt checkpoint (CRC32 %08x stored, %08x computed)", stored, computed));
+            }
+            if (raw.read() != -1) {
+                throw new CheckpointFormatException(file, "corrupt checkpoint (data after the checksum)");
+            }
+            return fromHeader(file, header, sections);
+        } catch (EOFException e) {
+            throw new CheckpointFormatException(file, "truncated checkpoint (the file of " + size
+                    + " bytes ends early; it was not written completely)", e);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeSection(DataOutputStream out, String name, Map<String, Tensor> tensors)
+            throws IOException {
+        out.writeUTF(name);
+        out.writeInt(tensors.size());
+        ByteBuffer buffer = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (Map.Entry<String, Tensor> entry : tensors.entrySet()) {
+            Tensor tensor = entry.getValue();
+            out.writeUTF(entry.getKey());
+            out.writeInt(tensor.shape().length);
+            for (long d : tensor.shape()) {
+                out.writeLong(d);
+            }
+            float[] data = tensor.data();
+            for (int offset = 0; offset < data.length; offset += CHUNK_FLOATS) {
+                int n = Math.min(CHUNK_FLOATS, data.length - offset);
+                buffer.clear();
+                buffer.asFloatBuffer().put(data, offset, n);
+                out.write(buffer.array(), 0, n * Float.BYTES);
+            }
+        }
+    }
+
+    private static Map<String, Tensor> readSection(Path file, DataInputStream in, long size) throws IOException {
+        int count = in.readInt();
+        if (count < 0 || count > size) {
+            throw new CheckpointFormatException(file, "corrupt checkpoint (tensor count " + count + ")");
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        byte[] bytes = new byte[CHUNK_FLOATS * Float.BYTES];
+        ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        for (int t = 0; t < count; t++) {
+            String name = in.readUTF();
+            int rank = in.readInt();
+            if (rank < 0 || rank > MAX_RANK) {
+                throw new CheckpointFormatException(file, "corrupt checkpoint (tensor '" + name + "' has rank " + rank + ")");
+            }
+            long[] shape = new long[rank];
+            long elements = 1;
+            for (int i = 0; i < rank; i++) {
+                shape[i] = in.readLong();
+                if (shape[i] < 0 || shape[i] > size) {
+                    throw new CheckpointFormatException(file, "corrupt checkpoint (tensor '" + name
+                            + "' has dimension " + shape[i] + ")");
+                }
+                elements *= shape[i];
+                if (elements * Float.BYTES > size) {
+                    throw new CheckpointFormatException(file, "truncated or corrupt checkpoint (tensor '" + name
+                            + "' of shape " + Arrays.toString(Arrays.copyOf(shape, i + 1))
+                            + "... needs more bytes than the file's " + size + ")");
+                }
+            }
+            float[] data = new float[(int) elements];
+            for (int offset = 0; offset < data.length; offset += CHUNK_FLOATS) {
+                int n = Math.min(CHUNK_FLOATS, data.length - offset);
+                in.readFully(bytes, 0, n * Float.BYTES);
+                buffer.clear();
+                buffer.asFloatBuffer().get(data, offset, n);
+            }
+            if (tensors.put(name, new Tensor(shape, data)) != null) {
+                throw new CheckpointFormatException(file, "corrupt checkpoint (tensor '" + name + "' appears twice)");
+            }
+        }
+        return tensors;
+    }
+
+    private static byte[] header(Checkpoint c) {
+        ObjectNode h = JSON.createObjectNode();
+        h.put("format", "mltoolkit-checkpoint");
+        h.put("model", c.modelName());
+        h.put("trainer", c.trainerName());
+        h.put("dataset", c.datasetName());
+        ObjectNode spec = h.putObject("model_spec");
+        ExampleShape shape = c.modelSpec().inputShape();
+        spec.putArray("input_shape").add(shape.channels()).add(shape.height()).add(shape.width());
+        spec.put("num_classes", c.modelSpec().numClasses());
+        spec.put("seed", c.modelSpec().seed());
+        spec.put("device", c.modelSpec().device().toString());
+        spec.put("threads", c.modelSpec().threads());
+        ObjectNode options = spec.putObject("options");
+        c.modelSpec().options().asMap().forEach(options::put);
+        h.put("epoch", c.epoch());
+        h.put("seed", c.seed());
+        h.put("best_epoch", c.bestEpoch());
+        h.put("best_valid_loss", c.bestValidLoss());
+        h.set("history", JSON.valueToTree(c.history()));
+        ObjectNode plugins = h.putObject("plugins");
+        new java.util.TreeMap<>(c.plugins()).forEach(plugins::put);
+        try {
+            h.set("config", JSON.readTree(c.configJson()));
+            return JSON.writeValueAsBytes(h);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the configuration is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static Checkpoint fromHeader(Path file, byte[] bytes, Map<String, Map<String, Tensor>> sections) {
+        try {
+            JsonNode h = JSON.readTree(bytes);
+            JsonNode spec = required(file, h, "model_spec");
+            JsonNode shape = required(file, spec, "input_shape");
+            Map<String, String> options = new LinkedHashMap<>();
+            required(file, spec, "options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+            ModelSpec modelSpec = new ModelSpec(
+                    new ExampleShape(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt()),
+                    required(file, spec, "num_classes").asInt(), required(file, spec, "seed").asLong(),
+                    Device.parse(required(file, spec, "device").asText()), required(file, spec, "threads").asInt(),
+                    new PluginOptions(options));
+            List<EpochMetrics> history = Arrays.asList(
+                    JSON.treeToValue(required(file, h, "history"), EpochMetrics[].class));
+            Map<String, String> plugins = new LinkedHashMap<>();
+            required(file, h, "plugins").fields().forEachRemaining(e -> plugins.put(e.getKey(), e.getValue().asText()));
+            return new Checkpoint(required(file, h, "model").asText(), required(file, h, "trainer").asText(),
+                    required(file, h, "dataset").asText(), modelSpec, required(file, h, "epoch").asInt(),
+                    required(file, h, "seed").asLong(), required(file, h, "best_epoch").asInt(),
+                    required(file, h, "best_valid_loss").asDouble(), history,
+                    JSON.writeValueAsString(required(file, h, "config")), plugins,
+                    sections.get("model"), sections.get("optimizer"), sections.get("best_model"));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof CheckpointFormatException cfe) {
+                throw cfe;
+            }
+            throw new CheckpointFormatException(file, "corrupt checkpoint header: " + oneLine(e.getMessage()), e);
+        }
+    }
+
+    private static JsonNode required(Path file, JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            throw new CheckpointFormatException(file, "corrupt checkpoint header: no '" + field + "'");
+        }
+        return value;
+    }
+
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

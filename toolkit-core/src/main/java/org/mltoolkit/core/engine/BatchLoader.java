@@ -1,0 +1,122 @@
+package org.mltoolkit.core.engine;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.mltoolkit.api.Batch;
+import org.mltoolkit.api.ExampleShape;
+import org.mltoolkit.api.InputLayout;
+import org.mltoolkit.api.LabeledData;
+
+/**
+ * Minibatches over a subset of a dataset, like a PyTorch {@code DataLoader} without {@code drop_last}: the
+ * last batch of an epoch may be smaller. When shuffling, each epoch's order is a permutation drawn from
+ * {@code (seed, epoch)} alone, so a resumed run sees the same batches as an uninterrupted one.
+ *
+ * <p>One pair of arrays is reused for every batch: a batch is valid only until the iterator's next call.
+ * Not thread-safe. The data's arrays are read, never written.
+ */
+public final class BatchLoader implements BatchSource {
+    private final LabeledData data;
+    private final int[] indices;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final long seed;
+    private final InputLayout layout;
+    private final float[] features;
+    private final int[] labels;
+    private final int[] order;
+
+    /**
+     * @param indices   the examples of {@code data} to visit (copied)
+     * @param shuffle   reshuffle every epoch; otherwise visit {@code indices} in the given order
+     * @param seed      the run's seed; ignored without shuffling
+     * @param layout    the shape the model declared for its batches
+     */
+    public BatchLoader(LabeledData data, int[] indices, int batchSize, boolean shuffle, long seed, InputLayout layout) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        }
+        for (int index : indices) {
+            if (index < 0 || index >= data.size()) {
+                throw new IllegalArgumentException("index " + index + " outside a dataset of " + data.size());
+            }
+        }
+        this.data = data;
+        this.indices = indices.clone();
+        this.batchSize = batchSize;
+        this.shuffle = shuffle;
+        this.seed = seed;
+        this.layout = layout;
+        int capacity = Math.min(batchSize, Math.max(1, indices.length));
+        this.features = new float[capacity * data.shape().size()];
+        this.labels = new int[capacity];
+        this.order = this.indices.clone();
+    }
+
+    /** A loader over every example of {@code data} in order: for test sets. */
+    public static BatchLoader sequential(LabeledData data, int batchSize, InputLayout layout) {
+        int[] all = new int[data.size()];
+        java.util.Arrays.setAll(all, i -> i);
+        return new BatchLoader(data, all, batchSize, false, 0, layout);
+    }
+
+    @Override
+    public int examples() {
+        return indices.length;
+    }
+
+    @Override
+    public int batchesPerEpoch() {
+        return (indices.length + batchSize - 1) / batchSize;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public int numClasses() {
+        return data.numClasses();
+    }
+
+    /** The order in which {@code epoch} visits the examples (indices into the data); a fresh array. */
+    public int[] epochOrder(int epoch) {
+        int[] result = indices.clone();
+        if (shuffle) {
+            Seeds.shuffle(result, Seeds.derive(seed, epoch));
+        }
+        return result;
+    }
+
+    @Override
+    public Iterator<Batch> batches(int epoch) {
+        int[] epochOrder = epochOrder(epoch);
+        System.arraycopy(epochOrder, 0, order, 0, order.length);
+        ExampleShape shape = data.shape();
+        int exampleSize = shape.size();
+        float[] source = data.features();
+        int[] sourceLabels = data.labels();
+        return new Iterator<>() {
+            private int position;
+
+            @Override
+            public boolean hasNext() {
+                return position < order.length;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                int size = Math.min(batchSize, order.length - position);
+                for (int i = 0; i < size; i++) {
+                    int example = order[position + i];
+                    System.arraycopy(source, example * exampleSize, features, i * exampleSize, exampleSize);
+                    labels[i] = sourceLabels[example];
+                }
+                position += size;
+                return new Batch(features, labels, size, shape, layout);
+            }
+        };
+    }
+}

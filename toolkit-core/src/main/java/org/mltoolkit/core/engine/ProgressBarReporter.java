@@ -1,0 +1,61 @@
+package org.mltoolkit.core.engine;
+
+import java.io.PrintStream;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * A live progress bar per training epoch (the reference's tqdm bar): images done, the running metrics,
+ * images per second and the time left. Closed at the end of each epoch and when the run fails.
+ */
+public final class ProgressBarReporter {
+    private static final int WIDTH = 120;
+    private ProgressBar bar;
+
+    private ProgressBarReporter() {
+    }
+
+    /** Attaches a progress bar to {@code engine} that renders on {@code out}. */
+    public static void attach(Engine engine, PrintStream out) {
+        ProgressBarReporter reporter = new ProgressBarReporter();
+        engine.on(Event.EPOCH_STARTED, e -> reporter.open(e.state(), out));
+        engine.on(Event.ITERATION_COMPLETED, e -> reporter.advance(e.state()));
+        engine.on(Event.EPOCH_COMPLETED, e -> reporter.close());
+        engine.on(Event.EXCEPTION_RAISED, e -> reporter.close());
+    }
+
+    private void open(EngineState s, PrintStream out) {
+        close();
+        bar = new ProgressBarBuilder()
+                .setTaskName("Epoch " + s.epoch() + "/" + s.maxEpochs())
+                .setInitialMax(s.examplesPerEpoch())
+                .setUnit(" img", 1)
+                .showSpeed()
+                .setSpeedUnit(ChronoUnit.SECONDS)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250)
+                .setConsumer(new ConsoleProgressBarConsumer(out, WIDTH))
+                .build();
+    }
+
+    private void advance(EngineState s) {
+        if (bar == null) {
+            return;
+        }
+        bar.stepBy(s.batch().size());
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss=%.3e acc=%.4f |param|=%.3e |g_param|=%.3e",
+                s.metric(MetricNames.LOSS), s.metric(MetricNames.ACCURACY),
+                s.metric(MetricNames.PARAM_NORM), s.metric(MetricNames.GRAD_NORM)));
+    }
+
+    private void close() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.mltoolkit.core.run;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.mltoolkit.api.Model;
+import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.Tensor;
+import org.mltoolkit.api.Trainer;
+import org.mltoolkit.core.checkpoint.Checkpoint;
+import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.engine.Engine;
+import org.mltoolkit.core.engine.EngineState;
+import org.mltoolkit.core.engine.EpochMetrics;
+import org.mltoolkit.core.engine.EventHandler;
+
+/**
+ * The reference's {@code check_best} and {@code save_model}, plus a resumable last checkpoint: after each
+ * validation, a loss {@code <=} the best so far makes this epoch the best, keeps its weights in memory and
+ * writes the best checkpoint; every epoch then writes the last checkpoint, which also carries the best weights
+ * when they are older than its own.
+ */
+final class CheckpointPolicy implements EventHandler {
+    private final Model model;
+    private final Trainer trainer;
+    private final Path bestFile;
+    private final Path lastFile;
+    private final TrainingConfig config;
+    private final ModelSpec spec;
+    private Map<String, Tensor> bestWeights;
+
+    /** {@code bestWeights} are those restored on resume, or empty for a new run. */
+    CheckpointPolicy(Model model, Trainer trainer, Path bestFile, Path lastFile, TrainingConfig config, ModelSpec spec,
+                     Map<String, Tensor> bestWeights) {
+        this.model = model;
+        this.trainer = trainer;
+        this.bestFile = bestFile;
+        this.lastFile = lastFile;
+        this.config = config;
+        this.spec = spec;
+        this.bestWeights = bestWeights;
+    }
+
+    @Override
+    public void handle(Engine engine) {
+        EngineState s = engine.state();
+        EpochMetrics epoch = s.lastEpoch();
+        Map<String, Tensor> weights = model.stateDict();
+        Map<String, Tensor> optimizer = trainer.optimizerState();
+        boolean improved = epoch.validLoss() <= s.bestValidLoss();
+        if (improved) {
+            s.best(s.epoch(), epoch.validLoss());
+            bestWeights = weights;
+            CheckpointFile.write(bestFile, checkpoint(s, weights, optimizer, Map.of()));
+        }
+        CheckpointFile.write(lastFile, checkpoint(s, weights, optimizer, improved ? Map.of() : bestWeights));
+    }
+
+    /** The best weights so far (those of the resumed checkpoint until an epoch beats them). */
+    Map<String, Tensor> bestWeights() {
+        return bestWeights;
+    }
+
+    private Checkpoint checkpoint(EngineState s, Map<String, Tensor> weights, Map<String, Tensor> optimizer,
+                                  Map<String, Tensor> best) {
+        return new Checkpoint(config.model(), config.trainer(), config.dataset(), spec, s.epoch(), config.seed(),
+                s.bestEpoch(), s.bestValidLoss(), s.history(), config.toJson(), config.plugins(), weights,
+                optimizer, best);
+    }
+}

@@ -1,0 +1,178 @@
+package org.mltoolkit.core.run;
+
+import java.nio.file.Path;
+import org.mltoolkit.api.DatasetSplits;
+import org.mltoolkit.api.Device;
+import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.api.Model;
+import org.mltoolkit.api.ModelProvider;
+import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.core.checkpoint.Checkpoint;
+import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.engine.BatchLoader;
+import org.mltoolkit.core.engine.EvaluationMetrics;
+import org.mltoolkit.core.engine.Evaluator;
+import org.mltoolkit.core.plugins.ExtensionLookup;
+
+/**
+ * Evaluates a checkpoint on a test split: reads the file, rebuilds the model it names through the lookup from
+ * the saved {@link ModelSpec}, loads the saved weights (those of the checkpoint's own epoch; for a best
+ * checkpoint, the best weights) and computes the exact mean NLL and accuracy.
+ *
+ * <pre>{@code
+ * EvaluationResult r = Evaluation.builder()
+ *         .lookup(extensions)
+ *         .checkpoint(Path.of("runs/fc/best.ckpt"))
+ *         .datasetLoader(DatasetLoader.fromDirectory(dataDir))
+ *         .build()
+ *         .run();
+ * }</pre>
+ */
+public final class Evaluation {
+    private final Builder settings;
+    private final Checkpoint checkpoint;
+
+    private Evaluation(Builder settings, Checkpoint checkpoint) {
+        this.settings = settings;
+        this.checkpoint = checkpoint;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The checkpoint as read by {@link Builder#build()}. */
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    /**
+     * Loads the data, rebuilds the model and evaluates it. Throws ToolkitException naming the checkpoint when
+     * the dataset does not fit the model or the model rejects the saved weights.
+     */
+    public EvaluationResult run() {
+        Path file = settings.checkpoint;
+        String datasetName = settings.data != null ? settings.data.name()
+                : settings.dataset != null ? settings.dataset : checkpoint.datasetName();
+        DatasetSplits splits = settings.data != null ? settings.data
+                : settings.datasetLoader.load(settings.lookup.dataset(datasetName));
+        ModelSpec saved = checkpoint.modelSpec();
+        if (!saved.inputShape().equals(splits.test().shape()) || saved.numClasses() != splits.classNames().size()) {
+            throw new ToolkitException(file + ": the model takes " + saved.inputShape() + " examples in "
+                    + saved.numClasses() + " classes but dataset '" + splits.name() + "' has "
+                    + splits.test().shape() + " examples in " + splits.classNames().size() + " classes");
+        }
+        ModelProvider provider = settings.lookup.model(checkpoint.modelName());
+        Device device = settings.device != null ? Device.parse(settings.device) : saved.device();
+        int threads = settings.threads != null ? settings.threads : saved.threads();
+        ModelSpec spec = new ModelSpec(saved.inputShape(), saved.numClasses(), saved.seed(), device, threads,
+                saved.options());
+        int batchSize = settings.batchSize != null ? settings.batchSize : TrainingRun.DEFAULT_BATCH_SIZE;
+        try (Model model = provider.create(spec)) {
+            TrainingRun.loadModelState(model, checkpoint.modelState(), file);
+            EvaluationMetrics test = new Evaluator(BatchLoader.sequential(splits.test(), batchSize,
+                    provider.inputLayout())).evaluate(model);
+            return new EvaluationResult(file, checkpoint.modelName(), splits.name(), checkpoint.epoch(), test,
+                    model.device());
+        }
+    }
+
+    /** Settings of an evaluation; {@link #build()} validates them and reads the checkpoint. */
+    public static final class Builder {
+        private ExtensionLookup lookup;
+        private Path checkpoint;
+        private String model;
+        private String dataset;
+        private DatasetSplits data;
+        private DatasetLoader datasetLoader;
+        private String device;
+        private Integer threads;
+        private Integer batchSize;
+
+        private Builder() {
+        }
+
+        /** Where the checkpoint's model (and the dataset, unless given as data) are found (required). */
+        public Builder lookup(ExtensionLookup value) {
+            lookup = value;
+            return this;
+        }
+
+        /** The checkpoint file (required). */
+        public Builder checkpoint(Path value) {
+            checkpoint = value;
+            return this;
+        }
+
+        /** The model the caller expects the checkpoint to hold; a different one is refused. */
+        public Builder model(String name) {
+            model = name;
+            return this;
+        }
+
+        /** The dataset whose test split to use; the checkpoint's dataset by default. */
+        public Builder dataset(String name) {
+            dataset = name;
+            return this;
+        }
+
+        /** The data itself, instead of a dataset found through the lookup. */
+        public Builder data(DatasetSplits value) {
+            data = value;
+            return this;
+        }
+
+        public Builder datasetLoader(DatasetLoader value) {
+            datasetLoader = value;
+            return this;
+        }
+
+        /** Where to run; the device saved in the checkpoint by default. */
+        public Builder device(String value) {
+            device = value;
+            return this;
+        }
+
+        public Builder threads(int value) {
+            threads = value;
+            return this;
+        }
+
+        public Builder batchSize(int value) {
+            batchSize = value;
+            return this;
+        }
+
+        /**
+         * Validates the settings and reads the checkpoint. Throws InvalidConfigurationException for a bad setting,
+         * CheckpointFormatException for an unreadable file, and ToolkitException when the checkpoint holds a
+         * different model than {@link #model(String)} names.
+         */
+        public Evaluation build() {
+            if (lookup == null) {
+                throw new InvalidConfigurationException("lookup", null, "is required");
+            }
+            if (checkpoint == null) {
+                throw new InvalidConfigurationException("checkpoint", null, "is required");
+            }
+            if (batchSize != null && batchSize < 1) {
+                throw new InvalidConfigurationException("batchSize", batchSize, "must be at least 1");
+            }
+            if (threads != null && threads < 1) {
+                throw new InvalidConfigurationException("threads", threads, "must be at least 1");
+            }
+            if (device != null) {
+                Device.parse(device);
+            }
+            if (data == null && datasetLoader == null) {
+                throw new InvalidConfigurationException("datasetLoader", null, "is required unless the data is given");
+            }
+            Checkpoint read = CheckpointFile.read(checkpoint);
+            if (model != null && !model.equals(read.modelName())) {
+                throw new ToolkitException(checkpoint + ": holds a '" + read.modelName() + "' model, not '" + model + "'");
+            }
+            return new Evaluation(this, read);
+        }
+    }
+}

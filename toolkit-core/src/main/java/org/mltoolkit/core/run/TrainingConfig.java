@@ -1,0 +1,57 @@
+package org.mltoolkit.core.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.Map;
+import org.mltoolkit.api.ToolkitException;
+
+/**
+ * The full configuration of a training run, as {@code config.json} and every checkpoint record it. Built and
+ * validated by {@link TrainingRun.Builder}; immutable.
+ *
+ * @param dataset        dataset name
+ * @param model          model provider name
+ * @param trainer        trainer provider name (the model's default when the user named none)
+ * @param optimizer      optimizer name, interpreted by the trainer
+ * @param learningRate   initial learning rate
+ * @param batchSize      training and evaluation batch size
+ * @param epochs         total number of epochs (a resumed run counts the epochs before it)
+ * @param trainRatio     fraction of the (limited) training split that trains; the rest validates
+ * @param seed           seed of the split, the shuffles and the model's initialisation
+ * @param limit          use only the first {@code limit} shuffled training examples; 0 for all
+ * @param device         requested device: cpu, cuda:N or auto
+ * @param threads        compute threads the model may use
+ * @param modelOptions   model-specific options
+ * @param trainerOptions trainer-specific options
+ * @param lrSchedule     learning-rate schedule, as {@code none}, {@code step:EVERY:GAMMA} or {@code cosine:MIN}
+ * @param patience       early stopping after this many epochs without improvement; 0 disables it
+ * @param minDelta       the improvement of the validation loss that resets the patience
+ * @param runDir         the run directory
+ * @param bestCheckpoint the best checkpoint's file
+ * @param verbose        0 quiet, 1 a line per epoch, 2 also a progress bar
+ * @param plugins        ids and versions of the plugins in use, as the host reported them
+ */
+public record TrainingConfig(String dataset, String model, String trainer, String optimizer, double learningRate,
+                             int batchSize, int epochs, double trainRatio, long seed, int limit, String device,
+                             int threads, Map<String, String> modelOptions, Map<String, String> trainerOptions,
+                             String lrSchedule, int patience, double minDelta, String runDir,
+                             String bestCheckpoint, int verbose, Map<String, String> plugins) {
+    public TrainingConfig {
+        modelOptions = Map.copyOf(modelOptions);
+        trainerOptions = Map.copyOf(trainerOptions);
+        plugins = Map.copyOf(plugins);
+    }
+
+    /** The configuration as a JSON object (keys in snake_case, maps sorted by key). */
+    public String toJson() {
+        return RunJson.pretty(this);
+    }
+
+    /** Parses {@link #toJson()}'s output. Throws ToolkitException if it is not such a configuration. */
+    public static TrainingConfig fromJson(String json) {
+        try {
+            return RunJson.MAPPER.readValue(json, TrainingConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new ToolkitException("not a training configuration: " + e.getOriginalMessage(), e);
+        }
+    }
+}
