@@ -1,6 +1,7 @@
 package org.mltoolkit.core.plugins;
 
 import java.util.List;
+import java.util.Optional;
 import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.TrainerProvider;
@@ -30,6 +31,14 @@ public interface ExtensionLookup {
     /** Throws UnknownExtensionException listing the known trainers if none is called {@code name}. */
     default TrainerProvider trainer(String name) {
         return find("trainer", name, trainers(), TrainerProvider::name);
+    }
+
+    /**
+     * The plugin that contributed {@code extension}, if it came from one. Extensions handed over directly
+     * (for example through {@link StaticExtensions}) have none.
+     */
+    default Optional<PluginStatus> pluginOf(Object extension) {
+        return Optional.empty();
     }
 
     private static <T> T find(String kind, String name, List<T> all, java.util.function.Function<T, String> nameOf) {

@@ -16,6 +16,13 @@ public class UnknownExtensionException extends ToolkitException {
         this.name = name;
     }
 
+    /** The same failure with a note appended that says where the names were looked for or what failed to load. */
+    public UnknownExtensionException(UnknownExtensionException original, String note) {
+        super(original.getMessage() + "; " + note);
+        this.kind = original.kind;
+        this.name = original.name;
+    }
+
     public String getKind() {
         return kind;
     }
