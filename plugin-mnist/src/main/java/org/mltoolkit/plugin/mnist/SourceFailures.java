@@ -4,6 +4,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 
 /** Turns exceptions into the short, one-line reasons that fetch messages and errors list per source. */
@@ -21,6 +22,8 @@ final class SourceFailures {
             reason = "timed out" + (message.isEmpty() ? "" : " (" + message + ")");
         } else if (failure instanceof ConnectException) {
             reason = "cannot connect" + (message.isEmpty() ? "" : " (" + message + ")");
+        } else if (failure instanceof FileAlreadyExistsException) {
+            reason = "a file is in the way: " + message;
         } else if (failure instanceof NoSuchFileException) {
             reason = "no such file " + message;
         } else if (failure instanceof AccessDeniedException) {

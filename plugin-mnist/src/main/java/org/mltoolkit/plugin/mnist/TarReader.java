@@ -39,7 +39,8 @@ final class TarReader {
                 return;
             }
             if (header.length < BLOCK) {
-                throw new IOException("truncated tar archive: header " + index + " has only " + header.length + " bytes");
+                throw new IOException("truncated tar archive: header " + index + " has only " + header.length
+                        + " bytes");
             }
             checkChecksum(header, index);
             long size = parseNumber(header, 124, 12, index);
@@ -129,7 +130,8 @@ final class TarReader {
         try {
             return Long.parseLong(text, 8);
         } catch (NumberFormatException e) {
-            throw new IOException("corrupt tar archive: header " + index + " has the non-octal number '" + text + "'", e);
+            throw new IOException("corrupt tar archive: header " + index + " has the non-octal number '" + text
+                    + "'", e);
         }
     }
 

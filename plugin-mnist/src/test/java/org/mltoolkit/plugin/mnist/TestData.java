@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.mltoolkit.api.ProgressListener;
 
-/** Helpers shared by the dataset tests: fixture copies, fixture checksums and a recording progress listener. */
+/** What the dataset tests share: fixture copies, fixture checksums and a recording progress listener. */
 final class TestData {
     private TestData() {
     }
