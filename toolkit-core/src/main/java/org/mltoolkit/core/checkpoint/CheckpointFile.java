@@ -114,9 +114,12 @@ public final class CheckpointFile {
                         + " is not supported; this toolkit reads version " + VERSION);
             }
             int headerLength = in.readInt();
-            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES || headerLength > size) {
-                throw new CheckpointFormatException(file, "corrupt checkpoint (header length " + headerLength
-                        + " in a file of " + size + " bytes)");
+            if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
+                throw new CheckpointFormatException(file, "corrupt checkpoint (header length " + headerLength + ")");
+            }
+            if (headerLength > size) {
+                throw new CheckpointFormatException(file, "truncated or corrupt checkpoint (a header of "
+                        + headerLength + " bytes in a file of " + size + " bytes)");
             }
             byte[] header = new byte[headerLength];
             in.readFully(header);

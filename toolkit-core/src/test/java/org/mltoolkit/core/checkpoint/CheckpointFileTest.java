@@ -1,0 +1,198 @@
+package org.mltoolkit.core.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.api.Device;
+import org.mltoolkit.api.ExampleShape;
+import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.PluginOptions;
+import org.mltoolkit.api.Tensor;
+import org.mltoolkit.core.engine.EpochMetrics;
+
+class CheckpointFileTest {
+    @TempDir
+    Path dir;
+
+    static Checkpoint sample(int epoch, float scale, Map<String, Tensor> modelState) {
+        Map<String, Tensor> optimizer = new LinkedHashMap<>();
+        optimizer.put("step", Tensor.scalar(12));
+        optimizer.put("m.w", Tensor.copyOf(new float[] {scale, -scale, 0.25f}, 3));
+        Map<String, Tensor> best = new LinkedHashMap<>();
+        best.put("w", Tensor.copyOf(new float[] {Float.MIN_VALUE, Float.MAX_VALUE, -0.0f, 1e-30f, 7, 8}, 2, 3));
+        List<EpochMetrics> history = List.of(
+                new EpochMetrics(1, 0.9, 0.6, 12.5, 0.3, 0.8, 0.7, 1e-3, 1.25, 0.1),
+                new EpochMetrics(2, 0.1 + 0.2, 1.0 / 3, Math.PI, Math.E, 0.85, 0.69, 5e-4, 1.5, 0.2));
+        return new Checkpoint("softmax", "softmax-trainer", "synthetic",
+                new ModelSpec(new ExampleShape(1, 2, 3), 4, 99, Device.parse("cuda:1"), 3,
+                        new PluginOptions(Map.of("hidden", "500,400"))),
+                epoch, 42, 1, 0.8, history, "{\"epochs\":3,\"seed\":42}", Map.of("test-plugin", "1.2.3"),
+                modelState, optimizer, best);
+    }
+
+    static Map<String, Tensor> weights(float scale) {
+        Map<String, Tensor> state = new LinkedHashMap<>();
+        float[] w = new float[40_000];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = scale * (float) Math.sin(i);
+        }
+        state.put("w", new Tensor(new long[] {200, 200}, w));
+        state.put("b", Tensor.copyOf(new float[] {scale}, 1));
+        return state;
+    }
+
+    @Test
+    void everyFieldSurvivesARoundTripBitForBit() {
+        Path file = dir.resolve("a.ckpt");
+        Checkpoint written = sample(2, 1.5f, weights(1.5f));
+        CheckpointFile.write(file, written);
+        Checkpoint read = CheckpointFile.read(file);
+        assertEquals(written.modelName(), read.modelName());
+        assertEquals(written.trainerName(), read.trainerName());
+        assertEquals(written.datasetName(), read.datasetName());
+        assertEquals(written.modelSpec(), read.modelSpec());
+        assertEquals(2, read.epoch());
+        assertEquals(42, read.seed());
+        assertEquals(1, read.bestEpoch());
+        assertEquals(0.8, read.bestValidLoss());
+        assertEquals(written.history(), read.history());
+        assertEquals(written.plugins(), read.plugins());
+        assertEquals(written.modelState(), read.modelState());
+        assertEquals(List.of("w", "b"), List.copyOf(read.modelState().keySet()), "order is kept");
+        assertEquals(written.optimizerState(), read.optimizerState());
+        assertEquals(written.bestModelState(), read.bestModelState());
+        assertTrue(read.configJson().contains("\"epochs\":3"), read.configJson());
+        assertArrayEquals(new long[0], read.optimizerState().get("step").shape());
+    }
+
+    @Test
+    void everyTruncationIsReportedInOneLineNamingTheFile() throws IOException {
+        Path file = dir.resolve("t.ckpt");
+        CheckpointFile.write(file, sample(2, 1, weights(1)));
+        byte[] bytes = Files.readAllBytes(file);
+        for (int length : new int[] {0, 5, 12, 20, 300, bytes.length / 2, bytes.length - 9, bytes.length - 1}) {
+            Path cut = dir.resolve("cut-" + length + ".ckpt");
+            Files.write(cut, java.util.Arrays.copyOf(bytes, length));
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(cut));
+            assertTrue(e.getMessage().startsWith(cut.toString() + ": "), e.getMessage());
+            assertTrue(e.getMessage().contains("truncated") || length < 8, length + ": " + e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFlippedBitIsCaughtByTheChecksum() throws IOException {
+        Path file = dir.resolve("c.ckpt");
+        CheckpointFile.write(file, sample(2, 1, weights(1)));
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length - 5000] ^= 0x10;
+        Files.write(file, bytes);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(file));
+        assertTrue(e.getMessage().contains("corrupt") && e.getMessage().contains("CRC32"), e.getMessage());
+    }
+
+    @Test
+    void extraBytesAfterTheChecksumAreCorruption() throws IOException {
+        Path file = dir.resolve("x.ckpt");
+        CheckpointFile.write(file, sample(2, 1, weights(1)));
+        Files.write(file, new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+        assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(file));
+    }
+
+    @Test
+    void otherFilesAndMissingFilesGetClearErrors() throws IOException {
+        Path text = dir.resolve("notes.txt");
+        Files.writeString(text, "this is not a checkpoint at all");
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(text));
+        assertEquals(text + ": not a toolkit checkpoint (wrong magic number)", e.getMessage());
+        Path missing = dir.resolve("missing.ckpt");
+        e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(missing));
+        assertEquals(missing + ": no such checkpoint file", e.getMessage());
+    }
+
+    @Test
+    void aCrashInTheMiddleOfAWriteLeavesThePreviousFileIntactAndNoTemporaryFile() throws IOException {
+        Path file = dir.resolve("best.ckpt");
+        Checkpoint good = sample(1, 1, weights(1));
+        CheckpointFile.write(file, good);
+        byte[] before = Files.readAllBytes(file);
+
+        Checkpoint failing = sample(2, 2, new ThrowingAfterFirst(weights(2)));
+        IllegalStateException crash = assertThrows(IllegalStateException.class,
+                () -> CheckpointFile.write(file, failing));
+        assertEquals("simulated crash", crash.getMessage());
+
+        assertArrayEquals(before, Files.readAllBytes(file));
+        assertEquals(good.modelState(), CheckpointFile.read(file).modelState());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(file), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void anUnwritableDirectoryIsReportedNamingTheFile() throws IOException {
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "a file where a directory should be");
+        Path file = blocker.resolve("best.ckpt");
+        var e = assertThrows(org.mltoolkit.api.ToolkitException.class,
+                () -> CheckpointFile.write(file, sample(1, 1, weights(1))));
+        assertTrue(e.getMessage().startsWith("cannot write " + file), e.getMessage());
+    }
+
+    /** A state that fails after its first tensor has been written, as a crash in the middle of a write. */
+    static final class ThrowingAfterFirst extends AbstractMap<String, Tensor> {
+        private final Map<String, Tensor> delegate;
+
+        ThrowingAfterFirst(Map<String, Tensor> delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Set<Entry<String, Tensor>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public Iterator<Entry<String, Tensor>> iterator() {
+                    Iterator<Entry<String, Tensor>> inner = delegate.entrySet().iterator();
+                    return new Iterator<>() {
+                        private boolean first = true;
+
+                        @Override
+                        public boolean hasNext() {
+                            return inner.hasNext();
+                        }
+
+                        @Override
+                        public Entry<String, Tensor> next() {
+                            if (!first) {
+                                throw new IllegalStateException("simulated crash");
+                            }
+                            first = false;
+                            return inner.next();
+                        }
+                    };
+                }
+
+                @Override
+                public int size() {
+                    return delegate.size();
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,469 @@
+package org.mltoolkit.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.api.DatasetProvider;
+import org.mltoolkit.api.DatasetSplits;
+import org.mltoolkit.api.ExampleShape;
+import org.mltoolkit.api.FetchRequest;
+import org.mltoolkit.api.FetchedFile;
+import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.core.checkpoint.Checkpoint;
+import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.engine.EpochMetrics;
+import org.mltoolkit.core.engine.Event;
+import org.mltoolkit.core.engine.NonFiniteLossException;
+import org.mltoolkit.core.plugins.StaticExtensions;
+import org.mltoolkit.core.plugins.UnknownExtensionException;
+import org.mltoolkit.core.testing.Scripted;
+import org.mltoolkit.core.testing.SoftmaxRegression;
+import org.mltoolkit.core.testing.SoftmaxTrainer;
+import org.mltoolkit.core.testing.SyntheticData;
+import org.mltoolkit.core.testing.TestExtensions;
+
+class TrainingRunTest {
+    /** 400 training examples: 320 train and 80 validate, 10 batches of 32 per epoch. */
+    static final DatasetSplits DATA = SyntheticData.make("synthetic", 400, 100, 4, 1);
+    static final int STEPS_PER_EPOCH = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    static TrainingRun.Builder softmax(Path runDir) {
+        return TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).model("softmax")
+                .batchSize(32).epochs(3).learningRate(0.05).seed(7).runDir(runDir);
+    }
+
+    static TrainingRun.Builder scripted(Path runDir, String validLosses, Consumer<Map<String, String>> more) {
+        Map<String, String> options = new LinkedHashMap<>(Scripted.options(STEPS_PER_EPOCH, validLosses));
+        more.accept(options);
+        return TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).model(Scripted.MODEL)
+                .modelOptions(options).batchSize(32).epochs(validLosses.split(",").length).runDir(runDir);
+    }
+
+    @Test
+    void aRunLearnsTheSyntheticDataAndWritesItsRunDirectory() throws IOException {
+        Path runDir = dir.resolve("run");
+        TrainingResult result = softmax(runDir).build().run();
+
+        assertEquals(3, result.epochsRun());
+        assertTrue(result.test().accuracy() > 0.9, "test accuracy " + result.test().accuracy());
+        assertEquals(100, result.test().examples());
+        assertEquals("cpu", result.device());
+        assertNull(result.stopReason());
+
+        TrainingConfig config = TrainingConfig.fromJson(Files.readString(runDir.resolve("config.json")));
+        assertEquals("softmax", config.model());
+        assertEquals(SoftmaxTrainer.NAME, config.trainer());
+        assertEquals(32, config.batchSize());
+        assertEquals(0.8, config.trainRatio());
+
+        List<String> lines = Files.readAllLines(runDir.resolve("metrics.jsonl"));
+        assertEquals(3, lines.size());
+        for (int i = 0; i < 3; i++) {
+            JsonNode row = JSON.readTree(lines.get(i));
+            assertEquals(i + 1, row.get("epoch").asInt());
+            for (String key : List.of("train_loss", "train_accuracy", "param_norm", "grad_norm", "valid_loss",
+                    "valid_accuracy", "lr", "seconds")) {
+                assertTrue(row.get(key).isNumber(), key + " in " + lines.get(i));
+            }
+            assertEquals(result.history().get(i).validLoss(), row.get("valid_loss").asDouble());
+        }
+
+        JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
+        assertEquals("synthetic", summary.get("dataset").asText());
+        assertEquals("softmax", summary.get("model").asText());
+        assertEquals(SoftmaxTrainer.NAME, summary.get("trainer").asText());
+        assertEquals(3, summary.get("epochs_run").asInt());
+        assertEquals(result.bestEpoch(), summary.get("best_epoch").asInt());
+        assertEquals(result.bestValidLoss(), summary.get("best_valid_loss").asDouble());
+        assertEquals(result.test().loss(), summary.get("test_loss").asDouble());
+        assertEquals(result.test().accuracy(), summary.get("test_accuracy").asDouble());
+        assertTrue(summary.get("train_seconds").asDouble() > 0);
+        assertTrue(summary.get("train_images_per_second").asDouble() > 0);
+        assertEquals("cpu", summary.get("device").asText());
+
+        Checkpoint best = CheckpointFile.read(runDir.resolve("best.ckpt"));
+        Checkpoint last = CheckpointFile.read(runDir.resolve("last.ckpt"));
+        assertEquals(result.bestEpoch(), best.epoch());
+        assertEquals(3, last.epoch());
+        assertEquals(result.bestWeights(), best.modelState());
+        assertEquals(Set5.of("step", "m.weight", "v.weight", "m.bias", "v.bias"), last.optimizerState().keySet());
+        assertEquals(config, TrainingConfig.fromJson(last.configJson()));
+        try (Stream<Path> files = Files.list(runDir)) {
+            assertEquals(List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    /** Set.of for readability in assertions. */
+    private static final class Set5 {
+        static java.util.Set<String> of(String... names) {
+            return java.util.Set.of(names);
+        }
+    }
+
+    @Test
+    void verboseOnePrintsTheReferencesTwoLinesPerEpoch() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        TrainingResult result = softmax(dir.resolve("run")).verbose(1)
+                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8)).build().run();
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(6, lines.size(), lines.toString());
+        String number = "\\d\\.\\d{4}e[+-]\\d{2}";
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            String train = lines.get(2 * epoch - 2);
+            String valid = lines.get(2 * epoch - 1);
+            assertTrue(train.matches("EPOCH " + epoch + " - \\|param\\|=" + number + " \\|g_param\\|=" + number
+                    + " loss=" + number + " accuracy=\\d\\.\\d{4}"), train);
+            assertTrue(valid.matches("Validation - loss=" + number + " accuracy=\\d\\.\\d{4} best_loss=" + number), valid);
+            EpochMetrics m = result.history().get(epoch - 1);
+            assertTrue(valid.startsWith(String.format(java.util.Locale.ROOT, "Validation - loss=%.4e accuracy=%.4f",
+                    m.validLoss(), m.validAccuracy())), valid);
+        }
+    }
+
+    @Test
+    void verboseTwoAddsAProgressBarPerEpoch() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        softmax(dir.resolve("run")).epochs(2).verbose(2)
+                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8)).build().run();
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("Epoch 1/2") && out.contains("Epoch 2/2"), out);
+        assertTrue(out.contains("img/s"), out);
+        assertTrue(out.contains("320/320"), out);
+        assertTrue(out.contains("EPOCH 2 - |param|="), out);
+    }
+
+    @Test
+    void verboseZeroPrintsNothing() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        softmax(dir.resolve("run")).epochs(1).verbose(0).output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+                .build().run();
+        assertEquals("", bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void resumingTwoEpochsToThreeEqualsThreeStraightEpochsBitForBit() {
+        Path straight = dir.resolve("straight");
+        Path interrupted = dir.resolve("interrupted");
+        TrainingResult a = softmax(straight).epochs(3).build().run();
+        TrainingResult first = softmax(interrupted).epochs(2).build().run();
+        assertEquals(2, first.epochsRun());
+        TrainingResult b = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA)
+                .resumeFrom(interrupted.resolve("last.ckpt")).epochs(3).build().run();
+
+        assertEquals(interrupted, b.runDirectory(), "a resumed run continues in the checkpoint's directory");
+        assertEquals(3, b.epochsRun());
+        Checkpoint lastA = CheckpointFile.read(straight.resolve("last.ckpt"));
+        Checkpoint lastB = CheckpointFile.read(interrupted.resolve("last.ckpt"));
+        assertEquals(lastA.modelState(), lastB.modelState());
+        assertEquals(lastA.optimizerState(), lastB.optimizerState());
+        assertEquals(lastA.bestModelState(), lastB.bestModelState());
+        assertEquals(withoutTimings(a.history()), withoutTimings(b.history()));
+        assertEquals(a.bestEpoch(), b.bestEpoch());
+        assertEquals(a.bestWeights(), b.bestWeights());
+        assertEquals(a.test(), new org.mltoolkit.core.engine.EvaluationMetrics(b.test().loss(), b.test().accuracy(),
+                b.test().examples(), a.test().seconds()));
+        assertEquals(CheckpointFile.read(straight.resolve("best.ckpt")).modelState(),
+                CheckpointFile.read(interrupted.resolve("best.ckpt")).modelState());
+        assertEquals(3, CheckpointFile.read(interrupted.resolve("last.ckpt")).history().size());
+    }
+
+    private static List<EpochMetrics> withoutTimings(List<EpochMetrics> history) {
+        return history.stream().map(EpochMetrics::withoutTimings).toList();
+    }
+
+    @Test
+    void aResumeMustAddEpochsAndKeepItsSettings() {
+        Path runDir = dir.resolve("run");
+        softmax(runDir).epochs(2).build().run();
+        Path last = runDir.resolve("last.ckpt");
+        InvalidConfigurationException noMore = assertThrows(InvalidConfigurationException.class,
+                () -> TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).resumeFrom(last).epochs(2)
+                        .build());
+        assertEquals("epochs", noMore.getOption());
+        assertTrue(noMore.getMessage().contains("total"), noMore.getMessage());
+        InvalidConfigurationException changed = assertThrows(InvalidConfigurationException.class,
+                () -> TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).resumeFrom(last).epochs(3)
+                        .batchSize(64).build());
+        assertEquals("batchSize", changed.getOption());
+        assertTrue(changed.getMessage().contains("64") && changed.getMessage().contains("32"), changed.getMessage());
+        // Unchanged settings given again are fine.
+        TrainingRun same = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).resumeFrom(last)
+                .epochs(3).batchSize(32).model("softmax").build();
+        assertEquals(3, same.config().epochs());
+    }
+
+    @Test
+    void aRunResumedIntoAnotherDirectoryStartsWithTheOriginalBestCheckpoint() {
+        Path original = dir.resolve("original");
+        softmax(original).epochs(2).build().run();
+        Path elsewhere = dir.resolve("elsewhere");
+        TrainingResult resumed = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA)
+                .resumeFrom(original.resolve("last.ckpt")).epochs(3).runDir(elsewhere).build().run();
+        assertEquals(elsewhere, resumed.runDirectory());
+        assertTrue(Files.isRegularFile(elsewhere.resolve("best.ckpt")));
+        assertEquals(3, CheckpointFile.read(elsewhere.resolve("last.ckpt")).epoch());
+        assertEquals(2, CheckpointFile.read(original.resolve("last.ckpt")).epoch(), "the original run is untouched");
+    }
+
+    @Test
+    void theBestCheckpointFollowsTheValidationLossWithTiesGoingToTheLaterEpoch() {
+        Path runDir = dir.resolve("scripted");
+        List<Integer> bestFileEpochs = new ArrayList<>();
+        TrainingResult result = scripted(runDir, "0.5,0.4,0.45,0.4,0.6", o -> { })
+                .on(Event.VALIDATION_COMPLETED,
+                        e -> bestFileEpochs.add(CheckpointFile.read(runDir.resolve("best.ckpt")).epoch()))
+                .build().run();
+        assertEquals(List.of(1, 2, 2, 4, 4), bestFileEpochs);
+        assertEquals(4, result.bestEpoch());
+        assertEquals(0.4f, (float) result.bestValidLoss());
+        Checkpoint best = CheckpointFile.read(runDir.resolve("best.ckpt"));
+        assertEquals(4 * STEPS_PER_EPOCH, best.modelState().get("steps").data()[0]);
+        Checkpoint last = CheckpointFile.read(runDir.resolve("last.ckpt"));
+        assertEquals(5, last.epoch());
+        assertEquals(4, last.bestEpoch());
+        assertEquals(4 * STEPS_PER_EPOCH, last.bestWeights().get("steps").data()[0], "last.ckpt carries the best weights");
+        assertEquals(5 * STEPS_PER_EPOCH, last.modelState().get("steps").data()[0]);
+        assertEquals(4 * STEPS_PER_EPOCH, result.bestWeights().get("steps").data()[0], "best weights restored at the end");
+        // The scripted model's test loss is that of the epoch whose weights are loaded: the best one.
+        assertEquals(0.4f, (float) result.test().loss());
+    }
+
+    @Test
+    void aCrashWhileWritingACheckpointLeavesThePreviousCheckpointsIntact() throws IOException {
+        Path runDir = dir.resolve("crash");
+        IllegalStateException crash = assertThrows(IllegalStateException.class,
+                () -> scripted(runDir, "0.5,0.4,0.3", o -> o.put("fail_state_at_epoch", "2")).build().run());
+        assertTrue(crash.getMessage().contains("simulated crash"), crash.getMessage());
+        Checkpoint best = CheckpointFile.read(runDir.resolve("best.ckpt"));
+        Checkpoint last = CheckpointFile.read(runDir.resolve("last.ckpt"));
+        assertEquals(1, best.epoch());
+        assertEquals(1, last.epoch());
+        assertEquals(STEPS_PER_EPOCH, best.modelState().get("steps").data()[0]);
+        try (Stream<Path> files = Files.list(runDir)) {
+            assertEquals(List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file is left");
+        }
+    }
+
+    @Test
+    void aNanTrainingLossStopsTheRunAndLeavesTheBestCheckpointAlone() throws IOException {
+        Path runDir = dir.resolve("nan");
+        List<byte[]> bestAfterEpoch1 = new ArrayList<>();
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
+                () -> scripted(runDir, "0.5,0.4,0.3", o -> o.put("train_losses", "1,NaN,1"))
+                        .on(Event.VALIDATION_COMPLETED, h -> bestAfterEpoch1.add(read(runDir.resolve("best.ckpt"))))
+                        .build().run());
+        assertEquals(2, e.getEpoch());
+        assertTrue(e.getMessage().contains("training loss became NaN in epoch 2 (step 1 of 10)"), e.getMessage());
+        assertTrue(e.getMessage().contains("best checkpoint " + runDir.resolve("best.ckpt") + " (epoch 1) is untouched"),
+                e.getMessage());
+        assertArrayEquals(bestAfterEpoch1.get(0), read(runDir.resolve("best.ckpt")));
+        assertEquals(1, CheckpointFile.read(runDir.resolve("last.ckpt")).epoch());
+        assertFalse(Files.exists(runDir.resolve("summary.json")));
+    }
+
+    @Test
+    void anInfiniteValidationLossStopsTheRunBeforeAnyCheckpointOfThatEpoch() {
+        Path runDir = dir.resolve("inf");
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
+                () -> scripted(runDir, "0.5,Infinity,0.3", o -> { }).build().run());
+        assertTrue(e.getMessage().contains("validation loss became Infinity after epoch 2"), e.getMessage());
+        assertEquals(1, CheckpointFile.read(runDir.resolve("last.ckpt")).epoch());
+        assertEquals(1, CheckpointFile.read(runDir.resolve("best.ckpt")).epoch());
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void earlyStoppingEndsTheRunAfterPatienceEpochsWithoutImprovement() throws IOException {
+        Path runDir = dir.resolve("early");
+        TrainingResult result = scripted(runDir, "0.5,0.4,0.41,0.42,0.43,0.1", o -> { }).patience(2).build().run();
+        assertEquals(4, result.epochsRun());
+        assertEquals(2, result.bestEpoch());
+        assertNotNull(result.stopReason());
+        assertTrue(result.stopReason().contains("2 epochs"), result.stopReason());
+        JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
+        assertTrue(summary.get("stopped_early").asBoolean());
+        assertEquals(4, summary.get("epochs_run").asInt());
+        assertEquals(6, summary.get("epochs_requested").asInt());
+    }
+
+    @Test
+    void minDeltaDecidesWhatCountsAsAnImprovement() {
+        TrainingResult result = scripted(dir.resolve("delta"), "0.5,0.45,0.44,0.43,0.42", o -> { })
+                .patience(2).minDelta(0.1).build().run();
+        assertEquals(3, result.epochsRun());
+        assertEquals(3, result.bestEpoch(), "the best checkpoint still takes every <= loss");
+    }
+
+    @Test
+    void theLearningRateScheduleIsAppliedEveryEpoch() {
+        SoftmaxTrainer.Provider trainers = new SoftmaxTrainer.Provider();
+        StaticExtensions lookup = new StaticExtensions(List.of(), List.of(new SoftmaxRegression.Provider()),
+                List.of(trainers));
+        TrainingResult step = TrainingRun.builder().lookup(lookup).data(DATA).model("softmax").batchSize(32)
+                .epochs(3).learningRate(0.1).lrSchedule("step:1:0.5").runDir(dir.resolve("step")).build().run();
+        assertEquals(List.of(0.1, 0.05, 0.025), step.history().stream().map(EpochMetrics::lr).toList());
+        assertEquals(List.of(0.1, 0.05, 0.025), trainers.created.get(0).ratesSet);
+
+        TrainingResult cosine = TrainingRun.builder().lookup(lookup).data(DATA).model("softmax").batchSize(32)
+                .epochs(4).learningRate(0.1).lrSchedule("cosine").runDir(dir.resolve("cos")).build().run();
+        List<Double> rates = cosine.history().stream().map(EpochMetrics::lr).toList();
+        assertEquals(0.1, rates.get(0), 1e-15);
+        assertEquals(0.05, rates.get(2), 1e-15);
+        assertTrue(rates.get(3) < rates.get(2) && rates.get(1) < rates.get(0), rates.toString());
+    }
+
+    @Test
+    void theBuilderRefusesOutOfRangeSettingsNamingThem() {
+        Map<String, Consumer<TrainingRun.Builder>> bad = new LinkedHashMap<>();
+        bad.put("batchSize", b -> b.batchSize(0));
+        bad.put("trainRatio", b -> b.trainRatio(1.5));
+        bad.put("epochs", b -> b.epochs(0));
+        bad.put("learningRate", b -> b.learningRate(-1));
+        bad.put("limit", b -> b.limit(-5));
+        bad.put("threads", b -> b.threads(0));
+        bad.put("patience", b -> b.patience(-1));
+        bad.put("minDelta", b -> b.minDelta(Double.NaN));
+        bad.put("verbose", b -> b.verbose(3));
+        bad.put("lrSchedule", b -> b.lrSchedule("exponential"));
+        bad.put("--device", b -> b.device("gpu"));
+        bad.put("bestCheckpoint", b -> b.bestCheckpoint(dir.resolve("run/last.ckpt")));
+        for (Map.Entry<String, Consumer<TrainingRun.Builder>> entry : bad.entrySet()) {
+            TrainingRun.Builder builder = softmax(dir.resolve("run"));
+            entry.getValue().accept(builder);
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, builder::build,
+                    entry.getKey());
+            assertEquals(entry.getKey(), e.getOption());
+        }
+        InvalidConfigurationException ratio = assertThrows(InvalidConfigurationException.class,
+                () -> softmax(dir).trainRatio(1.5).build());
+        assertEquals("invalid value '1.5' for trainRatio: must lie strictly between 0 and 1", ratio.getMessage());
+        InvalidConfigurationException noModel = assertThrows(InvalidConfigurationException.class,
+                () -> TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).build());
+        assertEquals("model", noModel.getOption());
+        UnknownExtensionException unknown = assertThrows(UnknownExtensionException.class,
+                () -> softmax(dir).model("resnet").build());
+        assertTrue(unknown.getMessage().contains("softmax"), unknown.getMessage());
+        assertThrows(InvalidConfigurationException.class,
+                () -> softmax(dir).trainer(Scripted.TRAINER).build().run(), "a trainer that cannot train the model");
+        InvalidConfigurationException noLoader = assertThrows(InvalidConfigurationException.class,
+                () -> TrainingRun.builder().lookup(TestExtensions.create()).dataset("mnist").model("softmax").build());
+        assertEquals("datasetLoader", noLoader.getOption());
+    }
+
+    @Test
+    void aNamedDatasetIsLoadedThroughTheCallerSuppliedLoader() {
+        List<String> asked = new ArrayList<>();
+        DatasetProvider provider = new InMemoryDataset(DATA);
+        StaticExtensions lookup = new StaticExtensions(List.of(provider), List.of(new SoftmaxRegression.Provider()),
+                List.of(new SoftmaxTrainer.Provider()));
+        Path modelFn = dir.resolve("models/softmax.ckpt");
+        TrainingResult result = TrainingRun.builder().lookup(lookup).dataset("synthetic")
+                .datasetLoader(p -> {
+                    asked.add(p.name());
+                    return p.load(dir);
+                })
+                .model("softmax").epochs(1).batchSize(32).limit(200).bestCheckpoint(modelFn)
+                .plugins(Map.of("test-models", "0.0.1")).runDir(dir.resolve("named")).build().run();
+        assertEquals(List.of("synthetic"), asked);
+        assertEquals(modelFn, result.bestCheckpoint());
+        Checkpoint best = CheckpointFile.read(modelFn);
+        assertEquals("synthetic", best.datasetName());
+        assertEquals(Map.of("test-models", "0.0.1"), best.plugins());
+        assertNotEquals(0, best.history().size());
+        assertFalse(Files.exists(dir.resolve("named/best.ckpt")));
+    }
+
+    @Test
+    void aLimitTrainsOnFewerExamples() throws IOException {
+        Path runDir = dir.resolve("limited");
+        softmax(runDir).epochs(1).limit(100).build().run();
+        JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
+        assertEquals(80, summary.get("train_examples").asInt());
+        assertEquals(20, summary.get("valid_examples").asInt());
+        assertEquals(100, summary.get("test_examples").asInt());
+    }
+
+    /** A dataset provider that hands over data held in memory. */
+    static final class InMemoryDataset implements DatasetProvider {
+        private final DatasetSplits data;
+
+        InMemoryDataset(DatasetSplits data) {
+            this.data = data;
+        }
+
+        @Override
+        public String name() {
+            return data.name();
+        }
+
+        @Override
+        public String description() {
+            return "in-memory test data";
+        }
+
+        @Override
+        public ExampleShape exampleShape() {
+            return data.train().shape();
+        }
+
+        @Override
+        public List<String> classNames() {
+            return data.classNames();
+        }
+
+        @Override
+        public List<Path> files(Path dataDir) {
+            return List.of();
+        }
+
+        @Override
+        public boolean isPresent(Path dataDir) {
+            return true;
+        }
+
+        @Override
+        public List<FetchedFile> fetch(FetchRequest request) {
+            return List.of();
+        }
+
+        @Override
+        public DatasetSplits load(Path dataDir) {
+            return data;
+        }
+    }
+}

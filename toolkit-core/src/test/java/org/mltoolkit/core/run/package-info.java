@@ -1,0 +1,2 @@
+/** Tests of training runs (files, policy, resume, stops, validation) and of checkpoint evaluation. */
+package org.mltoolkit.core.run;
