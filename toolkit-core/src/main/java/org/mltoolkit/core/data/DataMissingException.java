@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.mltoolkit.api.ToolkitException;
 
-/** A dataset whose files are not all present while fetching is not allowed; the message says how to fetch it. */
+/**
+ * A dataset whose files are not all present while fetching is not allowed (offline, or a command that only
+ * reads); the message names the missing files and says how to fetch them.
+ */
 public class DataMissingException extends ToolkitException {
     private static final long serialVersionUID = 1L;
     private final String dataset;
@@ -13,7 +16,7 @@ public class DataMissingException extends ToolkitException {
     public DataMissingException(String dataset, Path dataDir, List<Path> missing) {
         super("dataset '" + dataset + "' is not in " + dataDir + " (missing "
                 + String.join(", ", missing.stream().map(p -> String.valueOf(p.getFileName())).toList())
-                + "): fetch it with 'toolkit data fetch " + dataset + "', or allow downloads by leaving out --offline");
+                + "); fetch it with 'toolkit data fetch " + dataset + "'");
         this.dataset = dataset;
         this.missing = List.copyOf(missing);
     }

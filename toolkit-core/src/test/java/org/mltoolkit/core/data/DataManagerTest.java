@@ -42,8 +42,8 @@ class DataManagerTest {
 
         DataMissingException e = assertThrows(DataMissingException.class,
                 () -> data.ensureAvailable(dataset, true, ProgressListener.NONE));
-        assertEquals("dataset 'pair' is not in " + temp.resolve("data") + " (missing train.bin, test.bin): fetch it"
-                + " with 'toolkit data fetch pair', or allow downloads by leaving out --offline", e.getMessage());
+        assertEquals("dataset 'pair' is not in " + temp.resolve("data") + " (missing train.bin, test.bin); fetch it"
+                + " with 'toolkit data fetch pair'", e.getMessage());
         assertEquals(List.of(), dataset.requests);
         assertEquals(2, e.getMissing().size());
     }

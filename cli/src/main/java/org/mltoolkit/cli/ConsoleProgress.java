@@ -1,0 +1,81 @@
+package org.mltoolkit.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.mltoolkit.api.ProgressListener;
+
+/**
+ * Renders a plugin's progress for a person: on a terminal each task gets a progress bar on stderr (units are
+ * bytes, shown in MiB); elsewhere (a pipe, a log file, a test) each task and message is one plain line, so logs
+ * stay readable. Not thread-safe: one task at a time, as {@link ProgressListener} promises.
+ */
+public final class ConsoleProgress implements ProgressListener, AutoCloseable {
+    private static final long MIB = 1L << 20;
+
+    private final PrintWriter err;
+    private final boolean interactive;
+    private ProgressBar bar;
+
+    /**
+     * @param err         where plain lines go
+     * @param interactive true to draw progress bars on the process's stderr terminal
+     */
+    public ConsoleProgress(PrintWriter err, boolean interactive) {
+        this.err = err;
+        this.interactive = interactive;
+    }
+
+    @Override
+    public void start(String task, long total) {
+        finish();
+        if (interactive) {
+            bar = new ProgressBarBuilder()
+                    .setTaskName(task)
+                    .setInitialMax(total > 0 ? total : -1)
+                    .setUnit(" MiB", MIB)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(250)
+                    .showSpeed()
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                    .build();
+        } else {
+            err.println(total > 0 ? String.format(Locale.ROOT, "%s (%.1f MiB)", task, (double) total / MIB) : task);
+            err.flush();
+        }
+    }
+
+    @Override
+    public void advance(long amount) {
+        if (bar != null) {
+            bar.stepBy(amount);
+        }
+    }
+
+    @Override
+    public void finish() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+
+    @Override
+    public void message(String line) {
+        if (bar != null) {
+            // Keep the bar on its own line: the message goes below it and the bar redraws on the next step.
+            System.err.println();
+        }
+        err.println(line);
+        err.flush();
+    }
+
+    /** Ends a bar left open by a task that failed half-way. */
+    @Override
+    public void close() {
+        finish();
+    }
+}

@@ -1,0 +1,65 @@
+package org.mltoolkit.cli;
+
+import java.io.PrintWriter;
+import org.mltoolkit.api.ToolkitException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Turns every failure into one line {@code error: <message>} on stderr and an exit code: {@link ExitCodes#USAGE}
+ * for a wrong command line, {@link ExitCodes#ERROR} for a failed command. The toolkit's own exceptions carry
+ * messages written for the user and are shown as they are; anything else is unexpected and says so. The stack
+ * trace follows only with {@code --debug}.
+ */
+final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+    private final ToolkitCommand root;
+
+    ErrorReporter(ToolkitCommand root) {
+        this.root = root;
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String message = oneLine(ex.getMessage());
+        if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        err.println("error: " + message + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+        if (root.isDebug()) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+        PrintWriter err = cmd.getErr();
+        err.println("error: " + describe(ex, root.isDebug()));
+        if (root.isDebug()) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.ERROR;
+    }
+
+    /** The one line shown for {@code ex}. */
+    static String describe(Throwable ex, boolean debug) {
+        if (ex instanceof ToolkitException && ex.getMessage() != null) {
+            return oneLine(ex.getMessage());
+        }
+        String text = "unexpected " + ex.getClass().getSimpleName()
+                + (ex.getMessage() == null ? "" : ": " + oneLine(ex.getMessage()));
+        return debug ? text : text + " (run with --debug for the stack trace)";
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+}
