@@ -1,0 +1,117 @@
+package org.mltoolkit.plugin.fc;
+
+import com.oracle.labs.mlrg.olcut.util.Pair;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import org.mltoolkit.api.Batch;
+import org.mltoolkit.api.StepResult;
+import org.mltoolkit.api.Tensor;
+import org.mltoolkit.api.Trainer;
+import org.tribuo.classification.sgd.objectives.LogMulticlass;
+import org.tribuo.math.LinearParameters;
+import org.tribuo.math.la.DenseMatrix;
+import org.tribuo.math.la.DenseVector;
+import org.tribuo.math.la.SGDVector;
+
+/**
+ * Trains the {@code linear} model the way Tribuo's {@code LinearSGDTrainer} computes a minibatch: Tribuo's
+ * {@link LinearParameters} (weights with the bias as the last feature column) score each example, Tribuo's
+ * {@link LogMulticlass} objective gives its loss and gradient, {@link LinearParameters#gradients} and
+ * {@link LinearParameters#merge} build and sum the per-example gradients, in double precision on one thread.
+ * The summed gradient, divided by the batch size, goes to the same {@link FlatOptimizer} as the
+ * {@code backprop} trainer, because Tribuo's optimisers can neither change their learning rate nor expose
+ * their moments for an exact resume.
+ */
+final class TribuoLinearTrainer implements Trainer {
+    private final DenseClassifier model;
+    private final FlatOptimizer optimizer;
+    private final LogMulticlass objective = new LogMulticlass();
+    private final LinearParameters parameters;
+    private final DenseMatrix weights;
+    private final int features;
+    private final int classes;
+    private final double[] norms = new double[2];
+
+    TribuoLinearTrainer(DenseClassifier model, FlatOptimizer optimizer) {
+        if (model.network().layerCount() != 1) {
+            throw new IllegalArgumentException("the Tribuo linear trainer trains single-layer models only");
+        }
+        this.model = model;
+        this.optimizer = optimizer;
+        this.features = model.network().inputWidth();
+        this.classes = model.network().classCount();
+        this.parameters = new LinearParameters(features + 1, classes);
+        this.weights = parameters.getWeightMatrix();
+    }
+
+    /** Mutates the model's weights and the optimizer state. Throws ToolkitException for a batch of the wrong shape. */
+    @Override
+    public StepResult step(Batch batch) {
+        model.checkBatch(batch);
+        DenseNetwork network = model.network();
+        FloatBuffer w = network.weight(0).buffer();
+        FloatBuffer b = network.bias(0).buffer();
+        for (int c = 0; c < classes; c++) {
+            for (int j = 0; j < features; j++) {
+                weights.set(c, j, w.get(c * features + j));
+            }
+            weights.set(c, features, b.get(c));
+        }
+        int n = batch.size();
+        float[] x = batch.features();
+        org.tribuo.math.la.Tensor[][] perExample = new org.tribuo.math.la.Tensor[n][];
+        double loss = 0;
+        int correct = 0;
+        double[] row = new double[features + 1];
+        row[features] = 1.0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < features; j++) {
+                row[j] = x[i * features + j];
+            }
+            DenseVector example = DenseVector.createDenseVector(row);
+            DenseVector scores = parameters.predict(example);
+            Pair<Double, SGDVector> lossAndGradient = objective.lossAndGradient(batch.labels()[i], scores);
+            loss += lossAndGradient.getA();
+            if (scores.indexOfMax() == batch.labels()[i]) {
+                correct++;
+            }
+            perExample[i] = parameters.gradients(lossAndGradient, example);
+        }
+        DenseMatrix sum = (DenseMatrix) parameters.merge(perExample, n)[0];
+        // Tribuo's objectives return the direction of steepest descent; the flat optimizers take the gradient.
+        FloatBuffer gw = network.gradients().buffer();
+        float scale = -1f / n;
+        for (int c = 0; c < classes; c++) {
+            for (int j = 0; j < features; j++) {
+                gw.put(c * features + j, (float) (sum.get(c, j) * scale));
+            }
+        }
+        FloatBuffer gb = network.gradients().buffer();
+        int biasOffset = classes * features;
+        for (int c = 0; c < classes; c++) {
+            gb.put(biasOffset + c, (float) (sum.get(c, features) * scale));
+        }
+        optimizer.step(network.parameters(), network.gradients(), norms);
+        return new StepResult(loss / n, correct, Math.sqrt(norms[0]), Math.sqrt(norms[1]));
+    }
+
+    @Override
+    public void setLearningRate(double learningRate) {
+        optimizer.setLearningRate(learningRate);
+    }
+
+    @Override
+    public Map<String, Tensor> optimizerState() {
+        return optimizer.state();
+    }
+
+    @Override
+    public void loadOptimizerState(Map<String, Tensor> state) {
+        optimizer.loadState(state);
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+    }
+}
