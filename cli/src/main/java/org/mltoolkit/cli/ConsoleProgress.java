@@ -1,5 +1,6 @@
 package org.mltoolkit.cli;
 
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -19,6 +20,7 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
     private final PrintWriter err;
     private final boolean interactive;
     private ProgressBar bar;
+    private TrackedConsumer consumer;
 
     /**
      * @param err         where plain lines go
@@ -33,6 +35,7 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
     public void start(String task, long total) {
         finish();
         if (interactive) {
+            consumer = new TrackedConsumer(System.err);
             bar = new ProgressBarBuilder()
                     .setTaskName(task)
                     .setInitialMax(total > 0 ? total : -1)
@@ -40,7 +43,7 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(250)
                     .showSpeed()
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                    .setConsumer(consumer)
                     .build();
         } else {
             err.println(total > 0 ? String.format(Locale.ROOT, "%s (%.1f MiB)", task, (double) total / MIB) : task);
@@ -59,7 +62,13 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
     public void finish() {
         if (bar != null) {
             bar.close();
+            // A task that ends before the bar's first scheduled render leaves the bar's line open (the library
+            // draws it once on close but only ends the line on a later render): end it here.
+            if (!consumer.closed) {
+                consumer.close();
+            }
             bar = null;
+            consumer = null;
         }
     }
 
@@ -71,6 +80,21 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
         }
         err.println(line);
         err.flush();
+    }
+
+    /** The console consumer, remembering whether the bar ended its line. */
+    private static final class TrackedConsumer extends ConsoleProgressBarConsumer {
+        private volatile boolean closed;
+
+        TrackedConsumer(PrintStream out) {
+            super(out);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            super.close();
+        }
     }
 
     /** Ends a bar left open by a task that failed half-way. */
