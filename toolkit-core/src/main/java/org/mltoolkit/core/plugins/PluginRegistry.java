@@ -214,7 +214,13 @@ public final class PluginRegistry implements ExtensionLookup, AutoCloseable {
         List<ExtensionInfo> infos = new ArrayList<>();
         List<Object> instances = new ArrayList<>();
         ClassLoader loader = wrapper.getPluginClassLoader();
-        for (String className : new TreeSet<>(manager.getExtensionClassNames(id))) {
+        TreeSet<String> classNames = new TreeSet<>();
+        try {
+            classNames.addAll(manager.getExtensionClassNames(id));
+        } catch (RuntimeException | LinkageError e) {
+            failures.add("cannot read the extension index: " + Failures.describe(e));
+        }
+        for (String className : classNames) {
             try {
                 Class<?> extensionClass = Class.forName(className, false, loader);
                 if (extensionClass.getClassLoader() != loader) {
