@@ -43,6 +43,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             PluginsCommand.class,
             DataCommand.class,
+            TrainCommand.class, EvaluateCommand.class,
         })
 public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 

@@ -78,6 +78,7 @@ public final class TrainingRun {
     private final Checkpoint resumed;
     private final Path resumedFile;
     private final PrintStream out;
+    private final PrintStream progressOut;
     private final List<Map.Entry<Event, EventHandler>> handlers;
 
     private TrainingRun(Builder b, TrainingConfig config, Checkpoint resumed) {
@@ -88,6 +89,7 @@ public final class TrainingRun {
         this.resumed = resumed;
         this.resumedFile = b.resumeFrom;
         this.out = b.out;
+        this.progressOut = b.progressOut != null ? b.progressOut : b.out;
         this.handlers = List.copyOf(b.handlers);
     }
 
@@ -189,7 +191,7 @@ public final class TrainingRun {
         RunningAverage.attachTrainingMetrics(engine, RunningAverage.DEFAULT_ALPHA);
         NonFiniteLossGuard.attach(engine);
         if (config.verbose() >= 2) {
-            ProgressBarReporter.attach(engine, out);
+            ProgressBarReporter.attach(engine, progressOut);
         }
         if (config.verbose() >= 1) {
             EpochLineReporter.attachEpochLine(engine, out);
@@ -338,6 +340,7 @@ public final class TrainingRun {
         private Map<String, String> plugins;
         private Path resumeFrom;
         private PrintStream out = System.out;
+        private PrintStream progressOut;
         private final List<Map.Entry<Event, EventHandler>> handlers = new ArrayList<>();
 
         private Builder() {
@@ -477,7 +480,17 @@ public final class TrainingRun {
             return this;
         }
 
-        /** Ids and versions of the plugins in use, recorded in the configuration and checkpoints. */
+        /** Where the progress bar (verbose 2) renders; the same as {@link #output(PrintStream)} by default. */
+        public Builder progressOutput(PrintStream value) {
+            progressOut = Objects.requireNonNull(value, "progressOutput");
+            return this;
+        }
+
+        /**
+         * Ids and versions of the plugins in use, recorded in the configuration and checkpoints. By default they
+         * are those the lookup reports ({@link ExtensionLookup#pluginOf(Object)}) for the dataset, model and
+         * trainer.
+         */
         public Builder plugins(Map<String, String> value) {
             plugins = Map.copyOf(value);
             return this;
@@ -518,6 +531,7 @@ public final class TrainingRun {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Path best = bestCheckpoint != null ? bestCheckpoint : dir.resolve(RunDirectory.BEST_CHECKPOINT);
             checkBestFile(dir, best);
+            Map<String, String> pluginVersions = plugins != null ? plugins : pluginsInUse(trainerName);
             return new TrainingRun(this, new TrainingConfig(datasetName, model, trainerName,
                     or(optimizer, DEFAULT_OPTIMIZER), or(learningRate, DEFAULT_LEARNING_RATE),
                     or(batchSize, DEFAULT_BATCH_SIZE), or(epochs, DEFAULT_EPOCHS), or(trainRatio, DEFAULT_TRAIN_RATIO),
@@ -525,7 +539,22 @@ public final class TrainingRun {
                     or(threads, defaultThreads()), or(modelOptions, Map.of()), or(trainerOptions, Map.of()),
                     LearningRateSchedule.parse(or(lrSchedule, DEFAULT_LR_SCHEDULE)).spec(), or(patience, 0),
                     or(minDelta, DEFAULT_MIN_DELTA), dir.toString(), best.toString(), or(verbose, 0),
-                    or(plugins, Map.of())), null);
+                    pluginVersions), null);
+        }
+
+        /** The plugins that provide the dataset (when found by name), the model and the trainer: id to version. */
+        private Map<String, String> pluginsInUse(String trainerName) {
+            Map<String, String> found = new java.util.TreeMap<>();
+            List<Object> extensions = new ArrayList<>();
+            if (data == null) {
+                extensions.add(lookup.dataset(dataset));
+            }
+            extensions.add(lookup.model(model));
+            extensions.add(lookup.trainer(trainerName));
+            for (Object extension : extensions) {
+                lookup.pluginOf(extension).ifPresent(p -> found.put(p.id(), p.version() != null ? p.version() : "unknown"));
+            }
+            return found;
         }
 
         private String datasetName() {

@@ -1,0 +1,99 @@
+package org.mltoolkit.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.core.run.Evaluation;
+import org.mltoolkit.core.run.EvaluationResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code toolkit evaluate --checkpoint FILE}: rebuilds the checkpoint's model through its plugin, loads the saved
+ * weights and prints the exact loss and accuracy on a dataset's test split.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Evaluate a checkpoint on a dataset's test split: mean NLL loss and accuracy.",
+            "The model is rebuilt from the checkpoint; a best checkpoint holds the best weights of its run."})
+public final class EvaluateCommand extends ToolkitSubcommand {
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The checkpoint to evaluate.")
+    private Path checkpoint;
+
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = "The dataset whose test split to use (default: the one the checkpoint was trained on).")
+    private String dataset;
+
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "The model the checkpoint must hold; a checkpoint of another model is refused.")
+    private String model;
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "cpu, cuda:N or auto (default: the checkpoint's).")
+    private String device;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the checkpoint's).")
+    private Integer threads;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256",
+            description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--offline", description = "Never fetch data; fail if it is missing.")
+    private boolean offline;
+
+    @Option(names = "--json", description = "Print JSON instead of text.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        EvaluationResult result;
+        try (ConsoleProgress progress = toolkit().progress(err())) {
+            Evaluation.Builder builder = Evaluation.builder()
+                    .lookup(toolkit().extensions())
+                    .checkpoint(checkpoint)
+                    .batchSize(batchSize)
+                    .datasetLoader(provider -> toolkit().dataManager().load(provider, offline, progress));
+            if (dataset != null) {
+                builder.dataset(dataset);
+            }
+            if (model != null) {
+                builder.model(model);
+            }
+            if (device != null) {
+                builder.device(device);
+            }
+            if (threads != null) {
+                builder.threads(threads);
+            }
+            result = builder.build().run();
+        } catch (InvalidConfigurationException e) {
+            String message = e.getMessage().replace(" for batchSize:", " for --batch-size:")
+                    .replace(" for threads:", " for --threads:");
+            throw new ParameterException(spec().commandLine(), message, e);
+        }
+        if (json) {
+            ObjectNode node = Json.object();
+            node.put("checkpoint", result.checkpoint().toString());
+            node.put("model", result.model());
+            node.put("dataset", result.dataset());
+            node.put("epoch", result.epoch());
+            node.put("test_loss", result.test().loss());
+            node.put("test_accuracy", result.test().accuracy());
+            node.put("test_examples", result.test().examples());
+            node.put("device", result.device());
+            node.put("seconds", result.test().seconds());
+            Json.print(out(), node);
+        } else {
+            out().printf(Locale.ROOT, "Test - loss=%.4e accuracy=%.4f%n", result.test().loss(),
+                    result.test().accuracy());
+            out().printf(Locale.ROOT, "%s: model %s after epoch %d, %d test examples of %s, on %s%n",
+                    result.checkpoint(), result.model(), result.epoch(), result.test().examples(), result.dataset(),
+                    result.device());
+            out().flush();
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,296 @@
+package org.mltoolkit.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.core.run.DatasetLoader;
+import org.mltoolkit.core.run.RunDirectory;
+import org.mltoolkit.core.run.TrainingResult;
+import org.mltoolkit.core.run.TrainingRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * {@code toolkit train}: the reference's {@code train.py} under Java-style option names, plus resume, early
+ * stopping, learning-rate schedules and a run directory. The reference's lines go to stdout, the progress bar
+ * to stderr. A setting out of range is a usage error (exit 2) naming the option; a failed run exits 1.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a model on a dataset: seeded train/validation split, running metrics, validation "
+                + "after every epoch, best checkpoint by validation loss, best weights tested at the end.",
+            "The run directory receives config.json, metrics.jsonl, best.ckpt, last.ckpt and summary.json. "
+                    + "Missing data is fetched first unless --offline."})
+public final class TrainCommand extends ToolkitSubcommand {
+    /** The builder's setting names as this command spells them, for error messages. */
+    private static final Map<String, String> OPTION_NAMES = Map.ofEntries(
+            Map.entry("dataset", "--dataset"), Map.entry("model", "--model"), Map.entry("trainer", "--trainer"),
+            Map.entry("optimizer", "--optimizer"), Map.entry("learningRate", "--lr"),
+            Map.entry("batchSize", "--batch-size"), Map.entry("epochs", "--epochs"),
+            Map.entry("trainRatio", "--train-ratio"), Map.entry("seed", "--seed"), Map.entry("limit", "--limit"),
+            Map.entry("threads", "--threads"), Map.entry("modelOptions", "--model-option"),
+            Map.entry("trainerOptions", "--trainer-option"), Map.entry("lrSchedule", "--lr-schedule"),
+            Map.entry("patience", "--patience"), Map.entry("minDelta", "--min-delta"),
+            Map.entry("bestCheckpoint", "--model-fn"), Map.entry("verbose", "--verbose"));
+
+    @Option(names = "--model", paramLabel = "NAME", description = "The model to train (default: ${DEFAULT-VALUE}).",
+            defaultValue = "fc")
+    private String model;
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = "The dataset (default: ${DEFAULT-VALUE}).",
+            defaultValue = "mnist")
+    private String dataset;
+
+    @Option(names = "--trainer", paramLabel = "NAME",
+            description = "The trainer (default: the model's default trainer).")
+    private String trainer;
+
+    @Option(names = "--model-fn", paramLabel = "FILE",
+            description = "The best checkpoint's file (default: best.ckpt in the run directory).")
+    private Path modelFn;
+
+    @Option(names = "--device", paramLabel = "DEVICE",
+            description = "cpu, cuda:N or auto (default: ${DEFAULT-VALUE}).", defaultValue = TrainingRun.DEFAULT_DEVICE)
+    private String device;
+
+    @Option(names = "--train-ratio", paramLabel = "RATIO", defaultValue = "" + TrainingRun.DEFAULT_TRAIN_RATIO,
+            description = "Fraction of the training split that trains; the rest validates (default: ${DEFAULT-VALUE}).")
+    private double trainRatio;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + TrainingRun.DEFAULT_BATCH_SIZE,
+            description = "Minibatch size (default: ${DEFAULT-VALUE}).")
+    private int batchSize;
+
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "" + TrainingRun.DEFAULT_EPOCHS,
+            description = "Total number of epochs, counting those before a resume (default: ${DEFAULT-VALUE}).")
+    private int epochs;
+
+    @Option(names = "--verbose", paramLabel = "LEVEL", defaultValue = "2",
+            description = "0 quiet, 1 two lines per epoch, 2 also a progress bar (default: ${DEFAULT-VALUE}).")
+    private int verbose;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "" + TrainingRun.DEFAULT_SEED,
+            description = "Seed of the split, the shuffles and the initial weights; the same seed repeats a CPU run "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "" + TrainingRun.DEFAULT_LEARNING_RATE,
+            description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
+    private double learningRate;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = TrainingRun.DEFAULT_OPTIMIZER,
+            description = "Optimizer, as the trainer names it (default: ${DEFAULT-VALUE}).")
+    private String optimizer;
+
+    @Option(names = "--lr-schedule", paramLabel = "SPEC", defaultValue = TrainingRun.DEFAULT_LR_SCHEDULE,
+            description = "none, step[:EVERY[:GAMMA]] (times GAMMA, default 0.5, every EVERY epochs, default 5) or "
+                    + "cosine[:MIN] (annealed to MIN over the epochs) (default: ${DEFAULT-VALUE}).")
+    private String lrSchedule;
+
+    @Option(names = "--patience", paramLabel = "EPOCHS", defaultValue = "0",
+            description = "Stop after this many epochs without a validation improvement; 0 never stops early "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private int patience;
+
+    @Option(names = "--min-delta", paramLabel = "LOSS", defaultValue = "" + TrainingRun.DEFAULT_MIN_DELTA,
+            description = "The decrease of the validation loss that counts as an improvement for --patience "
+                    + "(default: ${DEFAULT-VALUE}).")
+    private double minDelta;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+            description = "Use only the first N shuffled training examples; 0 uses all (default: ${DEFAULT-VALUE}).")
+    private int limit;
+
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Compute threads the model may use (default: one per core).")
+    private Integer threads;
+
+    @Option(names = "--model-option", paramLabel = "KEY=VALUE", description = "A model-specific option; repeatable.")
+    private Map<String, String> modelOptions = new LinkedHashMap<>();
+
+    @Option(names = "--trainer-option", paramLabel = "KEY=VALUE",
+            description = "A trainer-specific option; repeatable.")
+    private Map<String, String> trainerOptions = new LinkedHashMap<>();
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+            description = "The run directory (default: runs/<model>-<date>-<time>; after --resume, the checkpoint's "
+                    + "directory).")
+    private Path runDir;
+
+    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+            description = "Continue the run saved in CHECKPOINT (its last.ckpt); the run keeps its settings, "
+                    + "--epochs is the new total.")
+    private Path resume;
+
+    @Option(names = "--offline", description = "Never fetch data; fail if it is missing.")
+    private boolean offline;
+
+    @Override
+    public Integer call() {
+        PrintStream lines = new PrintStream(new WriterOutputStream(out()), true, StandardCharsets.UTF_8);
+        PrintStream bar = new PrintStream(new WriterOutputStream(err()), true, StandardCharsets.UTF_8);
+        TrainingResult result;
+        try (ConsoleProgress progress = toolkit().progress(err())) {
+            DatasetLoader loader = provider -> toolkit().dataManager().load(provider, offline, progress);
+            TrainingRun.Builder builder = TrainingRun.builder()
+                    .lookup(toolkit().extensions())
+                    .datasetLoader(loader)
+                    .output(lines)
+                    .progressOutput(bar);
+            configure(builder, spec().commandLine().getParseResult());
+            result = builder.build().run();
+        } catch (InvalidConfigurationException e) {
+            throw new ParameterException(spec().commandLine(), cliMessage(e), e);
+        } finally {
+            lines.flush();
+            bar.flush();
+        }
+        if (verbose >= 1) {
+            out().printf(Locale.ROOT, "Test - loss=%.4e accuracy=%.4f (best epoch %d of %d)%n", result.test().loss(),
+                    result.test().accuracy(), result.bestEpoch(), result.epochsRun());
+            if (result.stopReason() != null) {
+                out().println("Stopped early: " + result.stopReason());
+            }
+            out().println("Run directory: " + result.runDirectory() + " (" + RunDirectory.SUMMARY + ", "
+                    + RunDirectory.METRICS + ", " + result.bestCheckpoint().getFileName() + ", "
+                    + RunDirectory.LAST_CHECKPOINT + ")");
+        }
+        out().flush();
+        return ExitCodes.OK;
+    }
+
+    /**
+     * Passes the settings on. A new run takes every option (defaults included); a resumed run takes only the
+     * options given on the command line, so that the checkpoint's settings apply to the rest.
+     */
+    private void configure(TrainingRun.Builder b, ParseResult parsed) {
+        boolean all = resume == null;
+        if (resume != null) {
+            b.resumeFrom(resume);
+        }
+        if (all || given(parsed, "--model")) {
+            b.model(model);
+        }
+        if (all || given(parsed, "--dataset")) {
+            b.dataset(dataset);
+        }
+        if (trainer != null) {
+            b.trainer(trainer);
+        }
+        if (modelFn != null) {
+            b.bestCheckpoint(modelFn);
+        }
+        if (runDir != null) {
+            b.runDir(runDir);
+        }
+        if (threads != null) {
+            b.threads(threads);
+        }
+        if (all || given(parsed, "--device")) {
+            b.device(device);
+        }
+        if (all || given(parsed, "--train-ratio")) {
+            b.trainRatio(trainRatio);
+        }
+        if (all || given(parsed, "--batch-size")) {
+            b.batchSize(batchSize);
+        }
+        if (all || given(parsed, "--epochs")) {
+            b.epochs(epochs);
+        }
+        if (all || given(parsed, "--verbose")) {
+            b.verbose(verbose);
+        }
+        if (all || given(parsed, "--seed")) {
+            b.seed(seed);
+        }
+        if (all || given(parsed, "--lr")) {
+            b.learningRate(learningRate);
+        }
+        if (all || given(parsed, "--optimizer")) {
+            b.optimizer(optimizer);
+        }
+        if (all || given(parsed, "--lr-schedule")) {
+            b.lrSchedule(lrSchedule);
+        }
+        if (all || given(parsed, "--patience")) {
+            b.patience(patience);
+        }
+        if (all || given(parsed, "--min-delta")) {
+            b.minDelta(minDelta);
+        }
+        if (all || given(parsed, "--limit")) {
+            b.limit(limit);
+        }
+        if (all || given(parsed, "--model-option")) {
+            b.modelOptions(modelOptions);
+        }
+        if (all || given(parsed, "--trainer-option")) {
+            b.trainerOptions(trainerOptions);
+        }
+    }
+
+    private static boolean given(ParseResult parsed, String option) {
+        ParseResult sub = parsed;
+        while (sub.hasSubcommand()) {
+            sub = sub.subcommand();
+        }
+        return sub.hasMatchedOption(option);
+    }
+
+    /** The exception's message with the builder's setting name replaced by this command's option name. */
+    static String cliMessage(InvalidConfigurationException e) {
+        String option = e.getOption();
+        String cli = OPTION_NAMES.get(option);
+        if (cli == null) {
+            return e.getMessage();
+        }
+        return e.getMessage().replace(" for " + option + ":", " for " + cli + ":");
+    }
+
+    /**
+     * Bytes written by a {@link java.io.PrintStream} (the core's reporters print to one) passed on, as UTF-8 text,
+     * to a command's {@link PrintWriter} at every flush. A PrintStream flushes after whole strings, so no character
+     * is split between two flushes.
+     */
+    static final class WriterOutputStream extends OutputStream {
+        private final PrintWriter writer;
+        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+        WriterOutputStream(PrintWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void write(int b) {
+            pending.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            pending.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            if (pending.size() > 0) {
+                writer.write(pending.toString(StandardCharsets.UTF_8));
+                pending.reset();
+            }
+            writer.flush();
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package org.mltoolkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.cli.fixtures.PairsDataset;
+import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.plugins.StaticExtensions;
+import picocli.CommandLine;
+
+/** {@code toolkit train} and {@code toolkit evaluate} end to end, with the plain-Java fixtures: exit codes and text. */
+class TrainCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NUMBER = "\\d\\.\\d{4}e[+-]\\d{2}";
+
+    @TempDir
+    Path temp;
+
+    record Run(int exitCode, String out, String err) {
+        List<String> outLines() {
+            return out.lines().toList();
+        }
+    }
+
+    Run toolkit(String... args) {
+        StaticExtensions lookup = new StaticExtensions(List.of(new TrainingFixtures.Blobs(), new PairsDataset()),
+                List.of(new TrainingFixtures.SoftmaxProvider()), List.of(new TrainingFixtures.SoftmaxTrainerProvider()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode;
+        try (ToolkitCommand root = new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup)) {
+            CommandLine commandLine = ToolkitCommand.commandLine(root);
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(err, true));
+            exitCode = commandLine.execute(args);
+        }
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    private Run train(Path runDir, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--dataset", "blobs", "--model", "softmax",
+                "--batch-size", "16", "--lr", "0.05", "--verbose", "1", "--run-dir", runDir.toString()));
+        args.addAll(Arrays.asList(more));
+        return toolkit(args.toArray(String[]::new));
+    }
+
+    @Test
+    void trainPrintsTheReferencesLinesAndWritesTheRunDirectory() throws IOException {
+        Path runDir = temp.resolve("run");
+        Run run = train(runDir, "--epochs", "2");
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.outLines();
+        assertEquals(6, lines.size(), run.out());
+        assertTrue(lines.get(0).matches("EPOCH 1 - \\|param\\|=" + NUMBER + " \\|g_param\\|=" + NUMBER + " loss="
+                + NUMBER + " accuracy=\\d\\.\\d{4}"), lines.get(0));
+        assertTrue(lines.get(1).matches("Validation - loss=" + NUMBER + " accuracy=\\d\\.\\d{4} best_loss=" + NUMBER),
+                lines.get(1));
+        assertTrue(lines.get(2).startsWith("EPOCH 2 - "), lines.get(2));
+        assertTrue(lines.get(4).matches("Test - loss=" + NUMBER + " accuracy=\\d\\.\\d{4} \\(best epoch [12] of 2\\)"),
+                lines.get(4));
+        assertEquals("Run directory: " + runDir + " (summary.json, metrics.jsonl, best.ckpt, last.ckpt)", lines.get(5));
+        for (String file : List.of("config.json", "metrics.jsonl", "best.ckpt", "last.ckpt", "summary.json")) {
+            assertTrue(Files.isRegularFile(runDir.resolve(file)), file);
+        }
+        JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
+        assertEquals("blobs", summary.get("dataset").asText());
+        assertEquals("sgd-test", summary.get("trainer").asText());
+        assertEquals(240, summary.get("train_examples").asInt());
+        assertTrue(summary.get("test_accuracy").asDouble() > 0.9, summary.toString());
+    }
+
+    @Test
+    void resumeContinuesToTheNewTotalAndEvaluateReproducesTheSummary() throws IOException {
+        Path runDir = temp.resolve("run");
+        assertEquals(0, train(runDir, "--epochs", "2").exitCode());
+        Run resumed = toolkit("train", "--resume", runDir.resolve("last.ckpt").toString(), "--epochs", "3",
+                "--verbose", "1");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        assertTrue(resumed.out().startsWith("EPOCH 3 - "), resumed.out());
+        assertEquals(3, CheckpointFile.read(runDir.resolve("last.ckpt")).epoch());
+        assertEquals(3, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
+
+        JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
+        Run evaluate = toolkit("evaluate", "--checkpoint", runDir.resolve("best.ckpt").toString(), "--json");
+        assertEquals(0, evaluate.exitCode(), evaluate.err());
+        JsonNode result = JSON.readTree(evaluate.out());
+        assertEquals(summary.get("test_accuracy").asDouble(), result.get("test_accuracy").asDouble());
+        assertEquals(summary.get("test_loss").asDouble(), result.get("test_loss").asDouble());
+        assertEquals(summary.get("best_epoch").asInt(), result.get("epoch").asInt());
+        assertEquals(60, result.get("test_examples").asInt());
+
+        Run text = toolkit("evaluate", "--checkpoint", runDir.resolve("best.ckpt").toString());
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.outLines().get(0).matches("Test - loss=" + NUMBER + " accuracy=\\d\\.\\d{4}"), text.out());
+    }
+
+    @Test
+    void aResumeThatChangesTheRunsSettingsIsAUsageError() {
+        Path runDir = temp.resolve("run");
+        assertEquals(0, train(runDir, "--epochs", "1").exitCode());
+        Run run = toolkit("train", "--resume", runDir.resolve("last.ckpt").toString(), "--epochs", "2",
+                "--batch-size", "32");
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().startsWith("error: invalid value '32' for --batch-size: differs from 16"), run.err());
+        Run noMore = toolkit("train", "--resume", runDir.resolve("last.ckpt").toString(), "--epochs", "1");
+        assertEquals(ExitCodes.USAGE, noMore.exitCode());
+        assertTrue(noMore.err().contains("for --epochs: is the total number of epochs"), noMore.err());
+    }
+
+    @Test
+    void outOfRangeOptionsGetOneLineNamingTheOptionAndExitTwo() {
+        String[][] cases = {
+            {"--train-ratio", "1.5", "error: invalid value '1.5' for --train-ratio: must lie strictly between 0 and 1"},
+            {"--batch-size", "0", "error: invalid value '0' for --batch-size: must be at least 1"},
+            {"--epochs", "0", "error: invalid value '0' for --epochs: must be at least 1"},
+            {"--lr", "-1", "error: invalid value '-1.0' for --lr: must be a positive number"},
+            {"--verbose", "3", "error: invalid value '3' for --verbose: must be 0, 1 or 2"},
+            {"--lr-schedule", "linear", "error: invalid value 'linear' for --lr-schedule:"},
+            {"--device", "gpu", "error: invalid value 'gpu' for --device: expected cpu, auto or cuda:N"},
+            {"--limit", "1", "error: invalid value '1' for --limit: leaves 0 training and 1 validation examples"},
+        };
+        for (String[] c : cases) {
+            Path runDir = temp.resolve("bad" + c[0]);
+            Run run = toolkit("train", "--dataset", "blobs", "--model", "softmax", "--run-dir", runDir.toString(),
+                    c[0], c[1]);
+            assertEquals(ExitCodes.USAGE, run.exitCode(), c[0] + ": " + run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().startsWith(c[2]), run.err());
+            assertEquals("", run.out());
+        }
+    }
+
+    @Test
+    void helpShowsEveryDefaultFromTheCore() {
+        Run help = toolkit("train", "--help");
+        assertEquals(0, help.exitCode());
+        for (String expected : List.of("--train-ratio=RATIO", "(default: 0.8)", "(default: 256)", "(default: 20)",
+                "(default: adam)", "(default: 0.001)", "(default: auto)", "(default: 42)", "(default: none)",
+                "--model-fn=FILE", "--resume=CHECKPOINT", "--offline", "--patience", "--min-delta", "--limit")) {
+            assertTrue(help.out().replaceAll("\\s+", " ").contains(expected), expected + " in\n" + help.out());
+        }
+    }
+
+    @Test
+    void missingDataIsFetchedUnlessOffline() {
+        Run offline = toolkit("train", "--dataset", "pairs", "--model", "softmax", "--epochs", "1", "--offline",
+                "--run-dir", temp.resolve("offline").toString());
+        assertEquals(ExitCodes.ERROR, offline.exitCode());
+        assertTrue(offline.err().startsWith("error: dataset 'pairs' is not in "), offline.err());
+        assertFalse(Files.exists(temp.resolve("offline")));
+
+        Run fetched = toolkit("train", "--dataset", "pairs", "--model", "softmax", "--epochs", "1", "--verbose", "0",
+                "--run-dir", temp.resolve("fetched").toString());
+        assertEquals(0, fetched.exitCode(), fetched.err());
+        assertTrue(Files.isRegularFile(temp.resolve("data/pairs/train.bin")));
+        assertTrue(Files.isRegularFile(temp.resolve("fetched/summary.json")));
+        assertEquals("", fetched.out(), "verbose 0 is quiet");
+    }
+
+    @Test
+    void aNanLossStopsWithOneLineAndExitOne() {
+        Path runDir = temp.resolve("nan");
+        Run run = train(runDir, "--epochs", "3", "--trainer-option", "nan_at_step=20");
+        assertEquals(ExitCodes.ERROR, run.exitCode());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("error: training stopped: the training loss became NaN in epoch 2 (step 5 of 15)"),
+                run.err());
+        assertTrue(run.err().contains("(epoch 1) is untouched"), run.err());
+        assertEquals(1, CheckpointFile.read(runDir.resolve("best.ckpt")).epoch());
+    }
+
+    @Test
+    void verboseTwoDrawsTheProgressBarOnStderr() {
+        Run run = toolkit("train", "--dataset", "blobs", "--model", "softmax", "--epochs", "1", "--verbose", "2",
+                "--run-dir", temp.resolve("bar").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.err().contains("Epoch 1/1"), run.err());
+        assertTrue(run.out().startsWith("EPOCH 1 - "), run.out());
+    }
+
+    @Test
+    void evaluateRefusesAnotherModelsCheckpointAndBrokenFilesInOneLine() throws IOException {
+        Path runDir = temp.resolve("run");
+        assertEquals(0, train(runDir, "--epochs", "1").exitCode());
+        Path best = runDir.resolve("best.ckpt");
+        Run wrongModel = toolkit("evaluate", "--checkpoint", best.toString(), "--model", "cnn");
+        assertEquals(ExitCodes.ERROR, wrongModel.exitCode());
+        assertEquals("error: " + best + ": holds a 'softmax' model, not 'cnn'", wrongModel.err().strip());
+
+        Path cut = temp.resolve("cut.ckpt");
+        byte[] bytes = Files.readAllBytes(best);
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length / 2));
+        Run truncated = toolkit("evaluate", "--checkpoint", cut.toString());
+        assertEquals(ExitCodes.ERROR, truncated.exitCode());
+        assertEquals(1, truncated.err().lines().count(), truncated.err());
+        assertTrue(truncated.err().startsWith("error: " + cut + ": truncated"), truncated.err());
+
+        Run missing = toolkit("evaluate");
+        assertEquals(ExitCodes.USAGE, missing.exitCode());
+        assertTrue(missing.err().contains("--checkpoint"), missing.err());
+
+        Run wrongShape = toolkit("evaluate", "--checkpoint", best.toString(), "--dataset", "pairs");
+        assertEquals(ExitCodes.ERROR, wrongShape.exitCode());
+        assertTrue(wrongShape.err().contains("the model takes 1x2x2 examples in 3 classes"), wrongShape.err());
+    }
+}
