@@ -61,7 +61,7 @@ final class OnnxGraphExporter {
                     fb -> fb.put(weights));
             ONNXInitializer bias = context.array("layer" + l + "_bias", b);
             ONNXRef<?> linear = context.operation(ONNXOperators.GEMM, List.of(current, weight, bias),
-                    "layer" + l + "_linear", Map.of("transB", 1L));
+                    "layer" + l + "_linear", Map.of("transB", 1));
             if (network.isHidden(l)) {
                 current = context.operation(NeuralOnnxOperators.LEAKY_RELU, List.of(linear),
                         "layer" + l + "_leaky_relu", Map.of("alpha", DenseNetwork.LEAKY_SLOPE));
@@ -77,7 +77,7 @@ final class OnnxGraphExporter {
                     previousShift[c] = (float) (be.get(c) - rm.get(c) * s);
                 }
             } else {
-                linear.apply(NeuralOnnxOperators.LOG_SOFTMAX, Map.of("axis", 1L)).assignTo(output);
+                linear.apply(NeuralOnnxOperators.LOG_SOFTMAX, Map.of("axis", 1)).assignTo(output);
             }
         }
         return OnnxMl.ModelProto.newBuilder()

@@ -70,11 +70,13 @@ final class TribuoLinearTrainer implements Trainer {
             }
             DenseVector example = DenseVector.createDenseVector(row);
             DenseVector scores = parameters.predict(example);
-            Pair<Double, SGDVector> lossAndGradient = objective.lossAndGradient(batch.labels()[i], scores);
-            loss += lossAndGradient.getA();
+            // Read the prediction first: the objective turns the score vector into the gradient in place.
             if (scores.indexOfMax() == batch.labels()[i]) {
                 correct++;
             }
+            Pair<Double, SGDVector> lossAndGradient = objective.lossAndGradient(batch.labels()[i], scores);
+            // Tribuo's objectives report the log-likelihood (the negated loss).
+            loss -= lossAndGradient.getA();
             perExample[i] = parameters.gradients(lossAndGradient, example);
         }
         DenseMatrix sum = (DenseMatrix) parameters.merge(perExample, n)[0];
