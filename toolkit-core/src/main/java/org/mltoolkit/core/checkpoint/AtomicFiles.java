@@ -21,6 +21,7 @@ import org.mltoolkit.api.ToolkitException;
  */
 public final class AtomicFiles {
     private static final int BUFFER_BYTES = 1 << 16;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /** Writes content to a stream; may throw IOException or any unchecked exception. */
     @FunctionalInterface
@@ -43,7 +44,9 @@ public final class AtomicFiles {
         boolean moved = false;
         try {
             Files.createDirectories(directory);
-            temporary = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".tmp");
+            // createFile (unlike createTempFile) gives the file the usual permissions of the user's umask.
+            temporary = Files.createFile(directory.resolve("." + absolute.getFileName() + "."
+                    + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp"));
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES)) {

@@ -1,7 +1,6 @@
 package org.mltoolkit.core.engine;
 
 import java.io.PrintStream;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -13,8 +12,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * images per second and the time left. Closed at the end of each epoch and when the run fails.
  */
 public final class ProgressBarReporter {
-    private static final int WIDTH = 120;
+    private static final int WIDTH = 150;
     private ProgressBar bar;
+    private long epochStart;
 
     private ProgressBarReporter() {
     }
@@ -34,12 +34,11 @@ public final class ProgressBarReporter {
                 .setTaskName("Epoch " + s.epoch() + "/" + s.maxEpochs())
                 .setInitialMax(s.examplesPerEpoch())
                 .setUnit(" img", 1)
-                .showSpeed()
-                .setSpeedUnit(ChronoUnit.SECONDS)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(250)
                 .setConsumer(new ConsoleProgressBarConsumer(out, WIDTH))
                 .build();
+        epochStart = System.nanoTime();
     }
 
     private void advance(EngineState s) {
@@ -47,9 +46,11 @@ public final class ProgressBarReporter {
             return;
         }
         bar.stepBy(s.batch().size());
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss=%.3e acc=%.4f |param|=%.3e |g_param|=%.3e",
-                s.metric(MetricNames.LOSS), s.metric(MetricNames.ACCURACY),
-                s.metric(MetricNames.PARAM_NORM), s.metric(MetricNames.GRAD_NORM)));
+        // The bar's own speed counts whole seconds only ("?" during the first); this rate is exact.
+        double seconds = (System.nanoTime() - epochStart) / 1e9;
+        bar.setExtraMessage(String.format(Locale.ROOT, " %.0f img/s loss=%.3e acc=%.4f |param|=%.2e |g_param|=%.2e",
+                bar.getCurrent() / Math.max(seconds, 1e-9), s.metric(MetricNames.LOSS),
+                s.metric(MetricNames.ACCURACY), s.metric(MetricNames.PARAM_NORM), s.metric(MetricNames.GRAD_NORM)));
     }
 
     private void close() {

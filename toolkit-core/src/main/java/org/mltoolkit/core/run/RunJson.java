@@ -10,8 +10,7 @@ import org.mltoolkit.api.ToolkitException;
 final class RunJson {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
     private RunJson() {
     }

@@ -36,9 +36,14 @@ public record TrainingConfig(String dataset, String model, String trainer, Strin
                              String lrSchedule, int patience, double minDelta, String runDir,
                              String bestCheckpoint, int verbose, Map<String, String> plugins) {
     public TrainingConfig {
-        modelOptions = Map.copyOf(modelOptions);
-        trainerOptions = Map.copyOf(trainerOptions);
-        plugins = Map.copyOf(plugins);
+        modelOptions = sorted(modelOptions);
+        trainerOptions = sorted(trainerOptions);
+        plugins = sorted(plugins);
+    }
+
+    /** An unmodifiable copy that iterates in key order, so that files list the entries alike every time. */
+    private static Map<String, String> sorted(Map<String, String> map) {
+        return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(map));
     }
 
     /** The configuration as a JSON object (keys in snake_case, maps sorted by key). */
