@@ -27,7 +27,7 @@ public final class NativeBlas {
     }
 
     /** Loads OpenBLAS if needed and sets its own thread count (the benchmark compares both ways). */
-    static void ensureLoaded(int threads) {
+    public static void ensureLoaded(int threads) {
         synchronized (LOCK) {
             if (!loaded) {
                 ClassLoader previous = Thread.currentThread().getContextClassLoader();
