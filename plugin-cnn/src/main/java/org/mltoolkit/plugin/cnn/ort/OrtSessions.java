@@ -1,0 +1,79 @@
+package org.mltoolkit.plugin.cnn.ort;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions;
+import org.mltoolkit.api.Device;
+import org.mltoolkit.api.ToolkitException;
+
+/**
+ * Creates ONNX Runtime sessions on the resolved device: all graph optimizations, a fixed number of intra-op
+ * threads, and the CUDA execution provider where the device is a GPU.
+ */
+public final class OrtSessions {
+    private OrtSessions() {
+    }
+
+    public static OrtEnvironment environment() {
+        return OrtEnvironment.getEnvironment();
+    }
+
+    /**
+     * Resolves the device the user asked for into the device the sessions will use: {@code cpu}, or
+     * {@code cuda:N} when the CUDA execution provider loads. For {@code auto} without a usable GPU it prints one
+     * warning line to standard error and returns {@code cpu}. Throws ToolkitException when {@code cuda:N} was asked
+     * for and CUDA cannot be used.
+     */
+    public static Device resolve(Device requested) {
+        if (requested.kind() == Device.Kind.CPU) {
+            return Device.CPU;
+        }
+        int index = requested.kind() == Device.Kind.CUDA ? requested.index() : 0;
+        try (SessionOptions options = new SessionOptions()) {
+            options.addCUDA(index);
+            return new Device(Device.Kind.CUDA, index);
+        } catch (OrtException | RuntimeException e) {
+            String reason = firstLine(e.getMessage());
+            if (requested.kind() == Device.Kind.AUTO) {
+                System.err.println("warning: no usable CUDA device (" + reason + "); running on cpu");
+                return Device.CPU;
+            }
+            throw new ToolkitException("device " + requested + " is not usable: the CUDA execution provider did not load ("
+                    + reason + ")", e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "no reason given";
+        }
+        String line = message.strip();
+        int newline = line.indexOf('\n');
+        return newline < 0 ? line : line.substring(0, newline).strip();
+    }
+
+    /**
+     * Opens a session for a serialized model on {@code device} (already resolved) with {@code threads} intra-op
+     * threads; when {@code profilePrefix} is not null ONNX Runtime writes a profile with that prefix. Throws
+     * ToolkitException when ONNX Runtime rejects the model.
+     */
+    public static OrtSession open(byte[] model, Device device, int threads, String profilePrefix) {
+        try (SessionOptions options = new SessionOptions()) {
+            options.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
+            if (profilePrefix != null) {
+                options.enableProfiling(profilePrefix);
+            }
+            if (device.kind() == Device.Kind.CUDA) {
+                options.addCUDA(device.index());
+            }
+            return environment().createSession(model, options);
+        } catch (OrtException e) {
+            throw new ToolkitException("ONNX Runtime could not open the model on " + device + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+    }
+}
