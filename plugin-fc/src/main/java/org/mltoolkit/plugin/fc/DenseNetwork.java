@@ -52,6 +52,8 @@ final class DenseNetwork implements AutoCloseable {
     private final float[] columnC;
     private final double[] sumA;
     private final double[] sumB;
+    private final double[][] partialA;
+    private final double[][] partialB;
     private final float[][] batchMean;
     private final float[][] batchInvStd;
 
@@ -152,6 +154,8 @@ final class DenseNetwork implements AutoCloseable {
         sumB = new double[widest];
         initialise(seed);
         gemm = new ParallelGemm(threads);
+        partialA = new double[gemm.threads()][widest];
+        partialB = new double[gemm.threads()][widest];
     }
 
     private void initialise(long seed) {
@@ -356,14 +360,16 @@ final class DenseNetwork implements AutoCloseable {
             scale[c] = s;
             shift[c] = be.get(c) - rm.get(c) * s;
         }
-        for (int r = 0; r < n; r++) {
-            int base = r * width;
-            for (int c = 0; c < width; c++) {
-                float v = a.get(base + c) + b[c];
-                v = v > 0 ? v : v * LEAKY_SLOPE;
-                y.put(base + c, v * scale[c] + shift[c]);
+        gemm.forRows(n, width, (r0, r1, chunk) -> {
+            for (int r = r0; r < r1; r++) {
+                int base = r * width;
+                for (int c = 0; c < width; c++) {
+                    float v = a.get(base + c) + b[c];
+                    v = v > 0 ? v : v * LEAKY_SLOPE;
+                    y.put(base + c, v * scale[c] + shift[c]);
+                }
             }
-        }
+        });
     }
 
     /**
@@ -375,24 +381,29 @@ final class DenseNetwork implements AutoCloseable {
         FloatBuffer a = activated[l].buffer();
         FloatBuffer y = output[l].buffer();
         float[] b = columnA;
-        double[] sum = sumA;
-        double[] sumSq = sumB;
         FloatBuffer bb = bias[l].buffer();
         for (int c = 0; c < width; c++) {
             b[c] = bb.get(c);
-            sum[c] = 0;
-            sumSq[c] = 0;
         }
-        for (int r = 0; r < n; r++) {
-            int base = r * width;
-            for (int c = 0; c < width; c++) {
-                float v = a.get(base + c) + b[c];
-                v = v > 0 ? v : v * LEAKY_SLOPE;
-                a.put(base + c, v);
-                sum[c] += v;
-                sumSq[c] += (double) v * v;
+        int chunks = gemm.forRows(n, width, (r0, r1, chunk) -> {
+            double[] sum = partialA[chunk];
+            double[] sumSq = partialB[chunk];
+            java.util.Arrays.fill(sum, 0, width, 0);
+            java.util.Arrays.fill(sumSq, 0, width, 0);
+            for (int r = r0; r < r1; r++) {
+                int base = r * width;
+                for (int c = 0; c < width; c++) {
+                    float v = a.get(base + c) + b[c];
+                    v = v > 0 ? v : v * LEAKY_SLOPE;
+                    a.put(base + c, v);
+                    sum[c] += v;
+                    sumSq[c] += (double) v * v;
+                }
             }
-        }
+        });
+        double[] sum = sumA;
+        double[] sumSq = sumB;
+        combine(chunks, width, sum, sumSq);
         float[] mean = batchMean[l];
         float[] invStd = batchInvStd[l];
         float[] scale = columnB;
@@ -415,11 +426,27 @@ final class DenseNetwork implements AutoCloseable {
             rv.put(c, (float) ((1 - BN_MOMENTUM) * rv.get(c) + BN_MOMENTUM * var * unbias));
         }
         batchesTracked[l]++;
-        for (int r = 0; r < n; r++) {
-            int base = r * width;
-            for (int c = 0; c < width; c++) {
-                y.put(base + c, a.get(base + c) * scale[c] + shift[c]);
+        gemm.forRows(n, width, (r0, r1, chunk) -> {
+            for (int r = r0; r < r1; r++) {
+                int base = r * width;
+                for (int c = 0; c < width; c++) {
+                    y.put(base + c, a.get(base + c) * scale[c] + shift[c]);
+                }
             }
+        });
+    }
+
+    /** Adds the chunks' partial column sums: {@code partialA} into {@code first}, {@code partialB} into {@code second}. */
+    private void combine(int chunks, int width, double[] first, double[] second) {
+        for (int c = 0; c < width; c++) {
+            double x = 0;
+            double z = 0;
+            for (int t = 0; t < chunks; t++) {
+                x += partialA[t][c];
+                z += partialB[t][c];
+            }
+            first[c] = x;
+            second[c] = z;
         }
     }
 
@@ -432,23 +459,25 @@ final class DenseNetwork implements AutoCloseable {
         for (int c = 0; c < width; c++) {
             b[c] = bb.get(c);
         }
-        for (int r = 0; r < n; r++) {
-            int base = r * width;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < width; c++) {
-                float v = o.get(base + c) + b[c];
-                o.put(base + c, v);
-                max = Math.max(max, v);
+        gemm.forRows(n, width, (r0, r1, chunk) -> {
+            for (int r = r0; r < r1; r++) {
+                int base = r * width;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < width; c++) {
+                    float v = o.get(base + c) + b[c];
+                    o.put(base + c, v);
+                    max = Math.max(max, v);
+                }
+                double s = 0;
+                for (int c = 0; c < width; c++) {
+                    s += Math.exp(o.get(base + c) - max);
+                }
+                float logSum = (float) (max + Math.log(s));
+                for (int c = 0; c < width; c++) {
+                    o.put(base + c, o.get(base + c) - logSum);
+                }
             }
-            double s = 0;
-            for (int c = 0; c < width; c++) {
-                s += Math.exp(o.get(base + c) - max);
-            }
-            float logSum = (float) (max + Math.log(s));
-            for (int c = 0; c < width; c++) {
-                o.put(base + c, o.get(base + c) - logSum);
-            }
-        }
+        });
     }
 
     /** Mean NLL, correct count, and the gradient of the mean NLL with respect to the logits. */
@@ -497,20 +526,23 @@ final class DenseNetwork implements AutoCloseable {
         FloatBuffer dy = outputGrad[l].buffer();
         float[] mean = batchMean[l];
         float[] invStd = batchInvStd[l];
+        int chunks = gemm.forRows(n, width, (r0, r1, chunk) -> {
+            double[] dBetaPart = partialA[chunk];
+            double[] dGammaPart = partialB[chunk];
+            java.util.Arrays.fill(dBetaPart, 0, width, 0);
+            java.util.Arrays.fill(dGammaPart, 0, width, 0);
+            for (int r = r0; r < r1; r++) {
+                int base = r * width;
+                for (int c = 0; c < width; c++) {
+                    float g = dy.get(base + c);
+                    dBetaPart[c] += g;
+                    dGammaPart[c] += g * ((a.get(base + c) - mean[c]) * invStd[c]);
+                }
+            }
+        });
         double[] dBeta = sumA;
         double[] dGamma = sumB;
-        for (int c = 0; c < width; c++) {
-            dBeta[c] = 0;
-            dGamma[c] = 0;
-        }
-        for (int r = 0; r < n; r++) {
-            int base = r * width;
-            for (int c = 0; c < width; c++) {
-                float g = dy.get(base + c);
-                dBeta[c] += g;
-                dGamma[c] += g * ((a.get(base + c) - mean[c]) * invStd[c]);
-            }
-        }
+        combine(chunks, width, dBeta, dGamma);
         FloatBuffer gm = gamma[l].buffer();
         FloatBuffer gg = gammaGrad[l].buffer();
         FloatBuffer bg = betaGrad[l].buffer();
@@ -526,23 +558,27 @@ final class DenseNetwork implements AutoCloseable {
             q[c] = (float) qc;
             r0[c] = (float) (-qc * mean[c] - pc * dBeta[c] / n);
         }
-        double[] dBias = sumA;
-        for (int c = 0; c < width; c++) {
-            dBias[c] = 0;
-        }
-        for (int r = 0; r < n; r++) {
-            int base = r * width;
-            for (int c = 0; c < width; c++) {
-                float av = a.get(base + c);
-                float da = p[c] * dy.get(base + c) + q[c] * av + r0[c];
-                float dz = av > 0 ? da : da * LEAKY_SLOPE;
-                dy.put(base + c, dz);
-                dBias[c] += dz;
+        chunks = gemm.forRows(n, width, (rowStart, rowEnd, chunk) -> {
+            double[] dBiasPart = partialA[chunk];
+            java.util.Arrays.fill(dBiasPart, 0, width, 0);
+            for (int r = rowStart; r < rowEnd; r++) {
+                int base = r * width;
+                for (int c = 0; c < width; c++) {
+                    float av = a.get(base + c);
+                    float da = p[c] * dy.get(base + c) + q[c] * av + r0[c];
+                    float dz = av > 0 ? da : da * LEAKY_SLOPE;
+                    dy.put(base + c, dz);
+                    dBiasPart[c] += dz;
+                }
             }
-        }
+        });
         FloatBuffer biasG = biasGrad[l].buffer();
         for (int c = 0; c < width; c++) {
-            biasG.put(c, (float) dBias[c]);
+            double s = 0;
+            for (int t = 0; t < chunks; t++) {
+                s += partialA[t][c];
+            }
+            biasG.put(c, (float) s);
         }
     }
 

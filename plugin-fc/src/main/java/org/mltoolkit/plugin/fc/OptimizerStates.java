@@ -10,9 +10,9 @@ final class OptimizerStates {
     private OptimizerStates() {
     }
 
-    /** Throws ToolkitException naming the first missing, unexpected or mis-shaped entry. */
+    /** Throws ToolkitException naming the first (in name order) missing, unexpected or mis-shaped entry. */
     static void check(String optimizer, Map<String, Tensor> state, Map<String, long[]> expected) {
-        for (Map.Entry<String, long[]> e : expected.entrySet()) {
+        for (Map.Entry<String, long[]> e : new java.util.TreeMap<>(expected).entrySet()) {
             Tensor t = state.get(e.getKey());
             if (t == null) {
                 throw new ToolkitException("optimizer " + optimizer + ": state entry '" + e.getKey()
