@@ -1,0 +1,267 @@
+package org.mltoolkit.plugin.cnn;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mltoolkit.api.Batch;
+import org.mltoolkit.api.Device;
+import org.mltoolkit.api.Metrics;
+import org.mltoolkit.api.Model;
+import org.mltoolkit.api.OnnxExportable;
+import org.mltoolkit.api.Tensor;
+import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.plugin.cnn.graph.ConvClassifierGraph;
+import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
+import org.mltoolkit.plugin.cnn.graph.ParameterSpec;
+import org.mltoolkit.plugin.cnn.ort.NativeBuffers;
+import org.mltoolkit.plugin.cnn.ort.OrtSessions;
+
+/**
+ * A network whose forward ONNX graph is the single source of truth, with its state (parameters and BatchNorm
+ * running statistics) held in direct native buffers that trainers update in place. Inference runs the forward
+ * graph with the current state baked in as initializers; the session is rebuilt lazily after the state changed.
+ * Not thread-safe.
+ */
+public final class CnnModel implements Model, OnnxExportable {
+    private final String name;
+    private final ConvClassifierGraph.Network network;
+    private final Device device;
+    private final int threads;
+    private final int numClasses;
+    private final Map<String, FloatBuffer> state = new LinkedHashMap<>();
+    private OrtSession inferenceSession;
+    private long stateVersion;
+    private long sessionVersion = -1;
+    private FloatBuffer inputBuffer;
+
+    CnnModel(String name, ConvClassifierGraph.Network network, Device device, int threads, int numClasses) {
+        this.name = name;
+        this.network = network;
+        this.device = device;
+        this.threads = threads;
+        this.numClasses = numClasses;
+        Map<String, TensorProto> initializers = new LinkedHashMap<>();
+        for (TensorProto t : network.model().getGraph().getInitializerList()) {
+            initializers.put(t.getName(), t);
+        }
+        for (ParameterSpec p : network.state()) {
+            double[] values = GraphBuilder.values(initializers.get(p.name()));
+            FloatBuffer buffer = NativeBuffers.floats(values.length);
+            for (int i = 0; i < values.length; i++) {
+                buffer.put(i, (float) values[i]);
+            }
+            state.put(p.name(), buffer);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String device() {
+        return device.toString();
+    }
+
+    /** The resolved device sessions of this model run on. */
+    public Device resolvedDevice() {
+        return device;
+    }
+
+    /** Intra-op threads for every session of this model. */
+    public int threads() {
+        return threads;
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** The forward graph (initializers hold the initial state, not the current one) and the state's order. */
+    public ConvClassifierGraph.Network network() {
+        return network;
+    }
+
+    /** The live buffer of a state tensor; callers that write to it must call {@link #stateChanged()}. */
+    public FloatBuffer buffer(String stateName) {
+        return state.get(stateName);
+    }
+
+    /** Marks the state as changed so the next prediction rebuilds its session. */
+    public void stateChanged() {
+        stateVersion++;
+    }
+
+    @Override
+    public long parameterCount() {
+        return network.state().stream().filter(ParameterSpec::trainable).mapToLong(ParameterSpec::size).sum();
+    }
+
+    @Override
+    public void predictLogProbabilities(Batch batch, float[] out) {
+        int n = batch.size();
+        if (n == 0) {
+            return;
+        }
+        int exampleSize = batch.shape().size();
+        if (inputBuffer == null || inputBuffer.capacity() < n * exampleSize) {
+            inputBuffer = NativeBuffers.floats(n * exampleSize);
+        }
+        NativeBuffers.copy(batch.features(), n * exampleSize, inputBuffer);
+        OrtSession session = inferenceSession();
+        long[] dims = {n, batch.shape().channels(), batch.shape().height(), batch.shape().width()};
+        try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.environment(),
+                inputBuffer.duplicate().limit(n * exampleSize), dims);
+             OrtSession.Result result = session.run(Map.of(ConvClassifierGraph.INPUT, input))) {
+            FloatBuffer logProbs = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            logProbs.get(out, 0, n * numClasses);
+        } catch (OrtException e) {
+            throw new ToolkitException("inference of model '" + name + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    private OrtSession inferenceSession() {
+        if (inferenceSession == null || sessionVersion != stateVersion) {
+            closeSession();
+            inferenceSession = OrtSessions.open(inferenceModel().toByteArray(), device, threads, null);
+            sessionVersion = stateVersion;
+        }
+        return inferenceSession;
+    }
+
+    /** The forward graph with the current state as initializers: BatchNorm uses the running statistics. */
+    public ModelProto inferenceModel() {
+        GraphProto.Builder graph = network.model().getGraph().toBuilder().clearInitializer();
+        for (TensorProto t : network.model().getGraph().getInitializerList()) {
+            FloatBuffer current = state.get(t.getName());
+            if (current == null) {
+                graph.addInitializer(t);
+            } else {
+                long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+                graph.addInitializer(GraphBuilder.floatTensor(t.getName(), current, dims));
+            }
+        }
+        return network.model().toBuilder().setGraph(graph).build();
+    }
+
+    @Override
+    public double parameterNorm() {
+        double sum = 0;
+        for (ParameterSpec p : network.state()) {
+            if (p.trainable()) {
+                FloatBuffer b = state.get(p.name());
+                for (int i = 0; i < p.size(); i++) {
+                    float v = b.get(i);
+                    sum += (double) v * v;
+                }
+            }
+        }
+        return Math.sqrt(sum);
+    }
+
+    @Override
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> copy = new LinkedHashMap<>();
+        for (ParameterSpec p : network.state()) {
+            float[] values = new float[p.size()];
+            state.get(p.name()).get(0, values);
+            copy.put(p.name(), new Tensor(p.shape().clone(), values));
+        }
+        return copy;
+    }
+
+    @Override
+    public void loadStateDict(Map<String, Tensor> newState) {
+        for (ParameterSpec p : network.state()) {
+            Tensor t = newState.get(p.name());
+            if (t == null) {
+                throw new ToolkitException("state of model '" + name + "' has no entry '" + p.name() + "'");
+            }
+            if (!Arrays.equals(t.shape(), p.shape())) {
+                throw new ToolkitException("state entry '" + p.name() + "' has shape " + Arrays.toString(t.shape())
+                        + ", model '" + name + "' expects " + Arrays.toString(p.shape()));
+            }
+            for (float v : t.data()) {
+                if (!Float.isFinite(v)) {
+                    throw new ToolkitException("state entry '" + p.name() + "' holds a non-finite value " + v);
+                }
+            }
+        }
+        for (String key : newState.keySet()) {
+            if (!state.containsKey(key)) {
+                throw new ToolkitException("state has an entry '" + key + "' that model '" + name + "' does not know");
+            }
+        }
+        for (ParameterSpec p : network.state()) {
+            state.get(p.name()).put(0, newState.get(p.name()).data());
+        }
+        stateChanged();
+    }
+
+    /** Writes the inference graph with the current state; the file is replaced atomically. */
+    @Override
+    public void exportOnnx(Path file) {
+        Path target = file.toAbsolutePath();
+        Path temp = null;
+        try {
+            Path dir = target.getParent();
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                inferenceModel().writeTo(out);
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new ToolkitException("cannot write ONNX file " + target + ": " + e.getMessage(), e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // the rename succeeded or the original error is already being reported
+                }
+            }
+        }
+    }
+
+    /** Names of the trainable parameters, in state order. */
+    public List<ParameterSpec> parameters() {
+        return network.state().stream().filter(ParameterSpec::trainable).toList();
+    }
+
+    /** Names of the buffers (running statistics), in state order. */
+    public List<ParameterSpec> buffers() {
+        return network.state().stream().filter(p -> !p.trainable()).toList();
+    }
+
+    private void closeSession() {
+        if (inferenceSession != null) {
+            try {
+                inferenceSession.close();
+            } catch (OrtException e) {
+                throw new ToolkitException("cannot close the inference session of model '" + name + "'", e);
+            } finally {
+                inferenceSession = null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeSession();
+    }
+}

@@ -1,0 +1,280 @@
+package org.mltoolkit.plugin.cnn;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.mltoolkit.api.Batch;
+import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.api.Metrics;
+import org.mltoolkit.api.StepResult;
+import org.mltoolkit.api.Tensor;
+import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.api.Trainer;
+import org.mltoolkit.api.TrainerSpec;
+import org.mltoolkit.plugin.cnn.autodiff.DifferentiationRequest;
+import org.mltoolkit.plugin.cnn.autodiff.ReverseModeDifferentiator;
+import org.mltoolkit.plugin.cnn.autodiff.TrainingGraph;
+import org.mltoolkit.plugin.cnn.graph.ConvClassifierGraph;
+import org.mltoolkit.plugin.cnn.graph.ParameterSpec;
+import org.mltoolkit.plugin.cnn.optim.Adam;
+import org.mltoolkit.plugin.cnn.optim.Optimizer;
+import org.mltoolkit.plugin.cnn.optim.SgdMomentum;
+import org.mltoolkit.plugin.cnn.ort.NativeBuffers;
+import org.mltoolkit.plugin.cnn.ort.OrtSessions;
+
+/**
+ * Trains a {@link CnnModel} in place. The training graph (forward in training mode, NLL loss, gradients, updated
+ * running statistics) is derived once from the model's forward graph and run in ONNX Runtime; parameters go in as
+ * tensors over the model's own direct buffers (no copy), gradients come back into pinned direct buffers, and the
+ * optimizer updates the parameters in Java. Options: {@code beta1}, {@code beta2}, {@code eps} (Adam),
+ * {@code momentum} (SGD, default 0.9), {@code gemm_conv_max_pixels}, {@code profile} (file prefix for an ONNX Runtime profile). Not thread-safe.
+ */
+public final class OrtTrainer implements Trainer {
+    private static final String LABELS = "labels";
+    /** Trainer option: convolutions with at most this many output pixels run as batch-wide matrix products. */
+    static final String GEMM_OPTION = "gemm_conv_max_pixels";
+
+    private final CnnModel model;
+    private final TrainingGraph graph;
+    private final OrtSession session;
+    private final Optimizer optimizer;
+    private final List<ParameterSpec> parameters;
+    private final List<ParameterSpec> buffers;
+    private final FloatBuffer[] parameterBuffers;
+    private final FloatBuffer[] gradientBuffers;
+    private final FloatBuffer[] bufferUpdates;
+    private final List<OnnxTensor> ownedTensors = new ArrayList<>();
+    private final Map<String, OnnxTensor> stateInputs = new HashMap<>();
+    private final Map<String, OnnxValue> fixedOutputs = new HashMap<>();
+    private final Map<Integer, BatchTensors> perBatchSize = new HashMap<>();
+
+    /** Input and output tensors that depend on the batch size, reused across steps of that size. */
+    private record BatchTensors(FloatBuffer features, LongBuffer labels, FloatBuffer loss, FloatBuffer logProbs,
+                                OnnxTensor featuresTensor, OnnxTensor labelsTensor, OnnxTensor lossTensor,
+                                OnnxTensor logProbsTensor) {
+    }
+
+    OrtTrainer(CnnModel model, TrainerSpec spec) {
+        this.model = model;
+        this.parameters = model.parameters();
+        this.buffers = model.buffers();
+        this.optimizer = optimizer(spec, parameters);
+        Set<String> parameterNames = new LinkedHashSet<>();
+        parameters.forEach(p -> parameterNames.add(p.name()));
+        Set<String> bufferNames = new LinkedHashSet<>();
+        buffers.forEach(p -> bufferNames.add(p.name()));
+        ConvClassifierGraph.Network network = model.network();
+        long[] inputShape = network.model().getGraph().getInput(0).getType().getTensorType().getShape().getDimList()
+                .stream().mapToLong(d -> d.hasDimValue() ? d.getDimValue() : -1).toArray();
+        this.graph = ReverseModeDifferentiator.differentiate(network.model(), new DifferentiationRequest(
+                Map.of(ConvClassifierGraph.INPUT, inputShape), ConvClassifierGraph.OUTPUT, LABELS, parameterNames,
+                bufferNames, spec.options().getInt(GEMM_OPTION, DifferentiationRequest.DEFAULT_GEMM_CONV_MAX_PIXELS)));
+        String profile = spec.options().getString("profile", null);
+        this.session = OrtSessions.open(graph.model().toByteArray(), model.resolvedDevice(), model.threads(), profile);
+        this.parameterBuffers = new FloatBuffer[parameters.size()];
+        this.gradientBuffers = new FloatBuffer[parameters.size()];
+        this.bufferUpdates = new FloatBuffer[buffers.size()];
+        try {
+            for (int i = 0; i < parameters.size(); i++) {
+                ParameterSpec p = parameters.get(i);
+                parameterBuffers[i] = model.buffer(p.name());
+                stateInputs.put(p.name(), own(OnnxTensor.createTensor(OrtSessions.environment(), parameterBuffers[i],
+                        p.shape())));
+                gradientBuffers[i] = NativeBuffers.floats(p.size());
+                fixedOutputs.put(graph.gradientOutputs().get(p.name()),
+                        own(OnnxTensor.createTensor(OrtSessions.environment(), gradientBuffers[i], p.shape())));
+            }
+            for (int i = 0; i < buffers.size(); i++) {
+                ParameterSpec b = buffers.get(i);
+                stateInputs.put(b.name(), own(OnnxTensor.createTensor(OrtSessions.environment(), model.buffer(b.name()),
+                        b.shape())));
+                bufferUpdates[i] = NativeBuffers.floats(b.size());
+                fixedOutputs.put(graph.bufferOutputs().get(b.name()),
+                        own(OnnxTensor.createTensor(OrtSessions.environment(), bufferUpdates[i], b.shape())));
+            }
+        } catch (OrtException e) {
+            close();
+            throw new ToolkitException("cannot create the training tensors of model '" + model.name() + "'", e);
+        }
+    }
+
+    private static Optimizer optimizer(TrainerSpec spec, List<ParameterSpec> parameters) {
+        String name = spec.optimizer().trim().toLowerCase(java.util.Locale.ROOT);
+        switch (name) {
+            case "adam" -> {
+                spec.options().requireOnly(OrtTrainerProvider.NAME + " with adam", Set.of("beta1", "beta2", "eps", "profile", GEMM_OPTION));
+                double beta1 = spec.options().getDouble("beta1", 0.9);
+                double beta2 = spec.options().getDouble("beta2", 0.999);
+                double eps = spec.options().getDouble("eps", 1e-8);
+                if (!(beta1 >= 0 && beta1 < 1)) {
+                    throw new InvalidConfigurationException("beta1", beta1, "must be in [0, 1)");
+                }
+                if (!(beta2 >= 0 && beta2 < 1)) {
+                    throw new InvalidConfigurationException("beta2", beta2, "must be in [0, 1)");
+                }
+                if (!(eps > 0)) {
+                    throw new InvalidConfigurationException("eps", eps, "must be positive");
+                }
+                return new Adam(parameters, spec.learningRate(), beta1, beta2, eps);
+            }
+            case "sgd" -> {
+                spec.options().requireOnly(OrtTrainerProvider.NAME + " with sgd", Set.of("momentum", "profile", GEMM_OPTION));
+                double momentum = spec.options().getDouble("momentum", 0.9);
+                if (!(momentum >= 0 && momentum < 1)) {
+                    throw new InvalidConfigurationException("momentum", momentum, "must be in [0, 1)");
+                }
+                return new SgdMomentum(parameters, spec.learningRate(), momentum);
+            }
+            default -> throw new InvalidConfigurationException("--optimizer", spec.optimizer(),
+                    "trainer '" + OrtTrainerProvider.NAME + "' knows adam and sgd");
+        }
+    }
+
+    private OnnxTensor own(OnnxTensor tensor) {
+        ownedTensors.add(tensor);
+        return tensor;
+    }
+
+    /** The derived training graph (for inspection and profiling). */
+    public TrainingGraph trainingGraph() {
+        return graph;
+    }
+
+    private BatchTensors tensorsFor(int n, long[] dims) throws OrtException {
+        BatchTensors t = perBatchSize.get(n);
+        if (t == null) {
+            int exampleSize = Math.toIntExact(dims[1] * dims[2] * dims[3]);
+            FloatBuffer features = NativeBuffers.floats(n * exampleSize);
+            LongBuffer labels = NativeBuffers.longs(n);
+            FloatBuffer loss = NativeBuffers.floats(1);
+            FloatBuffer logProbs = NativeBuffers.floats(n * model.numClasses());
+            t = new BatchTensors(features, labels, loss, logProbs,
+                    own(OnnxTensor.createTensor(OrtSessions.environment(), features, dims)),
+                    own(OnnxTensor.createTensor(OrtSessions.environment(), labels, new long[] {n})),
+                    own(OnnxTensor.createTensor(OrtSessions.environment(), loss, new long[0])),
+                    own(OnnxTensor.createTensor(OrtSessions.environment(), logProbs, new long[] {n, model.numClasses()})));
+            perBatchSize.put(n, t);
+        }
+        return t;
+    }
+
+    /**
+     * Runs one training step on {@code batch} (not mutated): mutates the model's parameters and running statistics
+     * and the optimizer state. Throws ToolkitException when ONNX Runtime fails or a label is out of range.
+     */
+    @Override
+    public StepResult step(Batch batch) {
+        int n = batch.size();
+        if (n == 0) {
+            throw new ToolkitException("cannot train on an empty batch");
+        }
+        long[] dims = batch.dims();
+        if (dims.length != 4) {
+            throw new ToolkitException("model '" + model.name() + "' needs image batches [N, C, H, W], got "
+                    + java.util.Arrays.toString(dims));
+        }
+        int classes = model.numClasses();
+        try {
+            BatchTensors t = tensorsFor(n, dims);
+            NativeBuffers.copy(batch.features(), t.features().capacity(), t.features());
+            int[] labels = batch.labels();
+            for (int i = 0; i < n; i++) {
+                if (labels[i] < 0 || labels[i] >= classes) {
+                    throw new ToolkitException("label " + labels[i] + " of example " + i + " is outside 0.." + (classes - 1));
+                }
+                t.labels().put(i, labels[i]);
+            }
+            Map<String, OnnxTensor> inputs = new HashMap<>(stateInputs);
+            inputs.put(ConvClassifierGraph.INPUT, t.featuresTensor());
+            inputs.put(LABELS, t.labelsTensor());
+            Map<String, OnnxValue> pinned = new HashMap<>(fixedOutputs);
+            pinned.put(graph.lossOutput(), t.lossTensor());
+            pinned.put(graph.predictionOutput(), t.logProbsTensor());
+            try (OrtSession.Result ignored = session.run(inputs, pinned)) {
+                // every output is pinned into our own buffers
+            }
+            double loss = t.loss().get(0);
+            float[] logProbs = new float[n * classes];
+            t.logProbs().get(0, logProbs);
+            int correct = Metrics.countCorrect(logProbs, labels, n, classes);
+            double parameterNorm = model.parameterNorm();
+            double gradientSquares = 0;
+            for (FloatBuffer g : gradientBuffers) {
+                for (int i = 0, size = g.capacity(); i < size; i++) {
+                    float v = g.get(i);
+                    gradientSquares += (double) v * v;
+                }
+            }
+            optimizer.step(parameterBuffers, gradientBuffers);
+            for (int i = 0; i < buffers.size(); i++) {
+                model.buffer(buffers.get(i).name()).put(0, bufferUpdates[i], 0, bufferUpdates[i].capacity());
+            }
+            model.stateChanged();
+            return new StepResult(loss, correct, parameterNorm, Math.sqrt(gradientSquares));
+        } catch (OrtException e) {
+            throw new ToolkitException("training step of model '" + model.name() + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new InvalidConfigurationException("learning rate", learningRate, "must be a positive number");
+        }
+        optimizer.setLearningRate(learningRate);
+    }
+
+    @Override
+    public Map<String, Tensor> optimizerState() {
+        return optimizer.state();
+    }
+
+    @Override
+    public void loadOptimizerState(Map<String, Tensor> state) {
+        optimizer.loadState(state);
+    }
+
+    /**
+     * Ends ONNX Runtime profiling and returns the profile file's name, or null when profiling was not enabled.
+     */
+    public String endProfiling() {
+        try {
+            String file = session.endProfiling();
+            return file == null || file.isEmpty() ? null : file;
+        } catch (OrtException e) {
+            throw new ToolkitException("cannot end ONNX Runtime profiling", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (OnnxTensor t : ownedTensors) {
+            t.close();
+        }
+        ownedTensors.clear();
+        perBatchSize.clear();
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new ToolkitException("cannot close the training session of model '" + model.name() + "'", e);
+            }
+        }
+    }
+
+    static Set<String> names(List<ParameterSpec> specs) {
+        Set<String> names = new HashSet<>();
+        specs.forEach(p -> names.add(p.name()));
+        return names;
+    }
+}

@@ -1,0 +1,2 @@
+/** Tests of the cnn model and the ort trainer on tiny synthetic images. */
+package org.mltoolkit.plugin.cnn;
