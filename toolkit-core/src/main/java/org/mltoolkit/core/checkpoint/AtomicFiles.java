@@ -75,6 +75,36 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Deletes the temporary files that writes of {@code target} left behind when their process was killed
+     * (hidden siblings named {@code .<name>.<random>.tmp}). Call it only while no other process writes
+     * {@code target}. Throws ToolkitException naming the directory if it cannot be listed.
+     *
+     * @return how many files were deleted
+     */
+    public static int removeLeftovers(Path target) {
+        Path absolute = target.toAbsolutePath();
+        Path directory = absolute.getParent();
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        String prefix = "." + absolute.getFileName() + ".";
+        int removed = 0;
+        try (java.util.stream.Stream<Path> siblings = Files.list(directory)) {
+            for (Path p : siblings.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(prefix) && name.endsWith(".tmp")
+                        && name.substring(prefix.length(), name.length() - 4).matches("[0-9a-z]+")) {
+                    Files.deleteIfExists(p);
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new ToolkitException("cannot clean up temporary files in " + directory + ": " + e, e);
+        }
+        return removed;
+    }
+
     /** Replaces {@code target} with {@code text} in UTF-8, as {@link #write(Path, Content)}. */
     public static void writeString(Path target, String text) {
         write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));

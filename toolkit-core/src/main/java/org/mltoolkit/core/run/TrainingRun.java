@@ -148,6 +148,10 @@ public final class TrainingRun {
                     }
                     carryBestCheckpointOver(bestFile);
                 }
+                for (Path file : List.of(directory.config(), directory.metrics(), directory.summary(),
+                        directory.lastCheckpoint(), bestFile)) {
+                    AtomicFiles.removeLeftovers(file);
+                }
                 directory.writeConfig(config);
                 Engine engine = new Engine(trainer::step);
                 CheckpointPolicy policy = new CheckpointPolicy(model, trainer, bestFile, directory.lastCheckpoint(),

@@ -146,6 +146,19 @@ class CheckpointFileTest {
     }
 
     @Test
+    void temporaryFilesLeftByAKilledWriterAreRemovedOnRequestAndOthersKept() throws IOException {
+        Path file = dir.resolve("last.ckpt");
+        Files.writeString(dir.resolve(".last.ckpt.3bl1mq8l4g640.tmp"), "partial");
+        Files.writeString(dir.resolve(".best.ckpt.3bl1mq8l4g640.tmp"), "another file's");
+        Files.writeString(dir.resolve(".last.ckpt.notes"), "not a temporary file");
+        assertEquals(1, AtomicFiles.removeLeftovers(file));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(".best.ckpt.3bl1mq8l4g640.tmp", ".last.ckpt.notes"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void anUnwritableDirectoryIsReportedNamingTheFile() throws IOException {
         Path blocker = dir.resolve("blocker");
         Files.writeString(blocker, "a file where a directory should be");
