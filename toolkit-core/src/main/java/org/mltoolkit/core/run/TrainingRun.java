@@ -535,7 +535,8 @@ public final class TrainingRun {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Path best = bestCheckpoint != null ? bestCheckpoint : dir.resolve(RunDirectory.BEST_CHECKPOINT);
             checkBestFile(dir, best);
-            Map<String, String> pluginVersions = plugins != null ? plugins : pluginsInUse(trainerName);
+            Map<String, String> pluginVersions = plugins != null ? plugins
+                    : pluginsInUse(data == null ? datasetName : null, model, trainerName);
             return new TrainingRun(this, new TrainingConfig(datasetName, model, trainerName,
                     or(optimizer, DEFAULT_OPTIMIZER), or(learningRate, DEFAULT_LEARNING_RATE),
                     or(batchSize, DEFAULT_BATCH_SIZE), or(epochs, DEFAULT_EPOCHS), or(trainRatio, DEFAULT_TRAIN_RATIO),
@@ -546,14 +547,17 @@ public final class TrainingRun {
                     pluginVersions), null);
         }
 
-        /** The plugins that provide the dataset (when found by name), the model and the trainer: id to version. */
-        private Map<String, String> pluginsInUse(String trainerName) {
+        /**
+         * The plugins that provide the dataset (when it is found by name, that is when {@code datasetName} is not
+         * null), the model and the trainer, as id to version. A resumed run records the versions it runs with.
+         */
+        private Map<String, String> pluginsInUse(String datasetName, String modelName, String trainerName) {
             Map<String, String> found = new java.util.TreeMap<>();
             List<Object> extensions = new ArrayList<>();
-            if (data == null) {
-                extensions.add(lookup.dataset(dataset));
+            if (datasetName != null) {
+                extensions.add(lookup.dataset(datasetName));
             }
-            extensions.add(lookup.model(model));
+            extensions.add(lookup.model(modelName));
             extensions.add(lookup.trainer(trainerName));
             for (Object extension : extensions) {
                 lookup.pluginOf(extension).ifPresent(p -> found.put(p.id(), p.version() != null ? p.version() : "unknown"));
@@ -661,7 +665,8 @@ public final class TrainingRun {
                     Device.parse(or(device, old.device())).toString(), or(threads, old.threads()),
                     old.modelOptions(), old.trainerOptions(), old.lrSchedule(), or(patience, old.patience()),
                     or(minDelta, old.minDelta()), dir.toString(), best.toString(), or(verbose, old.verbose()),
-                    or(plugins, old.plugins()));
+                    plugins != null ? plugins : pluginsInUse(data == null ? old.dataset() : null, old.model(),
+                            old.trainer()));
         }
 
         private void same(String option, Object given, Object saved) {

@@ -36,6 +36,8 @@ import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.engine.EpochMetrics;
 import org.mltoolkit.core.engine.Event;
 import org.mltoolkit.core.engine.NonFiniteLossException;
+import org.mltoolkit.core.plugins.ExtensionLookup;
+import org.mltoolkit.core.plugins.PluginStatus;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.plugins.UnknownExtensionException;
 import org.mltoolkit.core.testing.Scripted;
@@ -406,6 +408,40 @@ class TrainingRunTest {
         assertEquals(Map.of("test-models", "0.0.1"), best.plugins());
         assertNotEquals(0, best.history().size());
         assertFalse(Files.exists(dir.resolve("named/best.ckpt")));
+    }
+
+    @Test
+    void pluginVersionsAreTakenFromTheLookupUnlessGiven() {
+        StaticExtensions base = TestExtensions.create();
+        ExtensionLookup lookup = new ExtensionLookup() {
+            @Override
+            public List<DatasetProvider> datasets() {
+                return base.datasets();
+            }
+
+            @Override
+            public List<org.mltoolkit.api.ModelProvider> models() {
+                return base.models();
+            }
+
+            @Override
+            public List<org.mltoolkit.api.TrainerProvider> trainers() {
+                return base.trainers();
+            }
+
+            @Override
+            public java.util.Optional<PluginStatus> pluginOf(Object extension) {
+                return extension instanceof org.mltoolkit.api.ModelProvider
+                        ? java.util.Optional.of(new PluginStatus("test-models", "9.9", PluginStatus.State.STARTED,
+                                Path.of("test-models.jar"), "", List.of(), List.of()))
+                        : java.util.Optional.empty();
+            }
+        };
+        TrainingRun run = TrainingRun.builder().lookup(lookup).data(DATA).model("softmax").runDir(dir).build();
+        assertEquals(Map.of("test-models", "9.9"), run.config().plugins());
+        TrainingRun given = TrainingRun.builder().lookup(lookup).data(DATA).model("softmax").runDir(dir)
+                .plugins(Map.of("mine", "1.0")).build();
+        assertEquals(Map.of("mine", "1.0"), given.config().plugins());
     }
 
     @Test
