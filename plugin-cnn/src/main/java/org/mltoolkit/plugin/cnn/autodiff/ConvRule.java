@@ -15,10 +15,11 @@ import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
  * spatial size.
  *
  * <p>Batch-wide matrix products (outputs of at most {@link DifferentiationContext#gemmConvMaxPixels()} pixels):
- * activations are kept channels first ([C, N, H, W]) so that no layer needs a transpose. The input is unfolded
- * once into colT = [C*kH*kW, N*Ho*Wo] (Pad, one strided Slice per kernel tap, Concat); the forward is
- * Gemm(W as [Co, C*kH*kW], colT) plus bias, already channels first; the weight gradient is Gemm(dY, colT^T); the
- * input gradient is Gemm(W^T, dY) folded back with Col2Im, treating channels as Col2Im's batch.
+ * activations are kept channels first and batch last ([C, H, W, N]) so that no layer needs a transpose and every
+ * copy moves whole runs of N values. The input is unfolded once into colT = [C*kH*kW, Ho*Wo*N] (Pad, one strided
+ * Slice per kernel tap, Concat); the forward is Gemm(W as [Co, C*kH*kW], colT) plus bias, already in that layout;
+ * the weight gradient is Gemm(dY, colT^T); the input gradient is Gemm(W^T, dY) folded back by a 3-D Col2Im over
+ * [H, W, N] with a [kH, kW, 1] block.
  *
  * <p>Conv nodes (larger outputs): bias gradient by ReduceSum; weight gradient a Conv of the batch-transposed input
  * with the batch-transposed output gradient as filters, dilated by the stride; input gradient for stride 1 a Conv
@@ -38,32 +39,63 @@ final class ConvRule implements GradientRule {
         long[] s = geo.strides;
         String padded = x;
         if (p[0] != 0 || p[1] != 0 || p[2] != 0 || p[3] != 0) {
-            padded = g.op("Pad", x, g.ints(0, 0, p[0], p[1], 0, 0, p[2], p[3]));
+            padded = g.op("Pad", x, g.ints(0, p[0], p[1], 0, 0, p[2], p[3], 0));
         }
-        List<String> taps = new ArrayList<>();
-        for (long i = 0; i < geo.kH; i++) {
-            for (long j = 0; j < geo.kW; j++) {
-                String tap = g.op("Slice", List.of(padded, g.ints(i, j),
-                        g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1), g.ints(2, 3),
-                        g.ints(s[0], s[1])));
-                taps.add(g.op("Unsqueeze", tap, g.ints(1)));
+        String bias = hasBias(node) ? g.op("Reshape", node.getInput(2), g.ints(geo.outC, 1)) : null;
+        String yT;
+        if (perTap(geo.inC, geo.outC)) {
+            // one Gemm per kernel tap, accumulated in place: no unfolded copy of the input
+            yT = bias;
+            int t = 0;
+            for (long i = 0; i < geo.kH; i++) {
+                for (long j = 0; j < geo.kW; j++) {
+                    String tap = g.op("Reshape", g.op("Slice", List.of(padded, g.ints(i, j),
+                            g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1), g.ints(1, 2),
+                            g.ints(s[0], s[1]))), g.ints(geo.inC, -1));
+                    String wTap = g.op("Reshape", tapWeight(g, node.getInput(1), i, j), g.ints(geo.outC, geo.inC));
+                    yT = yT == null ? g.op("Gemm", List.of(wTap, tap)) : g.op("Gemm", List.of(wTap, tap, yT));
+                    c.save(node, "tap" + t++, tap);
+                }
             }
+        } else {
+            List<String> taps = new ArrayList<>();
+            for (long i = 0; i < geo.kH; i++) {
+                for (long j = 0; j < geo.kW; j++) {
+                    String tap = g.op("Slice", List.of(padded, g.ints(i, j),
+                            g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1), g.ints(1, 2),
+                            g.ints(s[0], s[1])));
+                    taps.add(g.op("Unsqueeze", tap, g.ints(1)));
+                }
+            }
+            long rows = geo.inC * geo.kH * geo.kW;
+            String unfolded = taps.size() == 1 ? taps.get(0) : g.op("Concat", taps, attr("axis", 1L));
+            String colT = g.op("Reshape", unfolded, g.ints(rows, -1));
+            String wm = g.op("Reshape", node.getInput(1), g.ints(geo.outC, rows));
+            yT = g.op("Gemm", bias == null ? List.of(wm, colT) : List.of(wm, colT, bias));
+            c.save(node, "colT", colT);
         }
-        long rows = geo.inC * geo.kH * geo.kW;
-        String unfolded = taps.size() == 1 ? taps.get(0) : g.op("Concat", taps, attr("axis", 1L));
-        String colT = g.op("Reshape", unfolded, g.ints(rows, -1));
-        String wm = g.op("Reshape", node.getInput(1), g.ints(geo.outC, rows));
-        List<String> gemmInputs = new ArrayList<>(List.of(wm, colT));
-        if (hasBias(node)) {
-            gemmInputs.add(g.op("Reshape", node.getInput(2), g.ints(geo.outC, 1)));
-        }
-        String yT = g.op("Gemm", gemmInputs);
-        g.node("Reshape", List.of(yT, g.ints(geo.outC, -1, geo.outH, geo.outW)), List.of(node.getOutput(0)));
+        g.node("Reshape", List.of(yT, g.ints(geo.outC, geo.outH, geo.outW, -1)), List.of(node.getOutput(0)));
         NodeProto recorded = node.toBuilder().setInput(0, x).build();
         c.record(recorded, this);
         c.markChannelsFirst(node.getOutput(0));
-        c.save(node, "colT", colT);
-        c.save(node, "wm", wm);
+    }
+
+    /** Below this many contracted channels the taps are always unfolded into one matrix. */
+    private static final long PER_TAP_MIN_CHANNELS = 16;
+
+    /**
+     * One Gemm per kernel tap, accumulated into the result, or one Gemm over the unfolded taps? Unfolding copies the
+     * k*k windows once more (about 2*k*k times the windows' size in memory traffic); accumulating reads and writes
+     * the result once per tap (2*k*k times the result's size). So accumulate when the result has no more rows
+     * than the windows (same columns), that is when the product does not widen the channels.
+     */
+    private static boolean perTap(long contractedChannels, long resultRows) {
+        return contractedChannels >= PER_TAP_MIN_CHANNELS && resultRows <= contractedChannels;
+    }
+
+    /** W[:, :, i, j] as [Co, C, 1, 1]. */
+    private static String tapWeight(GraphBuilder g, String w, long i, long j) {
+        return g.op("Slice", List.of(w, g.ints(i, j), g.ints(i + 1, j + 1), g.ints(2, 3)));
     }
 
     private static boolean useGemm(ConvGeometry geo, DifferentiationContext c) {
@@ -106,19 +138,144 @@ final class ConvRule implements GradientRule {
             c.accumulate(node.getInput(2), g.op("ReduceSum", gyT, g.ints(1), attr("keepdims", 0L)));
         }
         if (c.needsGradient(node.getInput(1))) {
-            String dwm = g.op("Gemm", List.of(gyT, c.saved(node, "colT")), attr("transB", 1L));
+            String dwm;
+            if (perTap(geo.inC, geo.outC)) {
+                List<String> parts = new ArrayList<>();
+                for (int t = 0; t < geo.kH * geo.kW; t++) {
+                    parts.add(g.op("Unsqueeze", g.op("Gemm", List.of(gyT, c.saved(node, "tap" + t)),
+                            attr("transB", 1L)), g.ints(2)));
+                }
+                dwm = parts.size() == 1 ? parts.get(0) : g.op("Concat", parts, attr("axis", 2L));
+            } else {
+                dwm = g.op("Gemm", List.of(gyT, c.saved(node, "colT")), attr("transB", 1L));
+            }
             c.accumulate(node.getInput(1), g.op("Reshape", dwm, g.ints(geo.outC, geo.inC, geo.kH, geo.kW)));
         }
         if (c.needsGradient(node.getInput(0))) {
-            String dcolT = g.op("Gemm", List.of(c.saved(node, "wm"), gyT), attr("transA", 1L));
-            long taps = geo.kH * geo.kW;
-            long pixels = geo.outH * geo.outW;
-            String blocks = g.op("Transpose", g.op("Reshape", dcolT, g.ints(geo.inC, taps, -1, pixels)),
-                    attrs("perm", 0, 2, 1, 3));
-            String folded = g.op("Reshape", blocks, g.ints(geo.inC, -1, pixels));
-            c.accumulate(node.getInput(0), g.op("Col2Im", List.of(folded, g.ints(geo.inH, geo.inW),
-                    g.ints(geo.kH, geo.kW)), attrs("strides", geo.strides), attrs("pads", geo.pads)));
+            c.accumulate(node.getInput(0), polyphaseInputGradient(g, geo, node.getInput(1), gy));
         }
+    }
+
+    /**
+     * Input gradient of a channels-first-batch-last convolution without scattering: the input positions are split
+     * into stride x stride phase classes (row parity ph, column parity pw for stride 2); every position of one class
+     * receives gradient from the same kernel taps, each from a shifted window of dY. So each class is a small
+     * stride-1 convolution of the padded dY, computed as one Gemm over an unfolded dY, and the classes are
+     * interleaved back. For stride 1 there is one class and this is the convolution with the flipped kernel.
+     */
+    private static String polyphaseInputGradient(GraphBuilder g, ConvGeometry geo, String w, String gy) {
+        long sH = geo.strides[0];
+        long sW = geo.strides[1];
+        long planeH = (geo.inH + sH - 1) / sH;
+        long planeW = (geo.inW + sW - 1) / sW;
+        long[][] offH = offsets(geo.kH, sH, geo.pads[0]);
+        long[][] offW = offsets(geo.kW, sW, geo.pads[1]);
+        long top = padding(offH, true, planeH, geo.outH);
+        long bottom = padding(offH, false, planeH, geo.outH);
+        long left = padding(offW, true, planeW, geo.outW);
+        long right = padding(offW, false, planeW, geo.outW);
+        String padded = gy;
+        if (top != 0 || bottom != 0 || left != 0 || right != 0) {
+            padded = g.op("Pad", gy, g.ints(0, top, left, 0, 0, bottom, right, 0));
+        }
+        String batch = g.op("Slice", List.of(g.op("Shape", gy), g.ints(3), g.ints(4)));
+        List<String> rowsOfPlanes = new ArrayList<>();
+        for (int ph = 0; ph < sH; ph++) {
+            List<String> planes = new ArrayList<>();
+            for (int pw = 0; pw < sW; pw++) {
+                List<String> windows = new ArrayList<>();
+                List<String> weights = new ArrayList<>();
+                String accumulated = null;
+                for (int i = 0; i < geo.kH; i++) {
+                    if (offH[ph][i] == Long.MIN_VALUE) {
+                        continue;
+                    }
+                    for (int j = 0; j < geo.kW; j++) {
+                        if (offW[pw][j] == Long.MIN_VALUE) {
+                            continue;
+                        }
+                        long r0 = offH[ph][i] + top;
+                        long c0 = offW[pw][j] + left;
+                        String window = g.op("Slice", List.of(padded, g.ints(r0, c0),
+                                g.ints(r0 + planeH, c0 + planeW), g.ints(1, 2)));
+                        if (perTap(geo.outC, geo.inC)) {
+                            String win = g.op("Reshape", window, g.ints(geo.outC, -1));
+                            String wTap = g.op("Reshape", tapWeight(g, w, i, j), g.ints(geo.outC, geo.inC));
+                            accumulated = g.op("Gemm", accumulated == null ? List.of(wTap, win)
+                                    : List.of(wTap, win, accumulated), attr("transA", 1L));
+                        } else {
+                            windows.add(g.op("Unsqueeze", window, g.ints(1)));
+                            weights.add(tapWeight(g, w, i, j));
+                        }
+                    }
+                }
+                String plane;
+                if (accumulated != null) {
+                    plane = g.op("Reshape", accumulated, g.ints(geo.inC, planeH, planeW, -1));
+                } else if (windows.isEmpty()) {
+                    String shape = g.op("Concat", List.of(g.ints(geo.inC, planeH, planeW), batch), attr("axis", 0L));
+                    plane = g.op("ConstantOfShape", shape);
+                } else {
+                    long taps = windows.size();
+                    String unfolded = taps == 1 ? windows.get(0) : g.op("Concat", windows, attr("axis", 1L));
+                    String col = g.op("Reshape", unfolded, g.ints(geo.outC * taps, -1));
+                    // weights: [Co, C, taps] -> [C, Co, taps] -> [C, Co*taps], matching the rows (co, tap) of col
+                    String stacked = taps == 1 ? weights.get(0) : g.op("Concat", weights, attr("axis", 3L));
+                    String wt = g.op("Reshape", g.op("Transpose", g.op("Reshape", stacked,
+                            g.ints(geo.outC, geo.inC, taps)), attrs("perm", 1, 0, 2)), g.ints(geo.inC, geo.outC * taps));
+                    plane = g.op("Reshape", g.op("Gemm", List.of(wt, col)), g.ints(geo.inC, planeH, planeW, -1));
+                }
+                planes.add(plane);
+            }
+            if (sW == 1) {
+                rowsOfPlanes.add(planes.get(0));
+            } else {
+                List<String> expanded = new ArrayList<>();
+                planes.forEach(pl -> expanded.add(g.op("Unsqueeze", pl, g.ints(3))));
+                rowsOfPlanes.add(g.op("Reshape", g.op("Concat", expanded, attr("axis", 3L)),
+                        g.ints(geo.inC, planeH, planeW * sW, -1)));
+            }
+        }
+        String dx;
+        if (sH == 1) {
+            dx = rowsOfPlanes.get(0);
+        } else {
+            List<String> expanded = new ArrayList<>();
+            rowsOfPlanes.forEach(r -> expanded.add(g.op("Unsqueeze", r, g.ints(2))));
+            dx = g.op("Reshape", g.op("Concat", expanded, attr("axis", 2L)), g.ints(geo.inC, planeH * sH, planeW * sW, -1));
+        }
+        if (planeH * sH != geo.inH || planeW * sW != geo.inW) {
+            dx = g.op("Slice", List.of(dx, g.ints(0, 0), g.ints(geo.inH, geo.inW), g.ints(1, 2)));
+        }
+        return dx;
+    }
+
+    /**
+     * For phase {@code ph} (rows h = s*m + ph) and tap {@code i}: the offset o such that output row m + o feeds
+     * plane row m, or Long.MIN_VALUE when the tap does not reach that phase.
+     */
+    private static long[][] offsets(long k, long s, long padBegin) {
+        long[][] off = new long[(int) s][(int) k];
+        for (int ph = 0; ph < s; ph++) {
+            for (int i = 0; i < k; i++) {
+                long d = ph + padBegin - i;
+                off[ph][i] = Math.floorMod(d, s) == 0 ? Math.floorDiv(d, s) : Long.MIN_VALUE;
+            }
+        }
+        return off;
+    }
+
+    /** Zero rows needed before (or after) dY so that every window of every phase lies inside. */
+    private static long padding(long[][] off, boolean before, long planeSize, long outSize) {
+        long pad = 0;
+        for (long[] phase : off) {
+            for (long o : phase) {
+                if (o != Long.MIN_VALUE) {
+                    pad = Math.max(pad, before ? -o : o + planeSize - outSize);
+                }
+            }
+        }
+        return pad;
     }
 
     static String weightGradient(GraphBuilder g, ConvGeometry geo, String x, String gy) {

@@ -69,8 +69,8 @@ public final class DifferentiationContext {
     }
 
     /**
-     * True if the training graph stores {@code tensor} channels first ([C, N, H, W]) rather than in ONNX's
-     * [N, C, H, W]. Its {@link #shape} is always the logical [N, C, H, W] shape; its gradient has its layout.
+     * True if the training graph stores {@code tensor} channels first and batch last ([C, H, W, N]) rather than
+     * in ONNX's [N, C, H, W]. Its {@link #shape} is always the logical [N, C, H, W] shape; its gradient has its layout.
      */
     public boolean isChannelsFirst(String tensor) {
         return channelsFirst.contains(tensor);
@@ -103,8 +103,10 @@ public final class DifferentiationContext {
         for (int i = 0; i < perm.length; i++) {
             perm[i] = i;
         }
-        perm[0] = 1;
-        perm[1] = 0;
+        // channels first, batch last: [N, C, H, W] -> [C, H, W, N] and back
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = resultChannelsFirst ? (i + 1) % perm.length : (i + perm.length - 1) % perm.length;
+        }
         String out = graph.fresh(resultChannelsFirst ? "channels_first" : "batch_first");
         NodeProto transpose = NodeProto.newBuilder().setOpType("Transpose").setName(graph.fresh("layout"))
                 .addInput(tensor).addOutput(out).addAttribute(GraphBuilder.attrs("perm", perm)).build();

@@ -93,6 +93,15 @@ class OperatorGradientTest {
     }
 
     @Test
+    void convWithManyChannelsUsesOneGemmPerTap() throws OrtException {
+        for (int gemm : new int[] {0, 4096}) {
+            check("Conv", new long[][] {{2, 16, 4, 4}, {16, 16, 3, 3}, {16}}, gemm, attrs("pads", 1, 1, 1, 1));
+            check("Conv", new long[][] {{2, 16, 5, 5}, {20, 16, 3, 3}, {20}}, gemm, attrs("pads", 1, 1, 1, 1),
+                    attrs("strides", 2, 2));
+        }
+    }
+
+    @Test
     void convUnpaddedAsymmetric() throws OrtException {
         for (int gemm : new int[] {0, 4096}) {
             check("Conv", new long[][] {{2, 2, 6, 5}, {3, 2, 2, 3}, {3}}, gemm, attrs("strides", 2, 1));
