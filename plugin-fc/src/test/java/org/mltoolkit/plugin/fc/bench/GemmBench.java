@@ -12,7 +12,8 @@ import org.mltoolkit.plugin.fc.NativeBlas;
 
 /**
  * Compares ways of multiplying float matrices on the JVM for the fc model's three products per layer
- * (forward {@code X W^T}, weight gradient {@code dZ^T X}, input gradient {@code dZ W}) at batch 256:
+ * (forward {@code X W^T}, weight gradient {@code dZ^T X}, input gradient {@code dZ W}) at batch 256, each
+ * with the sizes of the real product and every operand row-major and untransposed (the same work for all):
  * <ol>
  *   <li>plain Java loops (4-row register blocking that C2 vectorises), rows split over the threads;</li>
  *   <li>OpenBLAS through JavaCPP on Java {@code float[]} (JavaCPP copies the arrays in and out each call);</li>
@@ -24,11 +25,11 @@ import org.mltoolkit.plugin.fc.NativeBlas;
 public final class GemmBench {
     private static final int[][] SHAPES = {
         // m, n, k for C[m x n] = A[m x k] * B[k x n] in the layout of each product
-        {256, 500, 784}, {500, 784, 256}, {256, 400, 500}, {256, 784, 500},
+        {256, 500, 784}, {500, 784, 256}, {256, 400, 500}, {256, 500, 400},
     };
     private static final String[] NAMES = {
-        "forward 256x784 * (500x784)^T", "dW (256x500)^T * 256x784", "forward 256x500 * (400x500)^T",
-        "dX 256x500 * 500x784",
+        "L1 forward 256x784 by 784x500", "L1 dW 500x256 by 256x784", "L2 forward 256x500 by 500x400",
+        "L2 dX 256x400 by 400x500",
     };
 
     private GemmBench() {
