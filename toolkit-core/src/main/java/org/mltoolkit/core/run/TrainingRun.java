@@ -535,6 +535,9 @@ public final class TrainingRun {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Path best = bestCheckpoint != null ? bestCheckpoint : dir.resolve(RunDirectory.BEST_CHECKPOINT);
             checkBestFile(dir, best);
+            // Absolute paths keep a resumed run writing to the same files from any working directory.
+            dir = dir.toAbsolutePath().normalize();
+            best = best.toAbsolutePath().normalize();
             Map<String, String> pluginVersions = plugins != null ? plugins
                     : pluginsInUse(data == null ? datasetName : null, model, trainerName);
             return new TrainingRun(this, new TrainingConfig(datasetName, model, trainerName,
@@ -660,6 +663,8 @@ public final class TrainingRun {
             Path best = bestCheckpoint != null ? bestCheckpoint
                     : sameDir ? Path.of(old.bestCheckpoint()) : dir.resolve(RunDirectory.BEST_CHECKPOINT);
             checkBestFile(dir, best);
+            dir = dir.toAbsolutePath().normalize();
+            best = best.toAbsolutePath().normalize();
             return new TrainingConfig(old.dataset(), old.model(), old.trainer(), old.optimizer(), old.learningRate(),
                     old.batchSize(), total, old.trainRatio(), old.seed(), old.limit(),
                     Device.parse(or(device, old.device())).toString(), or(threads, old.threads()),
