@@ -37,11 +37,13 @@ class TrainCommandTest {
 
     Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(List.of(new TrainingFixtures.Blobs(), new PairsDataset()),
-                List.of(new TrainingFixtures.SoftmaxProvider()), List.of(new TrainingFixtures.SoftmaxTrainerProvider()));
+                List.of(new TrainingFixtures.SoftmaxProvider()),
+                List.of(new TrainingFixtures.SoftmaxTrainerProvider()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exitCode;
-        try (ToolkitCommand root = new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup)) {
+        Map<String, String> environment = Map.of("TOOLKIT_DATA", temp.resolve("data").toString());
+        try (ToolkitCommand root = new ToolkitCommand(environment, lookup)) {
             CommandLine commandLine = ToolkitCommand.commandLine(root);
             commandLine.setOut(new PrintWriter(out, true));
             commandLine.setErr(new PrintWriter(err, true));
@@ -176,8 +178,8 @@ class TrainCommandTest {
         Run run = train(runDir, "--epochs", "3", "--trainer-option", "nan_at_step=20");
         assertEquals(ExitCodes.ERROR, run.exitCode());
         assertEquals(1, run.err().lines().count(), run.err());
-        assertTrue(run.err().startsWith("error: training stopped: the training loss became NaN in epoch 2 (step 5 of 15)"),
-                run.err());
+        assertTrue(run.err().startsWith(
+                "error: training stopped: the training loss became NaN in epoch 2 (step 5 of 15)"), run.err());
         assertTrue(run.err().contains("(epoch 1) is untouched"), run.err());
         assertEquals(1, CheckpointFile.read(runDir.resolve("best.ckpt")).epoch());
     }

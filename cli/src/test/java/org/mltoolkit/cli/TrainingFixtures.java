@@ -226,7 +226,8 @@ final class TrainingFixtures {
             this.adam = switch (spec.optimizer()) {
                 case "adam" -> true;
                 case "sgd" -> false;
-                default -> throw new InvalidConfigurationException("--optimizer", spec.optimizer(), "expected adam or sgd");
+                default -> throw new InvalidConfigurationException("--optimizer", spec.optimizer(),
+                        "expected adam or sgd");
             };
             this.nanAtStep = spec.options().getInt("nan_at_step", -1);
             this.lr = spec.learningRate();

@@ -189,7 +189,8 @@ public final class CheckpointFile {
             String name = in.readUTF();
             int rank = in.readInt();
             if (rank < 0 || rank > MAX_RANK) {
-                throw new CheckpointFormatException(file, "corrupt checkpoint (tensor '" + name + "' has rank " + rank + ")");
+                throw new CheckpointFormatException(file,
+                        "corrupt checkpoint (tensor '" + name + "' has rank " + rank + ")");
             }
             long[] shape = new long[rank];
             long elements = 1;
@@ -256,7 +257,8 @@ public final class CheckpointFile {
             JsonNode spec = required(file, h, "model_spec");
             JsonNode shape = required(file, spec, "input_shape");
             Map<String, String> options = new LinkedHashMap<>();
-            required(file, spec, "options").fields().forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+            required(file, spec, "options").fields()
+                    .forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
             ModelSpec modelSpec = new ModelSpec(
                     new ExampleShape(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt()),
                     required(file, spec, "num_classes").asInt(), required(file, spec, "seed").asLong(),

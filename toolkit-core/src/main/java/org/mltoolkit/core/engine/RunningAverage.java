@@ -49,7 +49,8 @@ public final class RunningAverage {
      * Attaches a new running average of {@code source} to {@code engine}: reset at {@link Event#EPOCH_STARTED},
      * updated and published as {@code engine.state().metrics().get(name)} at {@link Event#ITERATION_COMPLETED}.
      */
-    public static RunningAverage attach(Engine engine, String name, double alpha, ToDoubleFunction<EngineState> source) {
+    public static RunningAverage attach(Engine engine, String name, double alpha,
+                                        ToDoubleFunction<EngineState> source) {
         RunningAverage average = new RunningAverage(alpha);
         engine.on(Event.EPOCH_STARTED, e -> {
             average.reset();

@@ -170,7 +170,8 @@ public final class Evaluation {
             }
             Checkpoint read = CheckpointFile.read(checkpoint);
             if (model != null && !model.equals(read.modelName())) {
-                throw new ToolkitException(checkpoint + ": holds a '" + read.modelName() + "' model, not '" + model + "'");
+                throw new ToolkitException(
+                        checkpoint + ": holds a '" + read.modelName() + "' model, not '" + model + "'");
             }
             return new Evaluation(this, read);
         }

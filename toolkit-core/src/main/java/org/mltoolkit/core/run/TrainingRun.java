@@ -563,7 +563,8 @@ public final class TrainingRun {
             extensions.add(lookup.model(modelName));
             extensions.add(lookup.trainer(trainerName));
             for (Object extension : extensions) {
-                lookup.pluginOf(extension).ifPresent(p -> found.put(p.id(), p.version() != null ? p.version() : "unknown"));
+                lookup.pluginOf(extension)
+                        .ifPresent(p -> found.put(p.id(), p.version() != null ? p.version() : "unknown"));
             }
             return found;
         }

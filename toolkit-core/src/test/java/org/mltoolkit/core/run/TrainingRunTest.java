@@ -142,7 +142,8 @@ class TrainingRunTest {
             String valid = lines.get(2 * epoch - 1);
             assertTrue(train.matches("EPOCH " + epoch + " - \\|param\\|=" + number + " \\|g_param\\|=" + number
                     + " loss=" + number + " accuracy=\\d\\.\\d{4}"), train);
-            assertTrue(valid.matches("Validation - loss=" + number + " accuracy=\\d\\.\\d{4} best_loss=" + number), valid);
+            assertTrue(valid.matches("Validation - loss=" + number + " accuracy=\\d\\.\\d{4} best_loss=" + number),
+                    valid);
             EpochMetrics m = result.history().get(epoch - 1);
             assertTrue(valid.startsWith(String.format(java.util.Locale.ROOT, "Validation - loss=%.4e accuracy=%.4f",
                     m.validLoss(), m.validAccuracy())), valid);
@@ -250,9 +251,11 @@ class TrainingRunTest {
         Checkpoint last = CheckpointFile.read(runDir.resolve("last.ckpt"));
         assertEquals(5, last.epoch());
         assertEquals(4, last.bestEpoch());
-        assertEquals(4 * STEPS_PER_EPOCH, last.bestWeights().get("steps").data()[0], "last.ckpt carries the best weights");
+        assertEquals(4 * STEPS_PER_EPOCH, last.bestWeights().get("steps").data()[0],
+                "last.ckpt carries the best weights");
         assertEquals(5 * STEPS_PER_EPOCH, last.modelState().get("steps").data()[0]);
-        assertEquals(4 * STEPS_PER_EPOCH, result.bestWeights().get("steps").data()[0], "best weights restored at the end");
+        assertEquals(4 * STEPS_PER_EPOCH, result.bestWeights().get("steps").data()[0],
+                "best weights restored at the end");
         // The scripted model's test loss is that of the epoch whose weights are loaded: the best one.
         assertEquals(0.4f, (float) result.test().loss());
     }
@@ -284,8 +287,8 @@ class TrainingRunTest {
                         .build().run());
         assertEquals(2, e.getEpoch());
         assertTrue(e.getMessage().contains("training loss became NaN in epoch 2 (step 1 of 10)"), e.getMessage());
-        assertTrue(e.getMessage().contains("best checkpoint " + runDir.resolve("best.ckpt") + " (epoch 1) is untouched"),
-                e.getMessage());
+        assertTrue(e.getMessage().contains(
+                "best checkpoint " + runDir.resolve("best.ckpt") + " (epoch 1) is untouched"), e.getMessage());
         assertArrayEquals(bestAfterEpoch1.get(0), read(runDir.resolve("best.ckpt")));
         assertEquals(1, CheckpointFile.read(runDir.resolve("last.ckpt")).epoch());
         assertFalse(Files.exists(runDir.resolve("summary.json")));
