@@ -159,9 +159,14 @@ public final class TrainCommand extends ToolkitSubcommand {
             if (result.stopReason() != null) {
                 out().println("Stopped early: " + result.stopReason());
             }
+            Path best = result.bestCheckpoint();
+            boolean bestInside = result.runDirectory().equals(best.getParent());
             out().println("Run directory: " + result.runDirectory() + " (" + RunDirectory.SUMMARY + ", "
-                    + RunDirectory.METRICS + ", " + result.bestCheckpoint().getFileName() + ", "
+                    + RunDirectory.METRICS + ", " + (bestInside ? best.getFileName() + ", " : "")
                     + RunDirectory.LAST_CHECKPOINT + ")");
+            if (!bestInside) {
+                out().println("Best checkpoint: " + best);
+            }
         }
         out().flush();
         return ExitCodes.OK;

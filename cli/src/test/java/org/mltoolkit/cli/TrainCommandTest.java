@@ -110,6 +110,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void modelFnNamesTheBestCheckpointOutsideTheRunDirectory() {
+        Path modelFn = temp.resolve("models/model.pth");
+        Run run = train(temp.resolve("run"), "--epochs", "1", "--model-fn", modelFn.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals("Best checkpoint: " + modelFn, run.outLines().get(run.outLines().size() - 1));
+        assertEquals(1, CheckpointFile.read(modelFn).epoch());
+        assertFalse(Files.exists(temp.resolve("run/best.ckpt")));
+    }
+
+    @Test
     void aResumeThatChangesTheRunsSettingsIsAUsageError() {
         Path runDir = temp.resolve("run");
         assertEquals(0, train(runDir, "--epochs", "1").exitCode());
