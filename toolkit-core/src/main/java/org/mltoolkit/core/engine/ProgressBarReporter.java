@@ -12,7 +12,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * images per second and the time left. Closed at the end of each epoch and when the run fails.
  */
 public final class ProgressBarReporter {
-    private static final int WIDTH = 150;
+    /** Wide enough for the bar beside the metrics, like the reference's {@code ncols=120} tqdm bar. */
+    private static final int WIDTH = 130;
     private ProgressBar bar;
     private long epochStart;
 
@@ -48,7 +49,7 @@ public final class ProgressBarReporter {
         bar.stepBy(s.batch().size());
         // The bar's own speed counts whole seconds only ("?" during the first); this rate is exact.
         double seconds = (System.nanoTime() - epochStart) / 1e9;
-        bar.setExtraMessage(String.format(Locale.ROOT, " %.0f img/s loss=%.3e acc=%.4f |param|=%.2e |g_param|=%.2e",
+        bar.setExtraMessage(String.format(Locale.ROOT, "%.0f img/s loss=%.3e acc=%.4f |param|=%.3g |g_param|=%.3g",
                 bar.getCurrent() / Math.max(seconds, 1e-9), s.metric(MetricNames.LOSS),
                 s.metric(MetricNames.ACCURACY), s.metric(MetricNames.PARAM_NORM), s.metric(MetricNames.GRAD_NORM)));
     }
