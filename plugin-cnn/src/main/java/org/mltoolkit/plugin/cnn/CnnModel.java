@@ -137,13 +137,24 @@ public final class CnnModel implements Model, OnnxExportable {
     private OrtSession inferenceSession() {
         if (inferenceSession == null || sessionVersion != stateVersion) {
             closeSession();
+            // Conv nodes with constant weights: ONNX Runtime's blocked-layout kernels beat the batch-wide matrix
+            // products used in training here (measured: 117 ms against 170-350 ms a batch of 256).
             inferenceSession = OrtSessions.open(inferenceModel().toByteArray(), device, threads, null);
             sessionVersion = stateVersion;
         }
         return inferenceSession;
     }
 
-    /** The forward graph with the current state as initializers: BatchNorm uses the running statistics. */
+    /** The input's declared shape, -1 for the batch. */
+    long[] inputShape() {
+        return network.model().getGraph().getInput(0).getType().getTensorType().getShape().getDimList().stream()
+                .mapToLong(d -> d.hasDimValue() ? d.getDimValue() : -1).toArray();
+    }
+
+    /**
+     * The forward graph with the current state as initializers: BatchNorm uses the running statistics. This is both
+     * the exported file and what predictions run.
+     */
     public ModelProto inferenceModel() {
         GraphProto.Builder graph = network.model().getGraph().toBuilder().clearInitializer();
         for (TensorProto t : network.model().getGraph().getInitializerList()) {

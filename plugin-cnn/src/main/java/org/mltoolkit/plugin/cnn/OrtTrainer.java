@@ -74,8 +74,7 @@ public final class OrtTrainer implements Trainer {
         Set<String> bufferNames = new LinkedHashSet<>();
         buffers.forEach(p -> bufferNames.add(p.name()));
         ConvClassifierGraph.Network network = model.network();
-        long[] inputShape = network.model().getGraph().getInput(0).getType().getTensorType().getShape().getDimList()
-                .stream().mapToLong(d -> d.hasDimValue() ? d.getDimValue() : -1).toArray();
+        long[] inputShape = model.inputShape();
         this.graph = ReverseModeDifferentiator.differentiate(network.model(), new DifferentiationRequest(
                 Map.of(ConvClassifierGraph.INPUT, inputShape), ConvClassifierGraph.OUTPUT, LABELS, parameterNames,
                 bufferNames, spec.options().getInt(GEMM_OPTION, DifferentiationRequest.DEFAULT_GEMM_CONV_MAX_PIXELS)));

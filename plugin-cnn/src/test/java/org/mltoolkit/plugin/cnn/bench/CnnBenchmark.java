@@ -72,6 +72,10 @@ public final class CnnBenchmark {
             if (profile != null) {
                 System.out.println("profile: " + ((OrtTrainer) trainer).endProfiling());
             }
+            String export = System.getProperty("export");
+            if (export != null) {
+                ((org.mltoolkit.plugin.cnn.CnnModel) model).exportOnnx(java.nio.file.Path.of(export));
+            }
             float[] out = new float[batchSize * 10];
             model.predictLogProbabilities(batch, out);
             model.predictLogProbabilities(batch, out);
