@@ -39,7 +39,8 @@ public final class TrainCommand extends ToolkitSubcommand {
             Map.entry("threads", "--threads"), Map.entry("modelOptions", "--model-option"),
             Map.entry("trainerOptions", "--trainer-option"), Map.entry("lrSchedule", "--lr-schedule"),
             Map.entry("patience", "--patience"), Map.entry("minDelta", "--min-delta"),
-            Map.entry("bestCheckpoint", "--model-fn"), Map.entry("verbose", "--verbose"));
+            Map.entry("bestCheckpoint", "--model-fn"), Map.entry("verbose", "--verbose"),
+            Map.entry("runDir", "--run-dir"));
 
     @Option(names = "--model", paramLabel = "NAME", description = "The model to train (default: ${DEFAULT-VALUE}).",
             defaultValue = "fc")
@@ -130,6 +131,10 @@ public final class TrainCommand extends ToolkitSubcommand {
                     + "--epochs is the new total.")
     private Path resume;
 
+    @Option(names = "--overwrite",
+            description = "Let a new run replace the checkpoints of another run in its run directory.")
+    private boolean overwrite;
+
     @Option(names = "--offline", description = "Never fetch data; fail if it is missing.")
     private boolean offline;
 
@@ -181,6 +186,7 @@ public final class TrainCommand extends ToolkitSubcommand {
         if (resume != null) {
             b.resumeFrom(resume);
         }
+        b.overwrite(overwrite);
         if (all || given(parsed, "--model")) {
             b.model(model);
         }
@@ -258,7 +264,8 @@ public final class TrainCommand extends ToolkitSubcommand {
         if (cli == null) {
             return e.getMessage();
         }
-        return e.getMessage().replace(" for " + option + ":", " for " + cli + ":");
+        return e.getMessage().replace(" for " + option + ":", " for " + cli + ":")
+                .replace("or allow overwriting", "or pass --overwrite");
     }
 
     /**

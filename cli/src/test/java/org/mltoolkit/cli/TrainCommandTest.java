@@ -120,6 +120,17 @@ class TrainCommandTest {
     }
 
     @Test
+    void aRunDirectoryThatHoldsAnotherRunNeedsOverwrite() {
+        Path runDir = temp.resolve("run");
+        assertEquals(0, train(runDir, "--epochs", "1").exitCode());
+        Run again = train(runDir, "--epochs", "1");
+        assertEquals(ExitCodes.USAGE, again.exitCode());
+        assertTrue(again.err().startsWith("error: invalid value '" + runDir + "' for --run-dir: already holds a run "
+                + "(last.ckpt): resume it, choose another directory, or pass --overwrite"), again.err());
+        assertEquals(0, train(runDir, "--epochs", "1", "--overwrite").exitCode());
+    }
+
+    @Test
     void aResumeThatChangesTheRunsSettingsIsAUsageError() {
         Path runDir = temp.resolve("run");
         assertEquals(0, train(runDir, "--epochs", "1").exitCode());

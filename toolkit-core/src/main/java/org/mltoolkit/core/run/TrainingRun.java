@@ -343,6 +343,7 @@ public final class TrainingRun {
         private Integer verbose;
         private Map<String, String> plugins;
         private Path resumeFrom;
+        private boolean overwrite;
         private PrintStream out = System.out;
         private PrintStream progressOut;
         private final List<Map.Entry<Event, EventHandler>> handlers = new ArrayList<>();
@@ -506,6 +507,15 @@ public final class TrainingRun {
             return this;
         }
 
+        /**
+         * Allows a new run to replace the files of another run in its run directory. Without it, a run directory
+         * that already holds a {@code last.ckpt} (other than the one being resumed) is refused.
+         */
+        public Builder overwrite(boolean value) {
+            overwrite = value;
+            return this;
+        }
+
         /** Attaches a handler to the engine, after the run's own handlers for the same event. */
         public Builder on(Event event, EventHandler handler) {
             handlers.add(Map.entry(Objects.requireNonNull(event, "event"), Objects.requireNonNull(handler, "handler")));
@@ -535,6 +545,7 @@ public final class TrainingRun {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Path best = bestCheckpoint != null ? bestCheckpoint : dir.resolve(RunDirectory.BEST_CHECKPOINT);
             checkBestFile(dir, best);
+            checkNotAnotherRun(dir);
             // Absolute paths keep a resumed run writing to the same files from any working directory.
             dir = dir.toAbsolutePath().normalize();
             best = best.toAbsolutePath().normalize();
@@ -659,11 +670,17 @@ public final class TrainingRun {
                         + "exceed the " + checkpoint.epoch() + " already done in " + resumeFrom);
             }
             Path oldDir = Path.of(old.runDir()).toAbsolutePath().normalize();
-            Path dir = runDir != null ? runDir : resumeFrom.toAbsolutePath().getParent();
-            boolean sameDir = dir.toAbsolutePath().normalize().equals(oldDir);
+            Path checkpointDir = resumeFrom.toAbsolutePath().normalize().getParent();
+            Path dir = runDir != null ? runDir : checkpointDir;
+            // The best checkpoint follows the run directory (also when the directory was moved), unless the run
+            // kept it elsewhere (--model-fn outside the run directory).
+            Path oldBest = Path.of(old.bestCheckpoint()).toAbsolutePath().normalize();
             Path best = bestCheckpoint != null ? bestCheckpoint
-                    : sameDir ? Path.of(old.bestCheckpoint()) : dir.resolve(RunDirectory.BEST_CHECKPOINT);
+                    : oldDir.equals(oldBest.getParent()) ? dir.resolve(oldBest.getFileName()) : oldBest;
             checkBestFile(dir, best);
+            if (!dir.toAbsolutePath().normalize().equals(checkpointDir)) {
+                checkNotAnotherRun(dir);
+            }
             dir = dir.toAbsolutePath().normalize();
             best = best.toAbsolutePath().normalize();
             return new TrainingConfig(old.dataset(), old.model(), old.trainer(), old.optimizer(), old.learningRate(),
@@ -679,6 +696,15 @@ public final class TrainingRun {
             if (given != null && !given.equals(saved)) {
                 throw new InvalidConfigurationException(option, given, "differs from " + saved + " in " + resumeFrom
                         + "; a resumed run keeps the settings it started with");
+            }
+        }
+
+        /** Refuses to let a new run replace another run's checkpoints by accident. */
+        private void checkNotAnotherRun(Path dir) {
+            Path last = dir.resolve(RunDirectory.LAST_CHECKPOINT);
+            if (!overwrite && Files.exists(last)) {
+                throw new InvalidConfigurationException("runDir", dir, "already holds a run (" + last.getFileName()
+                        + "): resume it, choose another directory, or allow overwriting");
             }
         }
 

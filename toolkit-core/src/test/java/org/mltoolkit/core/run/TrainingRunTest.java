@@ -236,6 +236,38 @@ class TrainingRunTest {
     }
 
     @Test
+    void aNewRunDoesNotReplaceAnotherRunsCheckpointsUnlessAllowed() throws IOException {
+        Path runDir = dir.resolve("taken");
+        softmax(runDir).epochs(1).build().run();
+        byte[] last = Files.readAllBytes(runDir.resolve("last.ckpt"));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> softmax(runDir).epochs(2).build());
+        assertEquals("runDir", e.getOption());
+        assertTrue(e.getMessage().contains("already holds a run (last.ckpt)"), e.getMessage());
+        assertArrayEquals(last, Files.readAllBytes(runDir.resolve("last.ckpt")));
+        assertEquals(2, softmax(runDir).epochs(2).overwrite(true).build().run().epochsRun());
+
+        Path other = dir.resolve("other");
+        softmax(other).epochs(1).build().run();
+        assertThrows(InvalidConfigurationException.class, () -> TrainingRun.builder().lookup(TestExtensions.create())
+                .data(DATA).resumeFrom(runDir.resolve("last.ckpt")).epochs(3).runDir(other).build(),
+                "resuming into a directory that holds another run");
+    }
+
+    @Test
+    void aMovedRunDirectoryResumesInItsNewPlace() throws IOException {
+        Path original = dir.resolve("original");
+        softmax(original).epochs(1).build().run();
+        Path moved = dir.resolve("moved");
+        Files.move(original, moved);
+        TrainingResult resumed = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA)
+                .resumeFrom(moved.resolve("last.ckpt")).epochs(2).build().run();
+        assertEquals(moved, resumed.runDirectory());
+        assertEquals(moved.resolve("best.ckpt"), resumed.bestCheckpoint());
+        assertFalse(Files.exists(original));
+    }
+
+    @Test
     void theBestCheckpointFollowsTheValidationLossWithTiesGoingToTheLaterEpoch() {
         Path runDir = dir.resolve("scripted");
         List<Integer> bestFileEpochs = new ArrayList<>();
