@@ -80,6 +80,7 @@ public final class TrainingRun {
     private final PrintStream out;
     private final PrintStream progressOut;
     private final List<Map.Entry<Event, EventHandler>> handlers;
+    private boolean started;
 
     private TrainingRun(Builder b, TrainingConfig config, Checkpoint resumed) {
         this.lookup = b.lookup;
@@ -111,9 +112,13 @@ public final class TrainingRun {
      * Loads the data, builds the model and trainer, trains the remaining epochs, restores the best weights and
      * evaluates them on the test split. Writes the run directory as it goes. Throws ToolkitException (or a
      * subtype such as {@link NonFiniteLossException}) with a one-line message on any failure; checkpoints
-     * already written stay intact.
+     * already written stay intact. A run runs once: a second call throws IllegalStateException.
      */
     public TrainingResult run() {
+        if (started) {
+            throw new IllegalStateException("this training run has already run; build another one");
+        }
+        started = true;
         DatasetSplits splits = data != null ? data : datasetLoader.load(lookup.dataset(config.dataset()));
         ModelProvider modelProvider = lookup.model(config.model());
         TrainerProvider trainerProvider = lookup.trainer(config.trainer());
