@@ -54,6 +54,15 @@ public final class RunDirectory {
         AtomicFiles.writeString(metrics(), text.toString());
     }
 
+    /** Deletes {@code summary.json} if it exists; throws ToolkitException naming it if it cannot. */
+    void removeSummary() {
+        try {
+            java.nio.file.Files.deleteIfExists(summary());
+        } catch (java.io.IOException e) {
+            throw new org.mltoolkit.api.ToolkitException("cannot delete " + summary() + ": " + e, e);
+        }
+    }
+
     /** Replaces {@code summary.json}. */
     void writeSummary(Map<String, Object> summary) {
         AtomicFiles.writeString(summary(), RunJson.pretty(summary));

@@ -157,6 +157,8 @@ public final class TrainingRun {
                         directory.lastCheckpoint(), bestFile)) {
                     AtomicFiles.removeLeftovers(file);
                 }
+                // A summary from an earlier run would describe checkpoints this run is about to replace.
+                directory.removeSummary();
                 directory.writeConfig(config);
                 Engine engine = new Engine(trainer::step);
                 CheckpointPolicy policy = new CheckpointPolicy(model, trainer, bestFile, directory.lastCheckpoint(),

@@ -327,6 +327,17 @@ class TrainingRunTest {
     }
 
     @Test
+    void aResumedRunThatFailsLeavesNoSummaryOfTheEarlierRun() {
+        Path runDir = dir.resolve("stale");
+        scripted(runDir, "0.5,0.4", o -> o.put("train_losses", "1,1,NaN")).build().run();
+        assertTrue(Files.exists(runDir.resolve("summary.json")));
+        assertThrows(NonFiniteLossException.class, () -> TrainingRun.builder().lookup(TestExtensions.create())
+                .data(DATA).resumeFrom(runDir.resolve("last.ckpt")).epochs(3).build().run());
+        assertFalse(Files.exists(runDir.resolve("summary.json")));
+        assertEquals(2, CheckpointFile.read(runDir.resolve("last.ckpt")).epoch());
+    }
+
+    @Test
     void anInfiniteValidationLossStopsTheRunBeforeAnyCheckpointOfThatEpoch() {
         Path runDir = dir.resolve("inf");
         NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
