@@ -8,7 +8,6 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -269,11 +268,5 @@ public final class OrtTrainer implements Trainer {
                 throw new ToolkitException("cannot close the training session of model '" + model.name() + "'", e);
             }
         }
-    }
-
-    static Set<String> names(List<ParameterSpec> specs) {
-        Set<String> names = new HashSet<>();
-        specs.forEach(p -> names.add(p.name()));
-        return names;
     }
 }

@@ -32,7 +32,8 @@ final class BatchNormRule implements GradientRule {
         String perChannel = g.ints(perChannelShape(xs.length, channels, channelsFirst));
         String mean = g.op("ReduceMean", x, axes, attr("keepdims", 1L));
         String xc = g.op("Sub", x, mean);
-        String variance = g.op("ReduceMean", g.op("Mul", xc, xc), axes, attr("keepdims", 1L));
+        String count = g.op("Div", g.op("Cast", g.op("Size", x), attr("to", 1L)), g.floatScalar(channels));
+        String variance = g.op("Div", g.op("ReduceSumSquare", xc, axes, attr("keepdims", 1L)), count);
         String invStd = g.op("Reciprocal", g.op("Sqrt", g.op("Add", variance, g.floatScalar(eps))));
         String a = g.op("Mul", g.op("Reshape", node.getInput(1), perChannel), invStd);
         String bias = g.op("Reshape", node.getInput(2), perChannel);
@@ -41,7 +42,6 @@ final class BatchNormRule implements GradientRule {
         if (channelsFirst) {
             c.markChannelsFirst(node.getOutput(0));
         }
-        String count = g.op("Div", g.op("Cast", g.op("Size", x), attr("to", 1L)), g.floatScalar(channels));
         c.save(node, "xc", xc);
         c.save(node, "invStd", invStd);
         c.save(node, "a", a);

@@ -14,12 +14,15 @@ import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
  * Conv (2-D, group 1, dilation 1, explicit pads and strides), in one of two formulations chosen by the output's
  * spatial size.
  *
- * <p>Batch-wide matrix products (outputs of at most {@link DifferentiationContext#gemmConvMaxPixels()} pixels):
- * activations are kept channels first and batch last ([C, H, W, N]) so that no layer needs a transpose and every
- * copy moves whole runs of N values. The input is unfolded once into colT = [C*kH*kW, Ho*Wo*N] (Pad, one strided
- * Slice per kernel tap, Concat); the forward is Gemm(W as [Co, C*kH*kW], colT) plus bias, already in that layout;
- * the weight gradient is Gemm(dY, colT^T); the input gradient is Gemm(W^T, dY) folded back by a 3-D Col2Im over
- * [H, W, N] with a [kH, kW, 1] block.
+ * <p>Batch-wide matrix products (outputs of at most {@link DifferentiationContext#gemmConvMaxPixels()} pixels, the
+ * default for every layer of the reference network): activations are kept channels first and batch last
+ * ([C, H, W, N]) so that no layer needs a transpose and every copy moves whole runs of N values. Each kernel tap
+ * is a strided Slice of the padded input, [C, Ho*Wo*N]. The forward either unfolds the taps into one
+ * [C*kH*kW, Ho*Wo*N] matrix for a single Gemm, or runs one Gemm per tap accumulated in place, whichever moves less
+ * memory ({@link #perTap}); the weight gradient is Gemm(dY, taps^T); the input gradient is computed per stride
+ * phase ({@link #polyphaseInputGradient}) with Gemms as well, so no scatter (Col2Im) and no transpose is needed.
+ * Measured on the reference network at batch 256 this beat Conv/ConvTranspose nodes (ONNX Runtime multiplies one
+ * image at a time there, and cannot pre-pack weights that change every step) by more than a factor of four.
  *
  * <p>Conv nodes (larger outputs): bias gradient by ReduceSum; weight gradient a Conv of the batch-transposed input
  * with the batch-transposed output gradient as filters, dilated by the stride; input gradient for stride 1 a Conv
