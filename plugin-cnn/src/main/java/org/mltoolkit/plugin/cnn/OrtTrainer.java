@@ -198,8 +198,11 @@ public final class OrtTrainer implements Trainer {
             Map<String, OnnxValue> pinned = new HashMap<>(fixedOutputs);
             pinned.put(graph.lossOutput(), t.lossTensor());
             pinned.put(graph.predictionOutput(), t.logProbsTensor());
-            try (OrtSession.Result ignored = session.run(inputs, pinned)) {
-                // every output is pinned into our own buffers
+            try (OrtSession.Result result = session.run(inputs, pinned)) {
+                if (result.size() != pinned.size()) {
+                    throw new ToolkitException("training step of model '" + model.name() + "' returned "
+                            + result.size() + " outputs, expected " + pinned.size());
+                }
             }
             double loss = t.loss().get(0);
             float[] logProbs = new float[n * classes];
