@@ -1,9 +1,11 @@
 package org.mltoolkit.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.core.engine.ConfusionMatrix;
 import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
 import picocli.CommandLine.Command;
@@ -44,8 +46,12 @@ public final class EvaluateCommand extends ToolkitSubcommand {
     @Option(names = "--offline", description = "Never fetch data; fail if it is missing.")
     private boolean offline;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
+    @Option(names = "--json", description = "Print JSON instead of text (always with the confusion matrix).")
     private boolean json;
+
+    @Option(names = "--confusion", description = "Also print the confusion matrix with per-class precision, "
+            + "recall and F1.")
+    private boolean confusion;
 
     @Override
     public Integer call() {
@@ -85,6 +91,22 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             node.put("test_examples", result.test().examples());
             node.put("device", result.device());
             node.put("seconds", result.test().seconds());
+            ConfusionMatrix matrix = result.predictions().confusion();
+            ArrayNode rows = node.putArray("confusion_matrix");
+            for (long[] row : matrix.counts()) {
+                ArrayNode jsonRow = rows.addArray();
+                for (long count : row) {
+                    jsonRow.add(count);
+                }
+            }
+            ArrayNode perClass = node.putArray("per_class");
+            for (int k = 0; k < matrix.classNames().size(); k++) {
+                ObjectNode entry = perClass.addObject();
+                entry.put("class", matrix.classNames().get(k));
+                entry.put("precision", matrix.precision(k));
+                entry.put("recall", matrix.recall(k));
+                entry.put("f1", matrix.f1(k));
+            }
             Json.print(out(), node);
         } else {
             out().printf(Locale.ROOT, "Test - loss=%.4e accuracy=%.4f%n", result.test().loss(),
@@ -92,6 +114,10 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             out().printf(Locale.ROOT, "%s: model %s after epoch %d, %d test examples of %s, on %s%n",
                     result.checkpoint(), result.model(), result.epoch(), result.test().examples(), result.dataset(),
                     result.device());
+            if (confusion) {
+                out().println();
+                out().print(result.predictions().confusion().format());
+            }
             out().flush();
         }
         return ExitCodes.OK;

@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             PluginsCommand.class,
             DataCommand.class,
-            TrainCommand.class, EvaluateCommand.class,
+            TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
         })
 public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 

@@ -11,8 +11,8 @@ import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.engine.BatchLoader;
-import org.mltoolkit.core.engine.EvaluationMetrics;
 import org.mltoolkit.core.engine.Evaluator;
+import org.mltoolkit.core.engine.Predictions;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 
 /**
@@ -63,18 +63,34 @@ public final class Evaluation {
                     + saved.numClasses() + " classes but dataset '" + splits.name() + "' has "
                     + splits.test().shape() + " examples in " + splits.classNames().size() + " classes");
         }
-        ModelProvider provider = settings.lookup.model(checkpoint.modelName());
-        Device device = settings.device != null ? Device.parse(settings.device) : saved.device();
-        int threads = settings.threads != null ? settings.threads : saved.threads();
-        ModelSpec spec = new ModelSpec(saved.inputShape(), saved.numClasses(), saved.seed(), device, threads,
-                saved.options());
         int batchSize = settings.batchSize != null ? settings.batchSize : TrainingRun.DEFAULT_BATCH_SIZE;
-        try (Model model = provider.create(spec)) {
+        ModelProvider provider = settings.lookup.model(checkpoint.modelName());
+        try (Model model = openModel(settings.lookup, checkpoint, file, settings.device, settings.threads)) {
+            Predictions predictions = new Evaluator(BatchLoader.sequential(splits.test(), batchSize,
+                    provider.inputLayout())).predict(model, splits.classNames());
+            return new EvaluationResult(file, checkpoint.modelName(), splits.name(), checkpoint.epoch(),
+                    predictions.metrics(), model.device(), predictions, splits.test());
+        }
+    }
+
+    /**
+     * Rebuilds the checkpoint's model through its plugin from the saved {@link ModelSpec} and loads the saved
+     * weights. {@code device} and {@code threads} override the saved ones when not null. The caller closes the
+     * model. Throws ToolkitException naming the file when no plugin provides the model or it rejects the weights.
+     */
+    public static Model openModel(ExtensionLookup lookup, Checkpoint checkpoint, Path file, String device,
+                                  Integer threads) {
+        ModelSpec saved = checkpoint.modelSpec();
+        ModelSpec spec = new ModelSpec(saved.inputShape(), saved.numClasses(), saved.seed(),
+                device != null ? Device.parse(device) : saved.device(),
+                threads != null ? threads : saved.threads(), saved.options());
+        Model model = lookup.model(checkpoint.modelName()).create(spec);
+        try {
             TrainingRun.loadModelState(model, checkpoint.modelState(), file);
-            EvaluationMetrics test = new Evaluator(BatchLoader.sequential(splits.test(), batchSize,
-                    provider.inputLayout())).evaluate(model);
-            return new EvaluationResult(file, checkpoint.modelName(), splits.name(), checkpoint.epoch(), test,
-                    model.device());
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
     }
 

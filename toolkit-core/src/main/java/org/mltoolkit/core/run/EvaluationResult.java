@@ -1,7 +1,9 @@
 package org.mltoolkit.core.run;
 
 import java.nio.file.Path;
+import org.mltoolkit.api.LabeledData;
 import org.mltoolkit.core.engine.EvaluationMetrics;
+import org.mltoolkit.core.engine.Predictions;
 
 /**
  * A checkpoint's metrics on a test split.
@@ -12,7 +14,9 @@ import org.mltoolkit.core.engine.EvaluationMetrics;
  * @param epoch      the epoch after which the checkpoint's weights were saved
  * @param test       loss, accuracy and example count on the test split
  * @param device     where the model ran
+ * @param predictions each test example's predicted class and confidence, and the confusion matrix
+ * @param testData   the test split the predictions line up with
  */
 public record EvaluationResult(Path checkpoint, String model, String dataset, int epoch, EvaluationMetrics test,
-                               String device) {
+                               String device, Predictions predictions, LabeledData testData) {
 }

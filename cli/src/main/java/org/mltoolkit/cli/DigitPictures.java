@@ -1,0 +1,134 @@
+package org.mltoolkit.cli;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.mltoolkit.api.ExampleShape;
+import org.mltoolkit.api.ToolkitException;
+
+/**
+ * Pictures of examples with their labels: text for a terminal (two pixel rows per character with half blocks)
+ * and a PNG grid. Works on the first channel of each example, pixels in [0, 1].
+ */
+final class DigitPictures {
+    /** One example to draw: its pixels start at {@code offset} in {@code pixels}. */
+    record Tile(float[] pixels, int offset, String caption, boolean correct, int predicted) {
+    }
+
+    private static final int SCALE = 4;
+    private static final int PAD = 4;
+    private static final int CAPTION_HEIGHT = 7 * 2 + 4;
+    /** A 3x5 bitmap font for the digits 0-9, one row a string; enough to label a picture without system fonts. */
+    private static final String[][] DIGITS = {
+        {"###", "#.#", "#.#", "#.#", "###"}, {".#.", "##.", ".#.", ".#.", "###"},
+        {"###", "..#", "###", "#..", "###"}, {"###", "..#", "###", "..#", "###"},
+        {"#.#", "#.#", "###", "..#", "..#"}, {"###", "#..", "###", "..#", "###"},
+        {"###", "#..", "###", "#.#", "###"}, {"###", "..#", ".#.", ".#.", ".#."},
+        {"###", "#.#", "###", "#.#", "###"}, {"###", "#.#", "###", "..#", "###"},
+    };
+
+    private DigitPictures() {
+    }
+
+    /** Draws the tiles side by side, {@code perRow} to a row, each under its caption. */
+    static String text(List<Tile> tiles, ExampleShape shape, int perRow) {
+        StringBuilder sb = new StringBuilder();
+        int width = shape.width();
+        for (int start = 0; start < tiles.size(); start += perRow) {
+            List<Tile> row = tiles.subList(start, Math.min(tiles.size(), start + perRow));
+            for (Tile tile : row) {
+                String caption = tile.caption().length() > width ? tile.caption().substring(0, width) : tile.caption();
+                sb.append(caption).append(" ".repeat(width - caption.length() + 2));
+            }
+            sb.append('\n');
+            for (int y = 0; y < shape.height(); y += 2) {
+                for (Tile tile : row) {
+                    for (int x = 0; x < width; x++) {
+                        boolean top = pixel(tile, shape, y, x) >= 0.5f;
+                        boolean bottom = y + 1 < shape.height() && pixel(tile, shape, y + 1, x) >= 0.5f;
+                        sb.append(top ? (bottom ? '█' : '▀') : (bottom ? '▄' : '·'));
+                    }
+                    sb.append("  ");
+                }
+                sb.append('\n');
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes the tiles as a PNG grid: grey-scale digits, each framed green when the prediction is right and red
+     * when wrong, with the predicted class drawn above it. The file is replaced atomically.
+     */
+    static void png(List<Tile> tiles, ExampleShape shape, int perRow, Path file) {
+        int cellWidth = shape.width() * SCALE + 2 * PAD;
+        int cellHeight = shape.height() * SCALE + 2 * PAD + CAPTION_HEIGHT;
+        int columns = Math.max(1, Math.min(perRow, tiles.size()));
+        int rows = Math.max(1, (tiles.size() + columns - 1) / columns);
+        BufferedImage image = new BufferedImage(columns * cellWidth, rows * cellHeight, BufferedImage.TYPE_INT_RGB);
+        fill(image, 0, 0, image.getWidth(), image.getHeight(), 0xFFFFFF);
+        for (int t = 0; t < tiles.size(); t++) {
+            Tile tile = tiles.get(t);
+            int left = (t % columns) * cellWidth;
+            int top = (t / columns) * cellHeight;
+            int frame = tile.correct() ? 0x2E9E44 : 0xD62728;
+            fill(image, left + 1, top + CAPTION_HEIGHT, cellWidth - 2, cellHeight - CAPTION_HEIGHT - 1, frame);
+            drawNumber(image, tile.predicted(), left + PAD, top + 2, frame);
+            for (int y = 0; y < shape.height(); y++) {
+                for (int x = 0; x < shape.width(); x++) {
+                    int grey = 255 - Math.round(Math.max(0f, Math.min(1f, pixel(tile, shape, y, x))) * 255f);
+                    fill(image, left + PAD + x * SCALE, top + CAPTION_HEIGHT + PAD - 1 + y * SCALE, SCALE, SCALE,
+                            grey << 16 | grey << 8 | grey);
+                }
+            }
+        }
+        Path target = file.toAbsolutePath();
+        try {
+            Path parent = target.getParent();
+            Files.createDirectories(parent);
+            Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
+            try {
+                if (!ImageIO.write(image, "png", temp.toFile())) {
+                    throw new ToolkitException(file + ": no PNG writer is available in this Java runtime");
+                }
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new ToolkitException(file + ": cannot write the picture: " + e.getMessage(), e);
+        }
+    }
+
+    private static float pixel(Tile tile, ExampleShape shape, int y, int x) {
+        return tile.pixels()[tile.offset() + y * shape.width() + x];
+    }
+
+    private static void drawNumber(BufferedImage image, int value, int left, int top, int rgb) {
+        String digits = Integer.toString(value);
+        int scale = 2;
+        for (int d = 0; d < digits.length(); d++) {
+            String[] glyph = DIGITS[digits.charAt(d) - '0'];
+            for (int y = 0; y < glyph.length; y++) {
+                for (int x = 0; x < glyph[y].length(); x++) {
+                    if (glyph[y].charAt(x) == '#') {
+                        fill(image, left + d * 4 * scale + x * scale, top + y * scale, scale, scale, rgb);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void fill(BufferedImage image, int left, int top, int width, int height, int rgb) {
+        for (int y = Math.max(0, top); y < Math.min(image.getHeight(), top + height); y++) {
+            for (int x = Math.max(0, left); x < Math.min(image.getWidth(), left + width); x++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package org.mltoolkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.core.plugins.StaticExtensions;
+import picocli.CommandLine;
+
+/** {@code evaluate --confusion}, {@code predict} and {@code export} on a checkpoint of the plain-Java test model. */
+class InspectCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path temp;
+    private Path best;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    Run toolkit(String... args) {
+        StaticExtensions lookup = new StaticExtensions(List.of(new TrainingFixtures.Blobs()),
+                List.of(new TrainingFixtures.SoftmaxProvider()),
+                List.of(new TrainingFixtures.SoftmaxTrainerProvider()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode;
+        try (ToolkitCommand root = new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()),
+                lookup)) {
+            CommandLine commandLine = ToolkitCommand.commandLine(root);
+            commandLine.setOut(new PrintWriter(out, true));
+            commandLine.setErr(new PrintWriter(err, true));
+            exitCode = commandLine.execute(args);
+        }
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void trainOneRun() {
+        Path runDir = temp.resolve("run");
+        Run run = toolkit("train", "--dataset", "blobs", "--model", "softmax", "--batch-size", "16", "--lr", "0.05",
+                "--verbose", "0", "--epochs", "2", "--run-dir", runDir.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        best = runDir.resolve("best.ckpt");
+    }
+
+    @Test
+    void evaluateJsonCarriesAConfusionMatrixThatAgreesWithTheAccuracy() throws IOException {
+        Run run = toolkit("evaluate", "--checkpoint", best.toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode result = JSON.readTree(run.out());
+        JsonNode matrix = result.get("confusion_matrix");
+        assertEquals(3, matrix.size());
+        long total = 0;
+        long diagonal = 0;
+        for (int i = 0; i < 3; i++) {
+            for (int j = 0; j < 3; j++) {
+                total += matrix.get(i).get(j).asLong();
+            }
+            diagonal += matrix.get(i).get(i).asLong();
+        }
+        assertEquals(result.get("test_examples").asLong(), total);
+        assertEquals(result.get("test_accuracy").asDouble(), (double) diagonal / total, 1e-12);
+        assertEquals("a", result.get("per_class").get(0).get("class").asText());
+
+        Run text = toolkit("evaluate", "--checkpoint", best.toString(), "--confusion");
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("true\\pred"), text.out());
+        assertTrue(text.out().contains("precision"), text.out());
+    }
+
+    @Test
+    void predictShowsPicturesWithPredictedLabelsAndWritesAPng() throws IOException {
+        Path png = temp.resolve("pictures/predictions.png");
+        Run run = toolkit("predict", "--checkpoint", best.toString(), "--count", "3", "--per-row", "2",
+                "--png", png.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("#0 "), run.out());
+        assertTrue(run.out().contains("#1 "), run.out());
+        assertTrue(run.out().contains("#2 "), run.out());
+        assertFalse(run.out().contains("#3 "), run.out());
+        assertTrue(run.out().contains("Shown: 3 image(s) from #0"), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.startsWith("Test - loss=")), run.out());
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertEquals(2 * (2 * 4 + 2 * 4), image.getWidth());
+        assertTrue(image.getHeight() > 2 * 2 * 4);
+        try (var siblings = Files.list(png.getParent())) {
+            assertEquals(1, siblings.count(), "no temporary file is left beside the picture");
+        }
+    }
+
+    @Test
+    void predictRejectsAFirstIndexPastTheTestSplit() {
+        Run run = toolkit("predict", "--checkpoint", best.toString(), "--first", "100000");
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().strip().startsWith("error: invalid value '100000' for --first"), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+    }
+
+    @Test
+    void exportOfAModelWithoutAnOnnxExporterIsOneClearError() {
+        Path onnx = temp.resolve("model.onnx");
+        Run run = toolkit("export", "--checkpoint", best.toString(), "--onnx", onnx.toString());
+        assertEquals(ExitCodes.ERROR, run.exitCode());
+        assertEquals("error: model 'softmax' (in " + best + ") cannot be exported to ONNX: its plugin does not "
+                + "implement OnnxExportable", run.err().strip());
+        assertFalse(Files.exists(onnx));
+    }
+}
