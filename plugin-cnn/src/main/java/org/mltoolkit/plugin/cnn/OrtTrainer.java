@@ -208,20 +208,14 @@ public final class OrtTrainer implements Trainer {
             float[] logProbs = new float[n * classes];
             t.logProbs().get(0, logProbs);
             int correct = Metrics.countCorrect(logProbs, labels, n, classes);
-            double parameterNorm = model.parameterNorm();
-            double gradientSquares = 0;
-            for (FloatBuffer g : gradientBuffers) {
-                for (int i = 0, size = g.capacity(); i < size; i++) {
-                    float v = g.get(i);
-                    gradientSquares += (double) v * v;
-                }
-            }
+            double parameterNorm = Math.sqrt(NativeBuffers.sumOfSquares(parameterBuffers));
+            double gradientNorm = Math.sqrt(NativeBuffers.sumOfSquares(gradientBuffers));
             optimizer.step(parameterBuffers, gradientBuffers);
             for (int i = 0; i < buffers.size(); i++) {
                 model.buffer(buffers.get(i).name()).put(0, bufferUpdates[i], 0, bufferUpdates[i].capacity());
             }
             model.stateChanged();
-            return new StepResult(loss, correct, parameterNorm, Math.sqrt(gradientSquares));
+            return new StepResult(loss, correct, parameterNorm, gradientNorm);
         } catch (OrtException e) {
             throw new ToolkitException("training step of model '" + model.name() + "' failed: " + e.getMessage(), e);
         }
