@@ -230,7 +230,7 @@ public final class DifferentiationContext {
         return graph.op("Reshape", reduced, graph.ints(to));
     }
 
-    /** Tensor name for "static dimension {@code dim} of {@code tensor}" as a rank-1 int64, read at run time. */
+    /** A new tensor holding the shape of {@code tensor} as read at run time (rank-1 int64), for dynamic batches. */
     public String runtimeShape(String tensor) {
         return graph.op("Shape", tensor);
     }
