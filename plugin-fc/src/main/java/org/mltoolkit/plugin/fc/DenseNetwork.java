@@ -52,8 +52,12 @@ final class DenseNetwork implements AutoCloseable {
     private final float[] columnC;
     private final double[] sumA;
     private final double[] sumB;
-    private final double[][] partialA;
-    private final double[][] partialB;
+    // Per-thread scratch: partial column sums of a row chunk, and rows copied out of native memory so that the
+    // loops run over Java arrays, which C2 vectorises (loops over direct buffers it does not).
+    private final float[][] partialA;
+    private final float[][] partialB;
+    private final float[][] rowA;
+    private final float[][] rowB;
     private final float[][] batchMean;
     private final float[][] batchInvStd;
 
@@ -154,8 +158,10 @@ final class DenseNetwork implements AutoCloseable {
         sumB = new double[widest];
         initialise(seed);
         gemm = new ParallelGemm(threads);
-        partialA = new double[gemm.threads()][widest];
-        partialB = new double[gemm.threads()][widest];
+        partialA = new float[gemm.threads()][widest];
+        partialB = new float[gemm.threads()][widest];
+        rowA = new float[gemm.threads()][widest];
+        rowB = new float[gemm.threads()][widest];
     }
 
     private void initialise(long seed) {
@@ -361,13 +367,16 @@ final class DenseNetwork implements AutoCloseable {
             shift[c] = be.get(c) - rm.get(c) * s;
         }
         gemm.forRows(n, width, (r0, r1, chunk) -> {
+            float[] row = rowA[chunk];
             for (int r = r0; r < r1; r++) {
                 int base = r * width;
+                a.get(base, row, 0, width);
                 for (int c = 0; c < width; c++) {
-                    float v = a.get(base + c) + b[c];
-                    v = v > 0 ? v : v * LEAKY_SLOPE;
-                    y.put(base + c, v * scale[c] + shift[c]);
+                    float v = row[c] + b[c];
+                    v = Math.max(v, v * LEAKY_SLOPE);
+                    row[c] = v * scale[c] + shift[c];
                 }
+                y.put(base, row, 0, width);
             }
         });
     }
@@ -381,24 +390,32 @@ final class DenseNetwork implements AutoCloseable {
         FloatBuffer a = activated[l].buffer();
         FloatBuffer y = output[l].buffer();
         float[] b = columnA;
+        float[] shiftBy = columnC;
         FloatBuffer bb = bias[l].buffer();
+        FloatBuffer rm = runningMean[l].buffer();
         for (int c = 0; c < width; c++) {
             b[c] = bb.get(c);
+            // Sums of (a - running mean) keep the one-pass variance free of cancellation in float.
+            shiftBy[c] = rm.get(c);
         }
         int chunks = gemm.forRows(n, width, (r0, r1, chunk) -> {
-            double[] sum = partialA[chunk];
-            double[] sumSq = partialB[chunk];
-            java.util.Arrays.fill(sum, 0, width, 0);
-            java.util.Arrays.fill(sumSq, 0, width, 0);
+            float[] sum = partialA[chunk];
+            float[] sumSq = partialB[chunk];
+            float[] row = rowA[chunk];
+            java.util.Arrays.fill(sum, 0, width, 0f);
+            java.util.Arrays.fill(sumSq, 0, width, 0f);
             for (int r = r0; r < r1; r++) {
                 int base = r * width;
+                a.get(base, row, 0, width);
                 for (int c = 0; c < width; c++) {
-                    float v = a.get(base + c) + b[c];
-                    v = v > 0 ? v : v * LEAKY_SLOPE;
-                    a.put(base + c, v);
-                    sum[c] += v;
-                    sumSq[c] += (double) v * v;
+                    float v = row[c] + b[c];
+                    v = Math.max(v, v * LEAKY_SLOPE);
+                    row[c] = v;
+                    float d = v - shiftBy[c];
+                    sum[c] += d;
+                    sumSq[c] += d * d;
                 }
+                a.put(base, row, 0, width);
             }
         });
         double[] sum = sumA;
@@ -410,12 +427,12 @@ final class DenseNetwork implements AutoCloseable {
         float[] shift = columnC;
         FloatBuffer g = gamma[l].buffer();
         FloatBuffer be = beta[l].buffer();
-        FloatBuffer rm = runningMean[l].buffer();
         FloatBuffer rv = runningVar[l].buffer();
         double unbias = (double) n / (n - 1);
         for (int c = 0; c < width; c++) {
-            double m = sum[c] / n;
-            double var = Math.max(0.0, sumSq[c] / n - m * m);
+            double shifted = sum[c] / n;
+            double m = shiftBy[c] + shifted;
+            double var = Math.max(0.0, sumSq[c] / n - shifted * shifted);
             double is = 1.0 / Math.sqrt(var + BN_EPSILON);
             mean[c] = (float) m;
             invStd[c] = (float) is;
@@ -427,11 +444,14 @@ final class DenseNetwork implements AutoCloseable {
         }
         batchesTracked[l]++;
         gemm.forRows(n, width, (r0, r1, chunk) -> {
+            float[] row = rowA[chunk];
             for (int r = r0; r < r1; r++) {
                 int base = r * width;
+                a.get(base, row, 0, width);
                 for (int c = 0; c < width; c++) {
-                    y.put(base + c, a.get(base + c) * scale[c] + shift[c]);
+                    row[c] = row[c] * scale[c] + shift[c];
                 }
+                y.put(base, row, 0, width);
             }
         });
     }
@@ -527,22 +547,28 @@ final class DenseNetwork implements AutoCloseable {
         float[] mean = batchMean[l];
         float[] invStd = batchInvStd[l];
         int chunks = gemm.forRows(n, width, (r0, r1, chunk) -> {
-            double[] dBetaPart = partialA[chunk];
-            double[] dGammaPart = partialB[chunk];
-            java.util.Arrays.fill(dBetaPart, 0, width, 0);
-            java.util.Arrays.fill(dGammaPart, 0, width, 0);
+            float[] dBetaPart = partialA[chunk];
+            float[] centredPart = partialB[chunk];
+            float[] g = rowA[chunk];
+            float[] av = rowB[chunk];
+            java.util.Arrays.fill(dBetaPart, 0, width, 0f);
+            java.util.Arrays.fill(centredPart, 0, width, 0f);
             for (int r = r0; r < r1; r++) {
                 int base = r * width;
+                dy.get(base, g, 0, width);
+                a.get(base, av, 0, width);
                 for (int c = 0; c < width; c++) {
-                    float g = dy.get(base + c);
-                    dBetaPart[c] += g;
-                    dGammaPart[c] += g * ((a.get(base + c) - mean[c]) * invStd[c]);
+                    dBetaPart[c] += g[c];
+                    centredPart[c] += g[c] * (av[c] - mean[c]);
                 }
             }
         });
         double[] dBeta = sumA;
         double[] dGamma = sumB;
         combine(chunks, width, dBeta, dGamma);
+        for (int c = 0; c < width; c++) {
+            dGamma[c] *= invStd[c];
+        }
         FloatBuffer gm = gamma[l].buffer();
         FloatBuffer gg = gammaGrad[l].buffer();
         FloatBuffer bg = betaGrad[l].buffer();
@@ -559,17 +585,21 @@ final class DenseNetwork implements AutoCloseable {
             r0[c] = (float) (-qc * mean[c] - pc * dBeta[c] / n);
         }
         chunks = gemm.forRows(n, width, (rowStart, rowEnd, chunk) -> {
-            double[] dBiasPart = partialA[chunk];
-            java.util.Arrays.fill(dBiasPart, 0, width, 0);
+            float[] dBiasPart = partialA[chunk];
+            float[] g = rowA[chunk];
+            float[] av = rowB[chunk];
+            java.util.Arrays.fill(dBiasPart, 0, width, 0f);
             for (int r = rowStart; r < rowEnd; r++) {
                 int base = r * width;
+                dy.get(base, g, 0, width);
+                a.get(base, av, 0, width);
                 for (int c = 0; c < width; c++) {
-                    float av = a.get(base + c);
-                    float da = p[c] * dy.get(base + c) + q[c] * av + r0[c];
-                    float dz = av > 0 ? da : da * LEAKY_SLOPE;
-                    dy.put(base + c, dz);
+                    float da = p[c] * g[c] + q[c] * av[c] + r0[c];
+                    float dz = av[c] > 0 ? da : da * LEAKY_SLOPE;
+                    g[c] = dz;
                     dBiasPart[c] += dz;
                 }
+                dy.put(base, g, 0, width);
             }
         });
         FloatBuffer biasG = biasGrad[l].buffer();

@@ -10,15 +10,19 @@ import java.util.concurrent.Future;
  * Used for the optimizer's element-wise pass over all parameters.
  */
 final class ParallelRange implements AutoCloseable {
-    /** Work on {@code [from, to)}; writes what it sums into {@code partial}. */
+    /** Work on {@code [from, to)} as chunk number {@code chunk}; writes what it sums into {@code partial}. */
     interface Body {
-        void run(int from, int to, double[] partial);
+        void run(int from, int to, int chunk, double[] partial);
     }
 
     private final int threads;
     private final ExecutorService helpers;
     private final double[][] partials;
     private final Future<?>[] pending;
+
+    int threads() {
+        return threads;
+    }
 
     ParallelRange(int threads, int partialSize) {
         this.threads = Math.max(1, threads);
@@ -43,11 +47,12 @@ final class ParallelRange implements AutoCloseable {
             int to = Math.min(length, from + per);
             double[] partial = partials[c];
             java.util.Arrays.fill(partial, 0);
-            pending[c] = helpers.submit(() -> body.run(from, to, partial));
+            int chunk = c;
+            pending[c] = helpers.submit(() -> body.run(from, to, chunk, partial));
         }
         double[] last = partials[chunks - 1];
         java.util.Arrays.fill(last, 0);
-        body.run((chunks - 1) * per, length, last);
+        body.run((chunks - 1) * per, length, chunks - 1, last);
         for (int c = 0; c < chunks - 1; c++) {
             try {
                 pending[c].get();

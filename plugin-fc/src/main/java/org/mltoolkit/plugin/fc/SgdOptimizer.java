@@ -46,7 +46,7 @@ final class SgdOptimizer implements FlatOptimizer {
         FloatBuffer b = momentumBuffer.buffer();
         norms[0] = 0;
         norms[1] = 0;
-        parallel.run(parameters.length(), (from, to, partial) -> {
+        parallel.run(parameters.length(), (from, to, chunk, partial) -> {
             double pSq = 0;
             double gSq = 0;
             for (int i = from; i < to; i++) {
