@@ -60,6 +60,10 @@ class OnnxExportTest {
                              new long[] {50, 784});
                      OrtSession.Result result = session.run(Map.of("input", input))) {
                     assertEquals(List.of("input"), List.copyOf(session.getInputNames()));
+                    assertArrayEquals(new long[] {-1, 784},
+                            ((ai.onnxruntime.TensorInfo) session.getInputInfo().get("input").getInfo()).getShape());
+                    assertArrayEquals(new long[] {-1, 10},
+                            ((ai.onnxruntime.TensorInfo) session.getOutputInfo().get("log_probs").getInfo()).getShape());
                     float[][] actual = (float[][]) result.get("log_probs").orElseThrow().getValue();
                     float[] flat = new float[50 * 10];
                     for (int i = 0; i < 50; i++) {
