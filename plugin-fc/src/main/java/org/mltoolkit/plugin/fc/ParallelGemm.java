@@ -9,8 +9,8 @@ import org.bytedeco.javacpp.FloatPointer;
 /**
  * The three matrix products of a dense layer (and its element-wise passes), each split by rows of its result over {@code threads} Java
  * threads that call single-threaded OpenBLAS. OpenBLAS's own thread pool busy-waits between calls and
- * collapses when the cores are shared with other processes (measured: 5 to 60 s an epoch under load, against
- * 4.5 s single-threaded), whereas these threads block and stay fast.
+ * collapses when the cores are shared with other processes (measured: 3.9 to 63 s an epoch under heavy load,
+ * against 4.5 to 5.1 s single-threaded), whereas these threads block and stay fast.
  */
 final class ParallelGemm implements AutoCloseable {
     /** Below this many multiply-adds a product runs on the calling thread alone. */
