@@ -257,8 +257,8 @@ public final class CheckpointFile {
             JsonNode spec = required(file, h, "model_spec");
             JsonNode shape = required(file, spec, "input_shape");
             Map<String, String> options = new LinkedHashMap<>();
-            required(file, spec, "options").fields()
-                    .forEachRemaining(e -> options.put(e.getKey(), e.getValue().asText()));
+            required(file, spec, "options").properties()
+                    .forEach(e -> options.put(e.getKey(), e.getValue().asText()));
             ModelSpec modelSpec = new ModelSpec(
                     new ExampleShape(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt()),
                     required(file, spec, "num_classes").asInt(), required(file, spec, "seed").asLong(),
@@ -267,7 +267,7 @@ public final class CheckpointFile {
             List<EpochMetrics> history = Arrays.asList(
                     JSON.treeToValue(required(file, h, "history"), EpochMetrics[].class));
             Map<String, String> plugins = new LinkedHashMap<>();
-            required(file, h, "plugins").fields().forEachRemaining(e -> plugins.put(e.getKey(), e.getValue().asText()));
+            required(file, h, "plugins").properties().forEach(e -> plugins.put(e.getKey(), e.getValue().asText()));
             return new Checkpoint(required(file, h, "model").asText(), required(file, h, "trainer").asText(),
                     required(file, h, "dataset").asText(), modelSpec, required(file, h, "epoch").asInt(),
                     required(file, h, "seed").asLong(), required(file, h, "best_epoch").asInt(),
