@@ -49,6 +49,19 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         return ExitCodes.ERROR;
     }
 
+    /** Reports an Error that escaped a command like an exception, with a hint for a full heap. */
+    int handleError(Error error, CommandLine cmd) {
+        PrintWriter err = cmd.getErr();
+        String hint = error instanceof OutOfMemoryError
+                ? "; give the JVM more memory, e.g. TOOLKIT_JAVA_OPTS=-Xmx8g" : "";
+        err.println("error: " + describe(error, root.isDebug()) + hint);
+        if (root.isDebug()) {
+            error.printStackTrace(err);
+        }
+        err.flush();
+        return ExitCodes.ERROR;
+    }
+
     /** The one line shown for {@code ex}. */
     static String describe(Throwable ex, boolean debug) {
         if (ex instanceof ToolkitException && ex.getMessage() != null) {

@@ -110,7 +110,13 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
         commandLine.setParameterExceptionHandler(reporter);
         commandLine.setExecutionStrategy(parseResult -> {
             root.configureLogging();
-            return new CommandLine.RunLast().execute(parseResult);
+            try {
+                return new CommandLine.RunLast().execute(parseResult);
+            } catch (Error e) {
+                // picocli hands Errors on untouched: a plugin jar replaced under a running command
+                // (NoClassDefFoundError) or a full heap still gets the one-line report and an exit code.
+                return reporter.handleError(e, parseResult.commandSpec().commandLine());
+            }
         });
         return commandLine;
     }

@@ -250,6 +250,24 @@ class ToolkitCommandTest {
     }
 
     @Test
+    void errorsEscapingACommandAreOneLineToo() throws IOException {
+        Files.createDirectories(temp.resolve("data").resolve("pairs"));
+        Files.write(temp.resolve("data").resolve("pairs").resolve("train.bin"), PairsDataset.TRAIN);
+        Files.write(temp.resolve("data").resolve("pairs").resolve("test.bin"), PairsDataset.TEST);
+        DatasetProvider broken = new PairsDataset() {
+            @Override
+            public DatasetSplits load(Path dataDir) {
+                throw new NoClassDefFoundError("org/example/Gone");
+            }
+        };
+
+        Run quiet = runWith(List.of(broken), "data", "info", "pairs");
+        assertEquals(ExitCodes.ERROR, quiet.exitCode());
+        assertEquals(List.of("error: unexpected NoClassDefFoundError: org/example/Gone"
+                + " (run with --debug for the stack trace)"), lines(quiet.err()));
+    }
+
+    @Test
     void pluginsJsonListsEveryPluginAndItsExtensionsAndExitsZeroWhenAllLoad() throws IOException {
         Path pluginsDir = Files.createDirectory(temp.resolve("plugins"));
         pairsPlugin(pluginsDir, "pairs-plugin");
