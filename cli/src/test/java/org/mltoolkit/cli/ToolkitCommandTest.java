@@ -225,9 +225,7 @@ class ToolkitCommandTest {
 
     @Test
     void unexpectedExceptionsAreOneLineUnlessDebugging() throws IOException {
-        Files.createDirectories(temp.resolve("data").resolve("pairs"));
-        Files.write(temp.resolve("data").resolve("pairs").resolve("train.bin"), PairsDataset.TRAIN);
-        Files.write(temp.resolve("data").resolve("pairs").resolve("test.bin"), PairsDataset.TEST);
+        writePairsData();
         DatasetProvider broken = new PairsDataset() {
             @Override
             public DatasetSplits load(Path dataDir) {
@@ -249,11 +247,15 @@ class ToolkitCommandTest {
         assertTrue(debug.err().contains("\tat "), debug.err());
     }
 
+    private void writePairsData() throws IOException {
+        Path dir = Files.createDirectories(temp.resolve("data").resolve("pairs"));
+        Files.write(dir.resolve("train.bin"), PairsDataset.TRAIN);
+        Files.write(dir.resolve("test.bin"), PairsDataset.TEST);
+    }
+
     @Test
     void errorsEscapingACommandAreOneLineToo() throws IOException {
-        Files.createDirectories(temp.resolve("data").resolve("pairs"));
-        Files.write(temp.resolve("data").resolve("pairs").resolve("train.bin"), PairsDataset.TRAIN);
-        Files.write(temp.resolve("data").resolve("pairs").resolve("test.bin"), PairsDataset.TEST);
+        writePairsData();
         DatasetProvider broken = new PairsDataset() {
             @Override
             public DatasetSplits load(Path dataDir) {
