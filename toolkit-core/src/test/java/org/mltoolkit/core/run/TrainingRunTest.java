@@ -172,10 +172,11 @@ class TrainingRunTest {
 
     @Test
     void resumingTwoEpochsToThreeEqualsThreeStraightEpochsBitForBit() {
+        // A constant rate: a schedule over the total re-plans itself when a resume raises the total.
         Path straight = dir.resolve("straight");
         Path interrupted = dir.resolve("interrupted");
-        TrainingResult a = softmax(straight).epochs(3).build().run();
-        TrainingResult first = softmax(interrupted).epochs(2).build().run();
+        TrainingResult a = softmax(straight).lrSchedule("none").epochs(3).build().run();
+        TrainingResult first = softmax(interrupted).lrSchedule("none").epochs(2).build().run();
         assertEquals(2, first.epochsRun());
         TrainingResult b = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA)
                 .resumeFrom(interrupted.resolve("last.ckpt")).epochs(3).build().run();
@@ -195,6 +196,31 @@ class TrainingRunTest {
         assertEquals(CheckpointFile.read(straight.resolve("best.ckpt")).modelState(),
                 CheckpointFile.read(interrupted.resolve("best.ckpt")).modelState());
         assertEquals(3, CheckpointFile.read(interrupted.resolve("last.ckpt")).history().size());
+    }
+
+    @Test
+    void aCosineRunStoppedAfterTwoOfThreeEpochsAndResumedEqualsTheStraightRunBitForBit() {
+        Path straight = dir.resolve("straight");
+        Path interrupted = dir.resolve("interrupted");
+        TrainingResult a = softmax(straight).lrSchedule("cosine").epochs(3).build().run();
+        softmax(interrupted).lrSchedule("cosine").epochs(3)
+                .on(Event.VALIDATION_COMPLETED, e -> {
+                    if (e.state().epoch() == 2) {
+                        e.terminate("stopped as if killed");
+                    }
+                })
+                .build().run();
+        assertEquals(2, CheckpointFile.read(interrupted.resolve("last.ckpt")).epoch());
+        TrainingResult b = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA)
+                .resumeFrom(interrupted.resolve("last.ckpt")).build().run();
+
+        assertEquals(3, b.epochsRun());
+        Checkpoint lastA = CheckpointFile.read(straight.resolve("last.ckpt"));
+        Checkpoint lastB = CheckpointFile.read(interrupted.resolve("last.ckpt"));
+        assertEquals(lastA.modelState(), lastB.modelState());
+        assertEquals(lastA.optimizerState(), lastB.optimizerState());
+        assertEquals(withoutTimings(a.history()), withoutTimings(b.history()));
+        assertNotEquals(a.history().get(0).lr(), a.history().get(2).lr(), "the rate follows the schedule");
     }
 
     private static List<EpochMetrics> withoutTimings(List<EpochMetrics> history) {
