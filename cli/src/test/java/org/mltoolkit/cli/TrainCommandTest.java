@@ -171,7 +171,7 @@ class TrainCommandTest {
         Run help = toolkit("train", "--help");
         assertEquals(0, help.exitCode());
         for (String expected : List.of("--train-ratio=RATIO", "(default: 0.8)", "(default: 256)", "(default: 20)",
-                "(default: adam)", "(default: 0.001)", "(default: auto)", "(default: 42)", "(default: none)",
+                "(default: adam)", "(default: 0.001)", "(default: auto)", "(default: 42)", "(default: cosine)",
                 "--model-fn=FILE", "--resume=CHECKPOINT", "--offline", "--patience", "--min-delta", "--limit")) {
             assertTrue(help.out().replaceAll("\\s+", " ").contains(expected), expected + " in\n" + help.out());
         }
