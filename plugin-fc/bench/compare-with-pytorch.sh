@@ -4,7 +4,7 @@
 # (mvn -q install -DskipTests), the MNIST files fetched (./toolkit data fetch mnist) and the reference's
 # environment:  eval "$(/work/shared/anchors/pytorch/setup.sh)"   (sets PYTHON and MNIST_DIR).
 # Usage: plugin-fc/bench/compare-with-pytorch.sh [EPOCHS=3] [ROUNDS=2]
-# Other heavy jobs on the machine should wait: run it as  flock /tmp/team/bench.lock plugin-fc/bench/compare-with-pytorch.sh
+# Other heavy jobs on the machine should wait: run it as  flock /tmp/mltoolkit-bench.lock plugin-fc/bench/compare-with-pytorch.sh
 set -euo pipefail
 epochs="${1:-3}"
 rounds="${2:-2}"
