@@ -41,15 +41,8 @@ final class ParallelGemm implements AutoCloseable {
             NativeBlas.multiplyTransposedB(a, b, c, m, n, k, false);
             return;
         }
-        int per = (m + chunks - 1) / chunks;
-        for (int t = 0; t < chunks; t++) {
-            int r0 = t * per;
-            int rows = Math.min(m, r0 + per) - r0;
-            FloatPointer at = offset(a, (long) r0 * k);
-            FloatPointer ct = offset(c, (long) r0 * n);
-            run(t, chunks, () -> NativeBlas.multiplyTransposedB(at, b, ct, rows, n, k, false));
-        }
-        join(chunks);
+        splitRows(m, chunks, (r0, r1, chunk) -> NativeBlas.multiplyTransposedB(offset(a, (long) r0 * k), b,
+                offset(c, (long) r0 * n), r1 - r0, n, k, false));
     }
 
     /** {@code C[m x n] = A[k x m]^T * B[k x n]} (a weight gradient). Mutates {@code c}. */
@@ -59,15 +52,8 @@ final class ParallelGemm implements AutoCloseable {
             NativeBlas.multiplyTransposedA(a, b, c, m, n, k);
             return;
         }
-        int per = (m + chunks - 1) / chunks;
-        for (int t = 0; t < chunks; t++) {
-            int r0 = t * per;
-            int rows = Math.min(m, r0 + per) - r0;
-            FloatPointer at = offset(a, r0);
-            FloatPointer ct = offset(c, (long) r0 * n);
-            run(t, chunks, () -> NativeBlas.multiplyTransposedA(at, b, ct, rows, n, k, m));
-        }
-        join(chunks);
+        splitRows(m, chunks, (r0, r1, chunk) -> NativeBlas.multiplyTransposedA(offset(a, r0), b,
+                offset(c, (long) r0 * n), r1 - r0, n, k, m));
     }
 
     /** {@code C[m x n] = A[m x k] * B[k x n]} (an input gradient). Mutates {@code c}. */
@@ -77,15 +63,8 @@ final class ParallelGemm implements AutoCloseable {
             NativeBlas.multiply(a, b, c, m, n, k);
             return;
         }
-        int per = (m + chunks - 1) / chunks;
-        for (int t = 0; t < chunks; t++) {
-            int r0 = t * per;
-            int rows = Math.min(m, r0 + per) - r0;
-            FloatPointer at = offset(a, (long) r0 * k);
-            FloatPointer ct = offset(c, (long) r0 * n);
-            run(t, chunks, () -> NativeBlas.multiply(at, b, ct, rows, n, k));
-        }
-        join(chunks);
+        splitRows(m, chunks, (r0, r1, chunk) -> NativeBlas.multiply(offset(a, (long) r0 * k), b,
+                offset(c, (long) r0 * n), r1 - r0, n, k));
     }
 
     /** Work on rows {@code [r0, r1)} as chunk number {@code chunk}. */
@@ -106,6 +85,12 @@ final class ParallelGemm implements AutoCloseable {
             body.run(0, rows, 0);
             return 1;
         }
+        splitRows(rows, chunks, body);
+        return chunks;
+    }
+
+    /** Runs {@code body} on {@code chunks} consecutive row ranges of {@code rows}, the last on this thread. */
+    private void splitRows(int rows, int chunks, RowBody body) {
         int per = (rows + chunks - 1) / chunks;
         for (int t = 0; t < chunks; t++) {
             int r0 = Math.min(rows, t * per);
@@ -114,7 +99,6 @@ final class ParallelGemm implements AutoCloseable {
             run(t, chunks, () -> body.run(r0, r1, chunk));
         }
         join(chunks);
-        return chunks;
     }
 
     private int chunks(long multiplyAdds, int rows) {
