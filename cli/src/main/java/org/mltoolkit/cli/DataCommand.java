@@ -6,7 +6,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code toolkit data}: the group of dataset commands. */
-@Command(name = "data", mixinStandardHelpOptions = true,
+@Command(
+        name = "data",
+        mixinStandardHelpOptions = true,
         description = "Fetch datasets and describe them.",
         subcommands = {DataFetchCommand.class, DataInfoCommand.class})
 public final class DataCommand implements java.util.concurrent.Callable<Integer> {
@@ -16,7 +18,9 @@ public final class DataCommand implements java.util.concurrent.Callable<Integer>
     /** Without a subcommand there is nothing to do: a usage error that names the subcommands. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command; choose one of: "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw new ParameterException(
+                spec.commandLine(),
+                "missing command; choose one of: "
+                        + String.join(", ", spec.subcommands().keySet()));
     }
 }

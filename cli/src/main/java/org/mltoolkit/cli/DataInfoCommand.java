@@ -29,10 +29,14 @@ import picocli.CommandLine.Parameters;
  * of examples, the class histogram and the pixel mean and standard deviation. Never downloads: a dataset that is
  * not there is an error that says how to fetch it.
  */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = {"Describe a fetched dataset: files, examples per split, class histogram, pixel mean and "
-                + "standard deviation.",
-            "Reads and validates every file; never downloads."})
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Describe a fetched dataset: files, examples per split, class histogram, pixel mean and "
+                    + "standard deviation.",
+            "Reads and validates every file; never downloads."
+        })
 public final class DataInfoCommand extends ToolkitSubcommand {
 
     @Parameters(paramLabel = "DATASET", description = "The dataset's name, for example mnist.")
@@ -56,8 +60,8 @@ public final class DataInfoCommand extends ToolkitSubcommand {
         return ExitCodes.OK;
     }
 
-    private static ObjectNode toJson(DatasetProvider provider, DataManager data, List<Path> files,
-                                     DatasetStatistics stats) {
+    private static ObjectNode toJson(
+            DatasetProvider provider, DataManager data, List<Path> files, DatasetStatistics stats) {
         ObjectNode root = Json.object();
         root.put("dataset", stats.dataset());
         root.put("description", provider.description());
@@ -94,8 +98,8 @@ public final class DataInfoCommand extends ToolkitSubcommand {
         return root;
     }
 
-    private static void printText(DatasetProvider provider, DataManager data, List<Path> files,
-                                  DatasetStatistics stats, PrintWriter out) {
+    private static void printText(
+            DatasetProvider provider, DataManager data, List<Path> files, DatasetStatistics stats, PrintWriter out) {
         out.println("dataset    " + stats.dataset() + " - " + provider.description());
         out.println("directory  " + data.datasetDir(provider));
         String label = "files      ";
@@ -103,19 +107,30 @@ public final class DataInfoCommand extends ToolkitSubcommand {
             out.println(label + file.getFileName() + String.format(Locale.ROOT, " (%,d bytes)", sizeOf(file)));
             label = "           ";
         }
-        out.println("examples   " + stats.shape() + " each, " + stats.classNames().size() + " classes");
+        out.println(
+                "examples   " + stats.shape() + " each, " + stats.classNames().size() + " classes");
         out.println();
         out.println("split       examples  pixel mean   pixel std");
         for (SplitStatistics split : stats.splits()) {
-            out.println(String.format(Locale.ROOT, "%-8s %,11d  %10.6f  %10.6f", split.split(), split.examples(),
-                    split.pixelMean(), split.pixelStd()));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%-8s %,11d  %10.6f  %10.6f",
+                    split.split(),
+                    split.examples(),
+                    split.pixelMean(),
+                    split.pixelStd()));
         }
         out.println();
-        int nameWidth = Math.max(5, stats.classNames().stream().mapToInt(String::length).max().orElse(0));
+        int nameWidth = Math.max(
+                5, stats.classNames().stream().mapToInt(String::length).max().orElse(0));
         out.println(String.format(Locale.ROOT, "%-" + nameWidth + "s %9s %9s", "class", "train", "test"));
         for (int c = 0; c < stats.classNames().size(); c++) {
-            out.println(String.format(Locale.ROOT, "%-" + nameWidth + "s %,9d %,9d", stats.classNames().get(c),
-                    stats.train().classCounts().get(c), stats.test().classCounts().get(c)));
+            out.println(String.format(
+                    Locale.ROOT,
+                    "%-" + nameWidth + "s %,9d %,9d",
+                    stats.classNames().get(c),
+                    stats.train().classCounts().get(c),
+                    stats.test().classCounts().get(c)));
         }
         out.flush();
     }

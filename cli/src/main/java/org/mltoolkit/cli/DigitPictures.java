@@ -16,8 +16,7 @@ import org.mltoolkit.api.ToolkitException;
  */
 final class DigitPictures {
     /** One example to draw: its pixels start at {@code offset} in {@code pixels}. */
-    record Tile(float[] pixels, int offset, String caption, boolean correct, int predicted) {
-    }
+    record Tile(float[] pixels, int offset, String caption, boolean correct, int predicted) {}
 
     private static final int SCALE = 4;
     private static final int PAD = 4;
@@ -31,8 +30,7 @@ final class DigitPictures {
         {"###", "#.#", "###", "#.#", "###"}, {"###", "#.#", "###", "..#", "###"},
     };
 
-    private DigitPictures() {
-    }
+    private DigitPictures() {}
 
     /** Draws the tiles side by side, {@code perRow} to a row, each under its caption. */
     static String text(List<Tile> tiles, ExampleShape shape, int perRow) {
@@ -41,7 +39,8 @@ final class DigitPictures {
         for (int start = 0; start < tiles.size(); start += perRow) {
             List<Tile> row = tiles.subList(start, Math.min(tiles.size(), start + perRow));
             for (Tile tile : row) {
-                String caption = tile.caption().length() > width ? tile.caption().substring(0, width) : tile.caption();
+                String caption =
+                        tile.caption().length() > width ? tile.caption().substring(0, width) : tile.caption();
                 sb.append(caption).append(" ".repeat(width - caption.length() + 2));
             }
             sb.append('\n');
@@ -82,7 +81,12 @@ final class DigitPictures {
             for (int y = 0; y < shape.height(); y++) {
                 for (int x = 0; x < shape.width(); x++) {
                     int grey = 255 - Math.round(Math.max(0f, Math.min(1f, pixel(tile, shape, y, x))) * 255f);
-                    fill(image, left + PAD + x * SCALE, top + CAPTION_HEIGHT + PAD - 1 + y * SCALE, SCALE, SCALE,
+                    fill(
+                            image,
+                            left + PAD + x * SCALE,
+                            top + CAPTION_HEIGHT + PAD - 1 + y * SCALE,
+                            SCALE,
+                            SCALE,
                             grey << 16 | grey << 8 | grey);
                 }
             }

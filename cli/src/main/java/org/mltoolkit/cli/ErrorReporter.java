@@ -27,7 +27,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         String message = oneLine(ex.getMessage());
-        if (ex instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+        if (ex instanceof UnmatchedArgumentException unmatched
+                && !unmatched.getSuggestions().isEmpty()) {
             message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
         }
         err.println("error: " + message + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
@@ -52,8 +53,8 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     /** Reports an Error that escaped a command like an exception, with a hint for a full heap. */
     int handleError(Error error, CommandLine cmd) {
         PrintWriter err = cmd.getErr();
-        String hint = error instanceof OutOfMemoryError
-                ? "; give the JVM more memory, e.g. TOOLKIT_JAVA_OPTS=-Xmx8g" : "";
+        String hint =
+                error instanceof OutOfMemoryError ? "; give the JVM more memory, e.g. TOOLKIT_JAVA_OPTS=-Xmx8g" : "";
         err.println("error: " + describe(error, root.isDebug()) + hint);
         if (root.isDebug()) {
             error.printStackTrace(err);

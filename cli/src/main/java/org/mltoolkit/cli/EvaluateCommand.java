@@ -16,30 +16,41 @@ import picocli.CommandLine.ParameterException;
  * {@code toolkit evaluate --checkpoint FILE}: rebuilds the checkpoint's model through its plugin, loads the saved
  * weights and prints the exact loss and accuracy on a dataset's test split.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Evaluate a checkpoint on a dataset's test split: mean NLL loss and accuracy.",
-            "The model is rebuilt from the checkpoint; a best checkpoint holds the best weights of its run."})
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Evaluate a checkpoint on a dataset's test split: mean NLL loss and accuracy.",
+            "The model is rebuilt from the checkpoint; a best checkpoint holds the best weights of its run."
+        })
 public final class EvaluateCommand extends ToolkitSubcommand {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The checkpoint to evaluate.")
     private Path checkpoint;
 
-    @Option(names = "--dataset", paramLabel = "NAME",
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
             description = "The dataset whose test split to use (default: the one the checkpoint was trained on).")
     private String dataset;
 
-    @Option(names = "--model", paramLabel = "NAME",
+    @Option(
+            names = "--model",
+            paramLabel = "NAME",
             description = "The model the checkpoint must hold; a checkpoint of another model is refused.")
     private String model;
 
-    @Option(names = "--device", paramLabel = "DEVICE",
-            description = "cpu, cuda:N or auto (default: the checkpoint's).")
+    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, cuda:N or auto (default: the checkpoint's).")
     private String device;
 
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the checkpoint's).")
     private Integer threads;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256",
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "256",
             description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
@@ -49,8 +60,9 @@ public final class EvaluateCommand extends ToolkitSubcommand {
     @Option(names = "--json", description = "Print JSON instead of text (always with the confusion matrix).")
     private boolean json;
 
-    @Option(names = "--confusion", description = "Also print the confusion matrix with per-class precision, "
-            + "recall and F1.")
+    @Option(
+            names = "--confusion",
+            description = "Also print the confusion matrix with per-class precision, " + "recall and F1.")
     private boolean confusion;
 
     @Override
@@ -76,7 +88,8 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             }
             result = builder.build().run();
         } catch (InvalidConfigurationException e) {
-            String message = e.getMessage().replace(" for batchSize:", " for --batch-size:")
+            String message = e.getMessage()
+                    .replace(" for batchSize:", " for --batch-size:")
                     .replace(" for threads:", " for --threads:");
             throw new ParameterException(spec().commandLine(), message, e);
         }
@@ -109,11 +122,20 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             }
             Json.print(out(), node);
         } else {
-            out().printf(Locale.ROOT, "Test - loss=%.4e accuracy=%.4f%n", result.test().loss(),
-                    result.test().accuracy());
-            out().printf(Locale.ROOT, "%s: model %s after epoch %d, %d test examples of %s, on %s%n",
-                    result.checkpoint(), result.model(), result.epoch(), result.test().examples(), result.dataset(),
-                    result.device());
+            out().printf(
+                            Locale.ROOT,
+                            "Test - loss=%.4e accuracy=%.4f%n",
+                            result.test().loss(),
+                            result.test().accuracy());
+            out().printf(
+                            Locale.ROOT,
+                            "%s: model %s after epoch %d, %d test examples of %s, on %s%n",
+                            result.checkpoint(),
+                            result.model(),
+                            result.epoch(),
+                            result.test().examples(),
+                            result.dataset(),
+                            result.device());
             if (confusion) {
                 out().println();
                 out().print(result.predictions().confusion().format());

@@ -11,6 +11,5 @@ public final class ExitCodes {
     /** {@code plugins} listed everything, but at least one plugin (or one of its extensions) failed to load. */
     public static final int PLUGIN_FAILURES = 3;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

@@ -8,9 +8,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code toolkit export --checkpoint FILE --onnx OUT}: writes a checkpoint's model as an inference ONNX file. */
-@Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Export a checkpoint's model as an ONNX inference graph (input 'input', output 'log_probs')",
-            "that any ONNX runtime can run."})
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Export a checkpoint's model as an ONNX inference graph (input 'input', output 'log_probs')",
+            "that any ONNX runtime can run."
+        })
 public final class ExportCommand extends ToolkitSubcommand {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The checkpoint to export.")
@@ -22,8 +27,9 @@ public final class ExportCommand extends ToolkitSubcommand {
     @Override
     public Integer call() {
         Checkpoint read = ModelExport.toOnnx(toolkit().extensions(), checkpoint, onnx);
-        out().printf("Exported model '%s' (epoch %d of %s) to %s (%,d bytes)%n", read.modelName(), read.epoch(),
-                checkpoint, onnx, sizeOf(onnx));
+        out().printf(
+                        "Exported model '%s' (epoch %d of %s) to %s (%,d bytes)%n",
+                        read.modelName(), read.epoch(), checkpoint, onnx, sizeOf(onnx));
         out().flush();
         return ExitCodes.OK;
     }

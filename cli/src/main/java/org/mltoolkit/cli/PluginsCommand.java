@@ -17,10 +17,14 @@ import picocli.CommandLine.Option;
  * plugin with its reason. Everything is listed first; the exit code is {@link ExitCodes#PLUGIN_FAILURES} when
  * anything failed, so that scripts and CI notice a broken installation.
  */
-@Command(name = "plugins", mixinStandardHelpOptions = true,
-        description = {"List the plugins: id, version, state and extensions by kind and name; failed plugins with "
-                + "their reason.",
-            "Exits with 3 (after listing everything) when a plugin or one of its extensions failed to load."})
+@Command(
+        name = "plugins",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the plugins: id, version, state and extensions by kind and name; failed plugins with "
+                    + "their reason.",
+            "Exits with 3 (after listing everything) when a plugin or one of its extensions failed to load."
+        })
 public final class PluginsCommand extends ToolkitSubcommand {
 
     @Option(names = "--json", description = "Print JSON instead of text.")
@@ -58,7 +62,8 @@ public final class PluginsCommand extends ToolkitSubcommand {
             plugin.put("path", status.path().toString());
             plugin.put("description", status.description());
             ObjectNode extensions = plugin.putObject("extensions");
-            for (Map.Entry<ExtensionKind, List<String>> entry : status.extensionNamesByKind().entrySet()) {
+            for (Map.Entry<ExtensionKind, List<String>> entry :
+                    status.extensionNamesByKind().entrySet()) {
                 ArrayNode names = extensions.putArray(entry.getKey().label());
                 entry.getValue().forEach(names::add);
             }
@@ -94,8 +99,9 @@ public final class PluginsCommand extends ToolkitSubcommand {
         for (PluginStatus status : registry.plugins()) {
             out.println();
             out.println(status.label() + (status.version() == null ? "" : " " + status.version()) + "  "
-                    + status.state().label() + (status.isHealthy() || status.state() != PluginStatus.State.STARTED
-                    ? "" : " with failures") + "  " + status.path().getFileName());
+                    + status.state().label()
+                    + (status.isHealthy() || status.state() != PluginStatus.State.STARTED ? "" : " with failures")
+                    + "  " + status.path().getFileName());
             if (!status.description().isEmpty()) {
                 out.println("  " + status.description());
             }

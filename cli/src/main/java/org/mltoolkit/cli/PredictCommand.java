@@ -16,30 +16,46 @@ import picocli.CommandLine.ParameterException;
  * {@code toolkit predict --checkpoint FILE}: runs a checkpoint's model over a dataset's test split and shows test
  * images with their predicted labels, as text pictures on the terminal and optionally as a PNG grid.
  */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show test images with the labels a checkpoint's model predicts for them.",
-            "Prints each picture with its index, predicted class, confidence and true class, then the test accuracy."})
+@Command(
+        name = "predict",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Show test images with the labels a checkpoint's model predicts for them.",
+            "Prints each picture with its index, predicted class, confidence and true class, then the test accuracy."
+        })
 public final class PredictCommand extends ToolkitSubcommand {
 
     @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The checkpoint to use.")
     private Path checkpoint;
 
-    @Option(names = "--dataset", paramLabel = "NAME",
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
             description = "The dataset whose test split to use (default: the one the checkpoint was trained on).")
     private String dataset;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "8",
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            defaultValue = "8",
             description = "How many test images to show (default: ${DEFAULT-VALUE}).")
     private int count;
 
-    @Option(names = "--first", paramLabel = "INDEX", defaultValue = "0",
+    @Option(
+            names = "--first",
+            paramLabel = "INDEX",
+            defaultValue = "0",
             description = "Index of the first test image to show (default: ${DEFAULT-VALUE}).")
     private int first;
 
     @Option(names = "--errors", description = "Show only images the model gets wrong.")
     private boolean errorsOnly;
 
-    @Option(names = "--per-row", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--per-row",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Pictures side by side (default: ${DEFAULT-VALUE}).")
     private int perRow;
 
@@ -55,16 +71,16 @@ public final class PredictCommand extends ToolkitSubcommand {
     @Override
     public Integer call() {
         if (count < 1) {
-            throw new ParameterException(spec().commandLine(), "invalid value '" + count + "' for --count: must be at"
-                    + " least 1");
+            throw new ParameterException(
+                    spec().commandLine(), "invalid value '" + count + "' for --count: must be at" + " least 1");
         }
         if (first < 0) {
-            throw new ParameterException(spec().commandLine(), "invalid value '" + first + "' for --first: must be at"
-                    + " least 0");
+            throw new ParameterException(
+                    spec().commandLine(), "invalid value '" + first + "' for --first: must be at" + " least 0");
         }
         if (perRow < 1) {
-            throw new ParameterException(spec().commandLine(), "invalid value '" + perRow + "' for --per-row: must be"
-                    + " at least 1");
+            throw new ParameterException(
+                    spec().commandLine(), "invalid value '" + perRow + "' for --per-row: must be" + " at least 1");
         }
         EvaluationResult result;
         try (ConsoleProgress progress = toolkit().progress(err())) {
@@ -82,8 +98,10 @@ public final class PredictCommand extends ToolkitSubcommand {
         }
         LabeledData test = result.testData();
         if (first >= test.size()) {
-            throw new ParameterException(spec().commandLine(), "invalid value '" + first + "' for --first: the test"
-                    + " split of " + result.dataset() + " has " + test.size() + " images");
+            throw new ParameterException(
+                    spec().commandLine(),
+                    "invalid value '" + first + "' for --first: the test" + " split of " + result.dataset() + " has "
+                            + test.size() + " images");
         }
         Predictions predictions = result.predictions();
         List<String> classNames = predictions.confusion().classNames();
@@ -94,16 +112,30 @@ public final class PredictCommand extends ToolkitSubcommand {
             if (errorsOnly && predicted == label) {
                 continue;
             }
-            String caption = String.format(Locale.ROOT, "#%d %s %.2f%s", i, classNames.get(predicted),
-                    predictions.confidence()[i], predicted == label ? "" : " (" + classNames.get(label) + ")");
-            tiles.add(new DigitPictures.Tile(test.features(), i * test.shape().size(), caption, predicted == label,
-                    predicted));
+            String caption = String.format(
+                    Locale.ROOT,
+                    "#%d %s %.2f%s",
+                    i,
+                    classNames.get(predicted),
+                    predictions.confidence()[i],
+                    predicted == label ? "" : " (" + classNames.get(label) + ")");
+            tiles.add(new DigitPictures.Tile(
+                    test.features(), i * test.shape().size(), caption, predicted == label, predicted));
         }
         out().print(DigitPictures.text(tiles, test.shape(), perRow));
-        out().printf(Locale.ROOT, "Shown: %d image(s) from #%d; a class in parentheses is the true one where the"
-                + " prediction is wrong.%n", tiles.size(), first);
-        out().printf(Locale.ROOT, "Test - loss=%.4e accuracy=%.4f (%d of %d wrong)%n", result.test().loss(),
-                result.test().accuracy(), Math.round((1 - result.test().accuracy()) * test.size()), test.size());
+        out().printf(
+                        Locale.ROOT,
+                        "Shown: %d image(s) from #%d; a class in parentheses is the true one where the"
+                                + " prediction is wrong.%n",
+                        tiles.size(),
+                        first);
+        out().printf(
+                        Locale.ROOT,
+                        "Test - loss=%.4e accuracy=%.4f (%d of %d wrong)%n",
+                        result.test().loss(),
+                        result.test().accuracy(),
+                        Math.round((1 - result.test().accuracy()) * test.size()),
+                        test.size());
         if (png != null) {
             DigitPictures.png(tiles, test.shape(), perRow, png);
             out().println("Picture: " + png);

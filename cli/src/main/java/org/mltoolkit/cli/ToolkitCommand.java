@@ -33,34 +33,48 @@ import picocli.CommandLine.Spec;
  *
  * <p>To register a new command, add its class to {@code subcommands} below; nothing else changes.
  */
-@Command(name = "toolkit",
+@Command(
+        name = "toolkit",
         mixinStandardHelpOptions = true,
         versionProvider = ToolkitCommand.Version.class,
-        description = "Train, inspect and ship digit classifiers on the JVM; datasets, models and trainers are "
-                + "plugins.",
-        footer = {"", "Exit codes: 0 success, 1 the command failed, 2 bad command line, "
-                + "3 a plugin failed to load (plugins)."},
+        description =
+                "Train, inspect and ship digit classifiers on the JVM; datasets, models and trainers are " + "plugins.",
+        footer = {
+            "",
+            "Exit codes: 0 success, 1 the command failed, 2 bad command line, " + "3 a plugin failed to load (plugins)."
+        },
         subcommands = {
             PluginsCommand.class,
             DataCommand.class,
-            TrainCommand.class, EvaluateCommand.class, PredictCommand.class, ExportCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            PredictCommand.class,
+            ExportCommand.class,
         })
 public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--plugins-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--plugins-dir",
+            paramLabel = "DIR",
+            scope = ScopeType.INHERIT,
             description = "Directory of plugin jars (default: $" + ToolkitPaths.PLUGINS_ENV
                     + ", else the plugins directory of the installation, else ./plugins).")
     private Path pluginsDirOption;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            scope = ScopeType.INHERIT,
             description = "Directory for datasets (default: $" + DataManager.DATA_ENV
                     + ", else $XDG_DATA_HOME/mltoolkit, else ~/.local/share/mltoolkit).")
     private Path dataDirOption;
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--debug",
+            scope = ScopeType.INHERIT,
             description = "Show stack traces and the plugin framework's log.")
     private boolean debug;
 
@@ -124,8 +138,10 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
     /** Without a subcommand there is nothing to do: a usage error that names the commands. */
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing command; choose one of: "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw new ParameterException(
+                spec.commandLine(),
+                "missing command; choose one of: "
+                        + String.join(", ", spec.subcommands().keySet()));
     }
 
     /** True when {@code --debug} was given. */
@@ -135,14 +151,14 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 
     /** The plugins directory these options select (it may not exist). */
     public Path pluginsDir() {
-        return ToolkitPaths.pluginsDir(pluginsDirOption, environment, System.getProperty(ToolkitPaths.HOME_PROPERTY),
-                Path.of(""));
+        return ToolkitPaths.pluginsDir(
+                pluginsDirOption, environment, System.getProperty(ToolkitPaths.HOME_PROPERTY), Path.of(""));
     }
 
     /** The data directory these options select (it may not exist yet). */
     public DataManager dataManager() {
-        return new DataManager(DataManager.resolveDataDir(dataDirOption, environment,
-                Path.of(System.getProperty("user.home"))));
+        return new DataManager(
+                DataManager.resolveDataDir(dataDirOption, environment, Path.of(System.getProperty("user.home"))));
     }
 
     /**
@@ -210,8 +226,10 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
     static final class Version implements IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"toolkit " + version(),
-                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
+            return new String[] {
+                "toolkit " + version(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"
+            };
         }
 
         /** The Implementation-Version of the jar this class came from, or a note that there is none. */

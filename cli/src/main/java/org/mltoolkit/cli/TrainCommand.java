@@ -24,114 +24,184 @@ import picocli.CommandLine.ParseResult;
  * stopping, learning-rate schedules and a run directory. The reference's lines go to stdout, the progress bar
  * to stderr. A setting out of range is a usage error (exit 2) naming the option; a failed run exits 1.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a model on a dataset: seeded train/validation split, running metrics, validation "
-                + "after every epoch, best checkpoint by validation loss, best weights tested at the end.",
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Train a model on a dataset: seeded train/validation split, running metrics, validation "
+                    + "after every epoch, best checkpoint by validation loss, best weights tested at the end.",
             "The run directory receives config.json, metrics.jsonl, best.ckpt, last.ckpt and summary.json. "
-                    + "Missing data is fetched first unless --offline."})
+                    + "Missing data is fetched first unless --offline."
+        })
 public final class TrainCommand extends ToolkitSubcommand {
     /** The builder's setting names as this command spells them, for error messages. */
     private static final Map<String, String> OPTION_NAMES = Map.ofEntries(
-            Map.entry("dataset", "--dataset"), Map.entry("model", "--model"), Map.entry("trainer", "--trainer"),
-            Map.entry("optimizer", "--optimizer"), Map.entry("learningRate", "--lr"),
-            Map.entry("batchSize", "--batch-size"), Map.entry("epochs", "--epochs"),
-            Map.entry("trainRatio", "--train-ratio"), Map.entry("seed", "--seed"), Map.entry("limit", "--limit"),
-            Map.entry("threads", "--threads"), Map.entry("modelOptions", "--model-option"),
-            Map.entry("trainerOptions", "--trainer-option"), Map.entry("lrSchedule", "--lr-schedule"),
-            Map.entry("patience", "--patience"), Map.entry("minDelta", "--min-delta"),
-            Map.entry("bestCheckpoint", "--model-fn"), Map.entry("verbose", "--verbose"),
+            Map.entry("dataset", "--dataset"),
+            Map.entry("model", "--model"),
+            Map.entry("trainer", "--trainer"),
+            Map.entry("optimizer", "--optimizer"),
+            Map.entry("learningRate", "--lr"),
+            Map.entry("batchSize", "--batch-size"),
+            Map.entry("epochs", "--epochs"),
+            Map.entry("trainRatio", "--train-ratio"),
+            Map.entry("seed", "--seed"),
+            Map.entry("limit", "--limit"),
+            Map.entry("threads", "--threads"),
+            Map.entry("modelOptions", "--model-option"),
+            Map.entry("trainerOptions", "--trainer-option"),
+            Map.entry("lrSchedule", "--lr-schedule"),
+            Map.entry("patience", "--patience"),
+            Map.entry("minDelta", "--min-delta"),
+            Map.entry("bestCheckpoint", "--model-fn"),
+            Map.entry("verbose", "--verbose"),
             Map.entry("runDir", "--run-dir"));
 
-    @Option(names = "--model", paramLabel = "NAME", description = "The model to train (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--model",
+            paramLabel = "NAME",
+            description = "The model to train (default: ${DEFAULT-VALUE}).",
             defaultValue = "fc")
     private String model;
 
-    @Option(names = "--dataset", paramLabel = "NAME", description = "The dataset (default: ${DEFAULT-VALUE}).",
+    @Option(
+            names = "--dataset",
+            paramLabel = "NAME",
+            description = "The dataset (default: ${DEFAULT-VALUE}).",
             defaultValue = "mnist")
     private String dataset;
 
-    @Option(names = "--trainer", paramLabel = "NAME",
+    @Option(
+            names = "--trainer",
+            paramLabel = "NAME",
             description = "The trainer (default: the model's default trainer).")
     private String trainer;
 
-    @Option(names = "--model-fn", paramLabel = "FILE",
+    @Option(
+            names = "--model-fn",
+            paramLabel = "FILE",
             description = "The best checkpoint's file (default: best.ckpt in the run directory).")
     private Path modelFn;
 
-    @Option(names = "--device", paramLabel = "DEVICE",
-            description = "cpu, cuda:N or auto (default: ${DEFAULT-VALUE}).", defaultValue = TrainingRun.DEFAULT_DEVICE)
+    @Option(
+            names = "--device",
+            paramLabel = "DEVICE",
+            description = "cpu, cuda:N or auto (default: ${DEFAULT-VALUE}).",
+            defaultValue = TrainingRun.DEFAULT_DEVICE)
     private String device;
 
-    @Option(names = "--train-ratio", paramLabel = "RATIO", defaultValue = "" + TrainingRun.DEFAULT_TRAIN_RATIO,
+    @Option(
+            names = "--train-ratio",
+            paramLabel = "RATIO",
+            defaultValue = "" + TrainingRun.DEFAULT_TRAIN_RATIO,
             description = "Fraction of the training split that trains; the rest validates (default: ${DEFAULT-VALUE}).")
     private double trainRatio;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + TrainingRun.DEFAULT_BATCH_SIZE,
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "" + TrainingRun.DEFAULT_BATCH_SIZE,
             description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "" + TrainingRun.DEFAULT_EPOCHS,
+    @Option(
+            names = "--epochs",
+            paramLabel = "N",
+            defaultValue = "" + TrainingRun.DEFAULT_EPOCHS,
             description = "Total number of epochs, counting those before a resume (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
-    @Option(names = "--verbose", paramLabel = "LEVEL", defaultValue = "2",
+    @Option(
+            names = "--verbose",
+            paramLabel = "LEVEL",
+            defaultValue = "2",
             description = "0 quiet, 1 two lines per epoch, 2 also a progress bar (default: ${DEFAULT-VALUE}).")
     private int verbose;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "" + TrainingRun.DEFAULT_SEED,
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "" + TrainingRun.DEFAULT_SEED,
             description = "Seed of the split, the shuffles and the initial weights; the same seed repeats a CPU run "
                     + "(default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "" + TrainingRun.DEFAULT_LEARNING_RATE,
+    @Option(
+            names = "--lr",
+            paramLabel = "RATE",
+            defaultValue = "" + TrainingRun.DEFAULT_LEARNING_RATE,
             description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
     private double learningRate;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", defaultValue = TrainingRun.DEFAULT_OPTIMIZER,
+    @Option(
+            names = "--optimizer",
+            paramLabel = "NAME",
+            defaultValue = TrainingRun.DEFAULT_OPTIMIZER,
             description = "Optimizer, as the trainer names it (default: ${DEFAULT-VALUE}).")
     private String optimizer;
 
-    @Option(names = "--lr-schedule", paramLabel = "SPEC", defaultValue = TrainingRun.DEFAULT_LR_SCHEDULE,
+    @Option(
+            names = "--lr-schedule",
+            paramLabel = "SPEC",
+            defaultValue = TrainingRun.DEFAULT_LR_SCHEDULE,
             description = "none, step[:EVERY[:GAMMA]] (times GAMMA, default 0.5, every EVERY epochs, default 5) or "
                     + "cosine[:MIN] (annealed to MIN over the epochs) (default: ${DEFAULT-VALUE}).")
     private String lrSchedule;
 
-    @Option(names = "--patience", paramLabel = "EPOCHS", defaultValue = "0",
+    @Option(
+            names = "--patience",
+            paramLabel = "EPOCHS",
+            defaultValue = "0",
             description = "Stop after this many epochs without a validation improvement; 0 never stops early "
                     + "(default: ${DEFAULT-VALUE}).")
     private int patience;
 
-    @Option(names = "--min-delta", paramLabel = "LOSS", defaultValue = "" + TrainingRun.DEFAULT_MIN_DELTA,
+    @Option(
+            names = "--min-delta",
+            paramLabel = "LOSS",
+            defaultValue = "" + TrainingRun.DEFAULT_MIN_DELTA,
             description = "The decrease of the validation loss that counts as an improvement for --patience "
                     + "(default: ${DEFAULT-VALUE}).")
     private double minDelta;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "Use only the first N shuffled training examples; 0 uses all (default: ${DEFAULT-VALUE}).")
     private int limit;
 
-    @Option(names = "--threads", paramLabel = "N",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
             description = "Compute threads the model may use (default: one per core).")
     private Integer threads;
 
     @Option(names = "--model-option", paramLabel = "KEY=VALUE", description = "A model-specific option; repeatable.")
     private Map<String, String> modelOptions = new LinkedHashMap<>();
 
-    @Option(names = "--trainer-option", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--trainer-option",
+            paramLabel = "KEY=VALUE",
             description = "A trainer-specific option; repeatable.")
     private Map<String, String> trainerOptions = new LinkedHashMap<>();
 
-    @Option(names = "--run-dir", paramLabel = "DIR",
+    @Option(
+            names = "--run-dir",
+            paramLabel = "DIR",
             description = "The run directory (default: runs/<model>-<date>-<time>; after --resume, the checkpoint's "
                     + "directory).")
     private Path runDir;
 
-    @Option(names = "--resume", paramLabel = "CHECKPOINT",
+    @Option(
+            names = "--resume",
+            paramLabel = "CHECKPOINT",
             description = "Continue the run saved in CHECKPOINT (its last.ckpt); the run keeps its settings, "
                     + "--epochs is the new total.")
     private Path resume;
 
-    @Option(names = "--overwrite",
+    @Option(
+            names = "--overwrite",
             description = "Let a new run replace the checkpoints of another run in its run directory.")
     private boolean overwrite;
 
@@ -159,8 +229,13 @@ public final class TrainCommand extends ToolkitSubcommand {
             bar.flush();
         }
         if (verbose >= 1) {
-            out().printf(Locale.ROOT, "Test - loss=%.4e accuracy=%.4f (best epoch %d of %d)%n", result.test().loss(),
-                    result.test().accuracy(), result.bestEpoch(), result.epochsRun());
+            out().printf(
+                            Locale.ROOT,
+                            "Test - loss=%.4e accuracy=%.4f (best epoch %d of %d)%n",
+                            result.test().loss(),
+                            result.test().accuracy(),
+                            result.bestEpoch(),
+                            result.epochsRun());
             if (result.stopReason() != null) {
                 out().println("Stopped early: " + result.stopReason());
             }
@@ -264,7 +339,8 @@ public final class TrainCommand extends ToolkitSubcommand {
         if (cli == null) {
             return e.getMessage();
         }
-        return e.getMessage().replace(" for " + option + ":", " for " + cli + ":")
+        return e.getMessage()
+                .replace(" for " + option + ":", " for " + cli + ":")
                 .replace("or allow overwriting", "or pass --overwrite");
     }
 

@@ -27,20 +27,21 @@ class InspectCommandsTest {
 
     @TempDir
     Path temp;
+
     private Path best;
 
-    record Run(int exitCode, String out, String err) {
-    }
+    record Run(int exitCode, String out, String err) {}
 
     Run toolkit(String... args) {
-        StaticExtensions lookup = new StaticExtensions(List.of(new TrainingFixtures.Blobs()),
+        StaticExtensions lookup = new StaticExtensions(
+                List.of(new TrainingFixtures.Blobs()),
                 List.of(new TrainingFixtures.SoftmaxProvider()),
                 List.of(new TrainingFixtures.SoftmaxTrainerProvider()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exitCode;
-        try (ToolkitCommand root = new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()),
-                lookup)) {
+        try (ToolkitCommand root =
+                new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup)) {
             CommandLine commandLine = ToolkitCommand.commandLine(root);
             commandLine.setOut(new PrintWriter(out, true));
             commandLine.setErr(new PrintWriter(err, true));
@@ -52,8 +53,22 @@ class InspectCommandsTest {
     @BeforeEach
     void trainOneRun() {
         Path runDir = temp.resolve("run");
-        Run run = toolkit("train", "--dataset", "blobs", "--model", "softmax", "--batch-size", "16", "--lr", "0.05",
-                "--verbose", "0", "--epochs", "2", "--run-dir", runDir.toString());
+        Run run = toolkit(
+                "train",
+                "--dataset",
+                "blobs",
+                "--model",
+                "softmax",
+                "--batch-size",
+                "16",
+                "--lr",
+                "0.05",
+                "--verbose",
+                "0",
+                "--epochs",
+                "2",
+                "--run-dir",
+                runDir.toString());
         assertEquals(0, run.exitCode(), run.err());
         best = runDir.resolve("best.ckpt");
     }
@@ -86,8 +101,8 @@ class InspectCommandsTest {
     @Test
     void predictShowsPicturesWithPredictedLabelsAndWritesAPng() throws IOException {
         Path png = temp.resolve("pictures/predictions.png");
-        Run run = toolkit("predict", "--checkpoint", best.toString(), "--count", "3", "--per-row", "2",
-                "--png", png.toString());
+        Run run = toolkit(
+                "predict", "--checkpoint", best.toString(), "--count", "3", "--per-row", "2", "--png", png.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().startsWith("#0 "), run.out());
         assertTrue(run.out().contains("#1 "), run.out());
@@ -116,8 +131,10 @@ class InspectCommandsTest {
         Path onnx = temp.resolve("model.onnx");
         Run run = toolkit("export", "--checkpoint", best.toString(), "--onnx", onnx.toString());
         assertEquals(ExitCodes.ERROR, run.exitCode());
-        assertEquals("error: model 'softmax' (in " + best + ") cannot be exported to ONNX: its plugin does not "
-                + "implement OnnxExportable", run.err().strip());
+        assertEquals(
+                "error: model 'softmax' (in " + best + ") cannot be exported to ONNX: its plugin does not "
+                        + "implement OnnxExportable",
+                run.err().strip());
         assertFalse(Files.exists(onnx));
     }
 }

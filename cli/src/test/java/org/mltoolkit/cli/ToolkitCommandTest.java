@@ -60,12 +60,20 @@ class ToolkitCommandTest {
     /** A command whose only dataset is {@code datasets}, handed over without plugins, with data in temp/data. */
     private Run runWith(List<DatasetProvider> datasets, String... args) {
         ExtensionLookup lookup = new StaticExtensions(datasets, List.of(), List.of());
-        return run(new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup), args);
+        return run(
+                new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup), args);
     }
 
     private Run runWithPlugins(Path pluginsDir, String... args) {
-        return run(new ToolkitCommand(Map.of(ToolkitPaths.PLUGINS_ENV, pluginsDir.toString(),
-                "TOOLKIT_DATA", temp.resolve("data").toString()), null), args);
+        return run(
+                new ToolkitCommand(
+                        Map.of(
+                                ToolkitPaths.PLUGINS_ENV,
+                                pluginsDir.toString(),
+                                "TOOLKIT_DATA",
+                                temp.resolve("data").toString()),
+                        null),
+                args);
     }
 
     private static List<String> lines(String text) {
@@ -87,8 +95,9 @@ class ToolkitCommandTest {
         assertTrue(fetch.out().startsWith("Usage: toolkit data fetch"), fetch.out());
         assertTrue(fetch.out().contains("--from=DIR"), fetch.out());
 
-        for (String[] args : List.of(new String[] {"plugins", "--help"}, new String[] {"data", "--help"},
-                new String[] {"data", "info", "--help"})) {
+        for (String[] args : List.of(new String[] {"plugins", "--help"}, new String[] {"data", "--help"}, new String[] {
+            "data", "info", "--help"
+        })) {
             Run help = runWith(List.of(), args);
             assertEquals(0, help.exitCode(), String.join(" ", args));
             assertTrue(help.out().startsWith("Usage: toolkit " + args[0]), help.out());
@@ -116,7 +125,8 @@ class ToolkitCommandTest {
 
         Run group = runWith(List.of(), "data");
         assertEquals(ExitCodes.USAGE, group.exitCode());
-        assertEquals(List.of("error: missing command; choose one of: fetch, info (see 'toolkit data --help')"),
+        assertEquals(
+                List.of("error: missing command; choose one of: fetch, info (see 'toolkit data --help')"),
                 lines(group.err()));
 
         Run unknown = runWith(List.of(), "data", "info", "pairs", "--colour");
@@ -127,7 +137,8 @@ class ToolkitCommandTest {
 
         Run missing = runWith(List.of(), "data", "info");
         assertEquals(ExitCodes.USAGE, missing.exitCode());
-        assertEquals(List.of("error: Missing required parameter: 'DATASET' (see 'toolkit data info --help')"),
+        assertEquals(
+                List.of("error: Missing required parameter: 'DATASET' (see 'toolkit data info --help')"),
                 lines(missing.err()));
     }
 
@@ -144,10 +155,12 @@ class ToolkitCommandTest {
         Run fetch = runWith(List.of(new PairsDataset()), "data", "fetch", "pairs");
         assertEquals(0, fetch.exitCode(), fetch.err());
         Path dir = temp.resolve("data").resolve("pairs");
-        assertEquals(List.of(
-                "train.bin  sha256 " + PairsDataset.sha256(PairsDataset.TRAIN) + "  built-in content",
-                "test.bin   sha256 " + PairsDataset.sha256(PairsDataset.TEST) + "  built-in content",
-                "pairs: 2 files verified in " + dir), lines(fetch.out()));
+        assertEquals(
+                List.of(
+                        "train.bin  sha256 " + PairsDataset.sha256(PairsDataset.TRAIN) + "  built-in content",
+                        "test.bin   sha256 " + PairsDataset.sha256(PairsDataset.TEST) + "  built-in content",
+                        "pairs: 2 files verified in " + dir),
+                lines(fetch.out()));
         assertEquals(List.of("write train.bin (0.0 MiB)", "write test.bin (0.0 MiB)"), lines(fetch.err()));
 
         Run info = runWith(List.of(new PairsDataset()), "data", "info", "pairs", "--json");
@@ -155,9 +168,13 @@ class ToolkitCommandTest {
         JsonNode json = info.json();
         assertEquals("pairs", json.get("dataset").asText());
         assertEquals(dir.toString(), json.get("directory").asText());
-        assertEquals(dir.resolve("train.bin").toString(), json.get("files").get(0).get("path").asText());
+        assertEquals(
+                dir.resolve("train.bin").toString(),
+                json.get("files").get(0).get("path").asText());
         assertEquals(9, json.get("files").get(0).get("bytes").asLong());
-        assertEquals(PairsDataset.sha256(PairsDataset.TRAIN), json.get("files").get(0).get("sha256").asText());
+        assertEquals(
+                PairsDataset.sha256(PairsDataset.TRAIN),
+                json.get("files").get(0).get("sha256").asText());
         assertEquals(4, json.get("examples").asInt());
         JsonNode train = json.get("splits").get("train");
         assertEquals(3, train.get("examples").asInt());
@@ -186,18 +203,32 @@ class ToolkitCommandTest {
         Files.write(from.resolve("test.bin"), PairsDataset.TEST);
         Path otherData = temp.resolve("other");
 
-        Run fetch = runWith(List.of(new PairsDataset()), "data", "fetch", "pairs", "--from", from.toString(),
-                "--data-dir", otherData.toString());
+        Run fetch = runWith(
+                List.of(new PairsDataset()),
+                "data",
+                "fetch",
+                "pairs",
+                "--from",
+                from.toString(),
+                "--data-dir",
+                otherData.toString());
         assertEquals(0, fetch.exitCode(), fetch.err());
-        assertTrue(fetch.out().contains("train.bin  sha256 " + PairsDataset.sha256(train) + "  directory " + from),
+        assertTrue(
+                fetch.out().contains("train.bin  sha256 " + PairsDataset.sha256(train) + "  directory " + from),
                 fetch.out());
         assertTrue(Files.isRegularFile(otherData.resolve("pairs").resolve("train.bin")));
         assertFalse(Files.exists(temp.resolve("data")));
 
-        Run missingFrom = runWith(List.of(new PairsDataset()), "data", "fetch", "pairs", "--from",
+        Run missingFrom = runWith(
+                List.of(new PairsDataset()),
+                "data",
+                "fetch",
+                "pairs",
+                "--from",
                 temp.resolve("nowhere").toString());
         assertEquals(ExitCodes.ERROR, missingFrom.exitCode());
-        assertEquals(List.of("error: source directory " + temp.resolve("nowhere") + " does not exist"),
+        assertEquals(
+                List.of("error: source directory " + temp.resolve("nowhere") + " does not exist"),
                 lines(missingFrom.err()));
     }
 
@@ -205,8 +236,10 @@ class ToolkitCommandTest {
     void infoOnMissingDataSaysHowToFetchItAndDownloadsNothing() {
         Run run = runWith(List.of(new PairsDataset()), "data", "info", "pairs");
         assertEquals(ExitCodes.ERROR, run.exitCode());
-        assertEquals(List.of("error: dataset 'pairs' is not in " + temp.resolve("data")
-                + " (missing train.bin, test.bin); fetch it with 'toolkit data fetch pairs'"), lines(run.err()));
+        assertEquals(
+                List.of("error: dataset 'pairs' is not in " + temp.resolve("data")
+                        + " (missing train.bin, test.bin); fetch it with 'toolkit data fetch pairs'"),
+                lines(run.err()));
         assertFalse(Files.exists(temp.resolve("data")));
     }
 
@@ -218,7 +251,8 @@ class ToolkitCommandTest {
 
         Run run = runWith(List.of(new PairsDataset()), "data", "info", "pairs", "--json");
         assertEquals(ExitCodes.ERROR, run.exitCode());
-        assertEquals(List.of("error: " + dir.resolve("train.bin") + ": size 4 is not a multiple of 3 bytes"),
+        assertEquals(
+                List.of("error: " + dir.resolve("train.bin") + ": size 4 is not a multiple of 3 bytes"),
                 lines(run.err()));
         assertEquals("", run.out());
     }
@@ -235,14 +269,17 @@ class ToolkitCommandTest {
 
         Run quiet = runWith(List.of(broken), "data", "info", "pairs");
         assertEquals(ExitCodes.ERROR, quiet.exitCode());
-        assertEquals(List.of("error: unexpected IllegalStateException: reader state lost"
-                + " (run with --debug for the stack trace)"), lines(quiet.err()));
+        assertEquals(
+                List.of("error: unexpected IllegalStateException: reader state lost"
+                        + " (run with --debug for the stack trace)"),
+                lines(quiet.err()));
 
         Run debug = runWith(List.of(broken), "--debug", "data", "info", "pairs");
         assertEquals(ExitCodes.ERROR, debug.exitCode());
         List<String> lines = lines(debug.err());
         assertEquals("error: unexpected IllegalStateException: reader state lost", lines.get(0));
-        assertTrue(lines.size() > 2 && lines.get(1).startsWith("java.lang.IllegalStateException: reader state lost"),
+        assertTrue(
+                lines.size() > 2 && lines.get(1).startsWith("java.lang.IllegalStateException: reader state lost"),
                 debug.err());
         assertTrue(debug.err().contains("\tat "), debug.err());
     }
@@ -265,15 +302,19 @@ class ToolkitCommandTest {
 
         Run quiet = runWith(List.of(broken), "data", "info", "pairs");
         assertEquals(ExitCodes.ERROR, quiet.exitCode());
-        assertEquals(List.of("error: unexpected NoClassDefFoundError: org/example/Gone"
-                + " (run with --debug for the stack trace)"), lines(quiet.err()));
+        assertEquals(
+                List.of("error: unexpected NoClassDefFoundError: org/example/Gone"
+                        + " (run with --debug for the stack trace)"),
+                lines(quiet.err()));
     }
 
     @Test
     void pluginsJsonListsEveryPluginAndItsExtensionsAndExitsZeroWhenAllLoad() throws IOException {
         Path pluginsDir = Files.createDirectory(temp.resolve("plugins"));
         pairsPlugin(pluginsDir, "pairs-plugin");
-        pluginJar(pluginsDir.resolve("empty.jar"), "empty").pluginVersion("2.0.0").build();
+        pluginJar(pluginsDir.resolve("empty.jar"), "empty")
+                .pluginVersion("2.0.0")
+                .build();
 
         Run run = runWithPlugins(pluginsDir, "plugins", "--json");
         assertEquals(0, run.exitCode(), run.err());
@@ -293,7 +334,9 @@ class ToolkitCommandTest {
         assertEquals("pairs-plugin", pairs.get("id").asText());
         assertEquals("1.0.0", pairs.get("version").asText());
         assertEquals("started", pairs.get("state").asText());
-        assertEquals(pluginsDir.resolve("pairs-plugin.jar").toString(), pairs.get("path").asText());
+        assertEquals(
+                pluginsDir.resolve("pairs-plugin.jar").toString(),
+                pairs.get("path").asText());
         assertEquals("pairs", pairs.get("extensions").get("dataset").get(0).asText());
         assertEquals(0, pairs.get("failures").size());
         assertEquals(1, json.get("datasets").size());
@@ -314,7 +357,8 @@ class ToolkitCommandTest {
         JsonNode broken = json.json().get("plugins").get(0);
         assertTrue(broken.get("id").isNull());
         assertEquals("failed", broken.get("state").asText());
-        assertEquals(pluginsDir.resolve("broken.jar").toString(), broken.get("path").asText());
+        assertEquals(
+                pluginsDir.resolve("broken.jar").toString(), broken.get("path").asText());
         assertTrue(broken.get("failures").get(0).asText().startsWith("Cannot read manifest from "), json.out());
         assertEquals("pairs", json.json().get("datasets").get(0).get("name").asText());
 
@@ -328,7 +372,8 @@ class ToolkitCommandTest {
         // Other commands warn once and go on with the plugins that work.
         Run fetch = runWithPlugins(pluginsDir, "data", "fetch", "pairs");
         assertEquals(0, fetch.exitCode(), fetch.err());
-        assertTrue(fetch.err().startsWith("warning: plugin broken.jar failed to load: Cannot read manifest from "),
+        assertTrue(
+                fetch.err().startsWith("warning: plugin broken.jar failed to load: Cannot read manifest from "),
                 fetch.err());
         assertTrue(fetch.out().contains("pairs: 2 files verified in "), fetch.out());
     }
@@ -342,8 +387,10 @@ class ToolkitCommandTest {
 
         Run lookup = runWithPlugins(absent, "data", "info", "mnist");
         assertEquals(ExitCodes.ERROR, lookup.exitCode());
-        assertEquals(List.of("error: unknown dataset 'mnist'; known datasets: (none: no plugin provides one);"
-                + " plugins directory " + absent + " does not exist"), lines(lookup.err()));
+        assertEquals(
+                List.of("error: unknown dataset 'mnist'; known datasets: (none: no plugin provides one);"
+                        + " plugins directory " + absent + " does not exist"),
+                lines(lookup.err()));
     }
 
     @Test
@@ -357,8 +404,10 @@ class ToolkitCommandTest {
     }
 
     private static void pairsPlugin(Path pluginsDir, String id) throws IOException {
-        pluginJar(pluginsDir.resolve(id + ".jar"), id).pluginVersion("1.0.0")
-                .extension(PairsDataset.class.getName()).build();
+        pluginJar(pluginsDir.resolve(id + ".jar"), id)
+                .pluginVersion("1.0.0")
+                .extension(PairsDataset.class.getName())
+                .build();
     }
 
     /** PF4J's plugin jar builder, reading class files from the test class path. */

@@ -36,13 +36,15 @@ class TrainCommandTest {
     }
 
     Run toolkit(String... args) {
-        StaticExtensions lookup = new StaticExtensions(List.of(new TrainingFixtures.Blobs(), new PairsDataset()),
+        StaticExtensions lookup = new StaticExtensions(
+                List.of(new TrainingFixtures.Blobs(), new PairsDataset()),
                 List.of(new TrainingFixtures.SoftmaxProvider()),
                 List.of(new TrainingFixtures.SoftmaxTrainerProvider()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exitCode;
-        Map<String, String> environment = Map.of("TOOLKIT_DATA", temp.resolve("data").toString());
+        Map<String, String> environment =
+                Map.of("TOOLKIT_DATA", temp.resolve("data").toString());
         try (ToolkitCommand root = new ToolkitCommand(environment, lookup)) {
             CommandLine commandLine = ToolkitCommand.commandLine(root);
             commandLine.setOut(new PrintWriter(out, true));
@@ -53,8 +55,20 @@ class TrainCommandTest {
     }
 
     private Run train(Path runDir, String... more) {
-        List<String> args = new java.util.ArrayList<>(List.of("train", "--dataset", "blobs", "--model", "softmax",
-                "--batch-size", "16", "--lr", "0.05", "--verbose", "1", "--run-dir", runDir.toString()));
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "train",
+                "--dataset",
+                "blobs",
+                "--model",
+                "softmax",
+                "--batch-size",
+                "16",
+                "--lr",
+                "0.05",
+                "--verbose",
+                "1",
+                "--run-dir",
+                runDir.toString()));
         args.addAll(Arrays.asList(more));
         return toolkit(args.toArray(String[]::new));
     }
@@ -66,12 +80,17 @@ class TrainCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.outLines();
         assertEquals(6, lines.size(), run.out());
-        assertTrue(lines.get(0).matches("EPOCH 1 - \\|param\\|=" + NUMBER + " \\|g_param\\|=" + NUMBER + " loss="
-                + NUMBER + " accuracy=\\d\\.\\d{4}"), lines.get(0));
-        assertTrue(lines.get(1).matches("Validation - loss=" + NUMBER + " accuracy=\\d\\.\\d{4} best_loss=" + NUMBER),
+        assertTrue(
+                lines.get(0)
+                        .matches("EPOCH 1 - \\|param\\|=" + NUMBER + " \\|g_param\\|=" + NUMBER + " loss=" + NUMBER
+                                + " accuracy=\\d\\.\\d{4}"),
+                lines.get(0));
+        assertTrue(
+                lines.get(1).matches("Validation - loss=" + NUMBER + " accuracy=\\d\\.\\d{4} best_loss=" + NUMBER),
                 lines.get(1));
         assertTrue(lines.get(2).startsWith("EPOCH 2 - "), lines.get(2));
-        assertTrue(lines.get(4).matches("Test - loss=" + NUMBER + " accuracy=\\d\\.\\d{4} \\(best epoch [12] of 2\\)"),
+        assertTrue(
+                lines.get(4).matches("Test - loss=" + NUMBER + " accuracy=\\d\\.\\d{4} \\(best epoch [12] of 2\\)"),
                 lines.get(4));
         assertEquals("Run directory: " + runDir + " (summary.json, metrics.jsonl, best.ckpt, last.ckpt)", lines.get(5));
         for (String file : List.of("config.json", "metrics.jsonl", "best.ckpt", "last.ckpt", "summary.json")) {
@@ -88,23 +107,28 @@ class TrainCommandTest {
     void resumeContinuesToTheNewTotalAndEvaluateReproducesTheSummary() throws IOException {
         Path runDir = temp.resolve("run");
         assertEquals(0, train(runDir, "--epochs", "2").exitCode());
-        Run resumed = toolkit("train", "--resume", runDir.resolve("last.ckpt").toString(), "--epochs", "3",
-                "--verbose", "1");
+        Run resumed =
+                toolkit("train", "--resume", runDir.resolve("last.ckpt").toString(), "--epochs", "3", "--verbose", "1");
         assertEquals(0, resumed.exitCode(), resumed.err());
         assertTrue(resumed.out().startsWith("EPOCH 3 - "), resumed.out());
         assertEquals(3, CheckpointFile.read(runDir.resolve("last.ckpt")).epoch());
         assertEquals(3, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
 
         JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
-        Run evaluate = toolkit("evaluate", "--checkpoint", runDir.resolve("best.ckpt").toString(), "--json");
+        Run evaluate =
+                toolkit("evaluate", "--checkpoint", runDir.resolve("best.ckpt").toString(), "--json");
         assertEquals(0, evaluate.exitCode(), evaluate.err());
         JsonNode result = JSON.readTree(evaluate.out());
-        assertEquals(summary.get("test_accuracy").asDouble(), result.get("test_accuracy").asDouble());
-        assertEquals(summary.get("test_loss").asDouble(), result.get("test_loss").asDouble());
+        assertEquals(
+                summary.get("test_accuracy").asDouble(),
+                result.get("test_accuracy").asDouble());
+        assertEquals(
+                summary.get("test_loss").asDouble(), result.get("test_loss").asDouble());
         assertEquals(summary.get("best_epoch").asInt(), result.get("epoch").asInt());
         assertEquals(60, result.get("test_examples").asInt());
 
-        Run text = toolkit("evaluate", "--checkpoint", runDir.resolve("best.ckpt").toString());
+        Run text =
+                toolkit("evaluate", "--checkpoint", runDir.resolve("best.ckpt").toString());
         assertEquals(0, text.exitCode(), text.err());
         assertTrue(text.outLines().get(0).matches("Test - loss=" + NUMBER + " accuracy=\\d\\.\\d{4}"), text.out());
     }
@@ -114,7 +138,8 @@ class TrainCommandTest {
         Path modelFn = temp.resolve("models/model.pth");
         Run run = train(temp.resolve("run"), "--epochs", "1", "--model-fn", modelFn.toString());
         assertEquals(0, run.exitCode(), run.err());
-        assertEquals("Best checkpoint: " + modelFn, run.outLines().get(run.outLines().size() - 1));
+        assertEquals(
+                "Best checkpoint: " + modelFn, run.outLines().get(run.outLines().size() - 1));
         assertEquals(1, CheckpointFile.read(modelFn).epoch());
         assertFalse(Files.exists(temp.resolve("run/best.ckpt")));
     }
@@ -125,8 +150,11 @@ class TrainCommandTest {
         assertEquals(0, train(runDir, "--epochs", "1").exitCode());
         Run again = train(runDir, "--epochs", "1");
         assertEquals(ExitCodes.USAGE, again.exitCode());
-        assertTrue(again.err().startsWith("error: invalid value '" + runDir + "' for --run-dir: already holds a run "
-                + "(last.ckpt): resume it, choose another directory, or pass --overwrite"), again.err());
+        assertTrue(
+                again.err()
+                        .startsWith("error: invalid value '" + runDir + "' for --run-dir: already holds a run "
+                                + "(last.ckpt): resume it, choose another directory, or pass --overwrite"),
+                again.err());
         assertEquals(0, train(runDir, "--epochs", "1", "--overwrite").exitCode());
     }
 
@@ -134,8 +162,8 @@ class TrainCommandTest {
     void aResumeThatChangesTheRunsSettingsIsAUsageError() {
         Path runDir = temp.resolve("run");
         assertEquals(0, train(runDir, "--epochs", "1").exitCode());
-        Run run = toolkit("train", "--resume", runDir.resolve("last.ckpt").toString(), "--epochs", "2",
-                "--batch-size", "32");
+        Run run = toolkit(
+                "train", "--resume", runDir.resolve("last.ckpt").toString(), "--epochs", "2", "--batch-size", "32");
         assertEquals(ExitCodes.USAGE, run.exitCode());
         assertTrue(run.err().startsWith("error: invalid value '32' for --batch-size: differs from 16"), run.err());
         Run noMore = toolkit("train", "--resume", runDir.resolve("last.ckpt").toString(), "--epochs", "1");
@@ -157,8 +185,8 @@ class TrainCommandTest {
         };
         for (String[] c : cases) {
             Path runDir = temp.resolve("bad" + c[0]);
-            Run run = toolkit("train", "--dataset", "blobs", "--model", "softmax", "--run-dir", runDir.toString(),
-                    c[0], c[1]);
+            Run run = toolkit(
+                    "train", "--dataset", "blobs", "--model", "softmax", "--run-dir", runDir.toString(), c[0], c[1]);
             assertEquals(ExitCodes.USAGE, run.exitCode(), c[0] + ": " + run.err());
             assertEquals(1, run.err().lines().count(), run.err());
             assertTrue(run.err().startsWith(c[2]), run.err());
@@ -170,23 +198,55 @@ class TrainCommandTest {
     void helpShowsEveryDefaultFromTheCore() {
         Run help = toolkit("train", "--help");
         assertEquals(0, help.exitCode());
-        for (String expected : List.of("--train-ratio=RATIO", "(default: 0.8)", "(default: 256)", "(default: 20)",
-                "(default: adam)", "(default: 0.001)", "(default: auto)", "(default: 42)", "(default: cosine)",
-                "--model-fn=FILE", "--resume=CHECKPOINT", "--offline", "--patience", "--min-delta", "--limit")) {
+        for (String expected : List.of(
+                "--train-ratio=RATIO",
+                "(default: 0.8)",
+                "(default: 256)",
+                "(default: 20)",
+                "(default: adam)",
+                "(default: 0.001)",
+                "(default: auto)",
+                "(default: 42)",
+                "(default: cosine)",
+                "--model-fn=FILE",
+                "--resume=CHECKPOINT",
+                "--offline",
+                "--patience",
+                "--min-delta",
+                "--limit")) {
             assertTrue(help.out().replaceAll("\\s+", " ").contains(expected), expected + " in\n" + help.out());
         }
     }
 
     @Test
     void missingDataIsFetchedUnlessOffline() {
-        Run offline = toolkit("train", "--dataset", "pairs", "--model", "softmax", "--epochs", "1", "--offline",
-                "--run-dir", temp.resolve("offline").toString());
+        Run offline = toolkit(
+                "train",
+                "--dataset",
+                "pairs",
+                "--model",
+                "softmax",
+                "--epochs",
+                "1",
+                "--offline",
+                "--run-dir",
+                temp.resolve("offline").toString());
         assertEquals(ExitCodes.ERROR, offline.exitCode());
         assertTrue(offline.err().startsWith("error: dataset 'pairs' is not in "), offline.err());
         assertFalse(Files.exists(temp.resolve("offline")));
 
-        Run fetched = toolkit("train", "--dataset", "pairs", "--model", "softmax", "--epochs", "1", "--verbose", "0",
-                "--run-dir", temp.resolve("fetched").toString());
+        Run fetched = toolkit(
+                "train",
+                "--dataset",
+                "pairs",
+                "--model",
+                "softmax",
+                "--epochs",
+                "1",
+                "--verbose",
+                "0",
+                "--run-dir",
+                temp.resolve("fetched").toString());
         assertEquals(0, fetched.exitCode(), fetched.err());
         assertTrue(Files.isRegularFile(temp.resolve("data/pairs/train.bin")));
         assertTrue(Files.isRegularFile(temp.resolve("fetched/summary.json")));
@@ -199,16 +259,27 @@ class TrainCommandTest {
         Run run = train(runDir, "--epochs", "3", "--trainer-option", "nan_at_step=20");
         assertEquals(ExitCodes.ERROR, run.exitCode());
         assertEquals(1, run.err().lines().count(), run.err());
-        assertTrue(run.err().startsWith(
-                "error: training stopped: the training loss became NaN in epoch 2 (step 5 of 15)"), run.err());
+        assertTrue(
+                run.err().startsWith("error: training stopped: the training loss became NaN in epoch 2 (step 5 of 15)"),
+                run.err());
         assertTrue(run.err().contains("(epoch 1) is untouched"), run.err());
         assertEquals(1, CheckpointFile.read(runDir.resolve("best.ckpt")).epoch());
     }
 
     @Test
     void verboseTwoDrawsTheProgressBarOnStderr() {
-        Run run = toolkit("train", "--dataset", "blobs", "--model", "softmax", "--epochs", "1", "--verbose", "2",
-                "--run-dir", temp.resolve("bar").toString());
+        Run run = toolkit(
+                "train",
+                "--dataset",
+                "blobs",
+                "--model",
+                "softmax",
+                "--epochs",
+                "1",
+                "--verbose",
+                "2",
+                "--run-dir",
+                temp.resolve("bar").toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.err().contains("Epoch 1/1"), run.err());
         assertTrue(run.out().startsWith("EPOCH 1 - "), run.out());
@@ -221,7 +292,9 @@ class TrainCommandTest {
         Path best = runDir.resolve("best.ckpt");
         Run wrongModel = toolkit("evaluate", "--checkpoint", best.toString(), "--model", "cnn");
         assertEquals(ExitCodes.ERROR, wrongModel.exitCode());
-        assertEquals("error: " + best + ": holds a 'softmax' model, not 'cnn'", wrongModel.err().strip());
+        assertEquals(
+                "error: " + best + ": holds a 'softmax' model, not 'cnn'",
+                wrongModel.err().strip());
 
         Path cut = temp.resolve("cut.ckpt");
         byte[] bytes = Files.readAllBytes(best);

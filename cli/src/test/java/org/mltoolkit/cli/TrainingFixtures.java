@@ -33,8 +33,7 @@ import org.mltoolkit.api.TrainerSpec;
 final class TrainingFixtures {
     static final ExampleShape SHAPE = new ExampleShape(1, 2, 2);
 
-    private TrainingFixtures() {
-    }
+    private TrainingFixtures() {}
 
     /** Dataset {@code blobs}: 300 training and 60 test examples of 3 classes, always present. */
     static final class Blobs implements DatasetProvider {
@@ -168,8 +167,8 @@ final class TrainingFixtures {
             Tensor tw = state.get("w");
             Tensor tb = state.get("b");
             if (tw == null || tb == null || tw.size() != w.length || tb.size() != b.length) {
-                throw new ToolkitException("softmax needs 'w' [" + classes + ", " + inputs + "] and 'b' [" + classes
-                        + "], got " + state);
+                throw new ToolkitException(
+                        "softmax needs 'w' [" + classes + ", " + inputs + "] and 'b' [" + classes + "], got " + state);
             }
             System.arraycopy(tw.data(), 0, w, 0, w.length);
             System.arraycopy(tb.data(), 0, b, 0, b.length);
@@ -226,8 +225,8 @@ final class TrainingFixtures {
             this.adam = switch (spec.optimizer()) {
                 case "adam" -> true;
                 case "sgd" -> false;
-                default -> throw new InvalidConfigurationException("--optimizer", spec.optimizer(),
-                        "expected adam or sgd");
+                default ->
+                    throw new InvalidConfigurationException("--optimizer", spec.optimizer(), "expected adam or sgd");
             };
             this.nanAtStep = spec.options().getInt("nan_at_step", -1);
             this.lr = spec.learningRate();

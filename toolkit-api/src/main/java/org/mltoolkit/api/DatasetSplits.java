@@ -10,7 +10,8 @@ public record DatasetSplits(String name, LabeledData train, LabeledData test, Li
     public DatasetSplits {
         classNames = List.copyOf(classNames);
         if (!train.shape().equals(test.shape())) {
-            throw new IllegalArgumentException("train and test shapes differ: " + train.shape() + " vs " + test.shape());
+            throw new IllegalArgumentException(
+                    "train and test shapes differ: " + train.shape() + " vs " + test.shape());
         }
         if (train.numClasses() != classNames.size() || test.numClasses() != classNames.size()) {
             throw new IllegalArgumentException("class names (" + classNames.size() + ") disagree with the data's "

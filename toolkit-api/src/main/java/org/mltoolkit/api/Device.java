@@ -7,7 +7,11 @@ import java.util.Locale;
  * loads, else the CPU). Models that have no GPU path run on the CPU for {@code auto} and refuse {@code cuda:N}.
  */
 public record Device(Kind kind, int index) {
-    public enum Kind { AUTO, CPU, CUDA }
+    public enum Kind {
+        AUTO,
+        CPU,
+        CUDA
+    }
 
     public static final Device CPU = new Device(Kind.CPU, 0);
     public static final Device AUTO = new Device(Kind.AUTO, 0);

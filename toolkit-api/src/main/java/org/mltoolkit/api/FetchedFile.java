@@ -10,5 +10,4 @@ import java.nio.file.Path;
  * @param sha256   SHA-256 of the uncompressed content, verified against the expected value
  * @param source   where it came from ({@code "already present"}, a directory, a URL, a package)
  */
-public record FetchedFile(String name, Path path, String sha256, String source) {
-}
+public record FetchedFile(String name, Path path, String sha256, String source) {}

@@ -26,8 +26,8 @@ public final class LabeledData {
         }
         this.numClasses = numClasses;
         if ((long) labels.length * shape.size() != features.length) {
-            throw new IllegalArgumentException("features and labels disagree: " + features.length
-                    + " floats for " + labels.length + " examples of shape " + shape);
+            throw new IllegalArgumentException("features and labels disagree: " + features.length + " floats for "
+                    + labels.length + " examples of shape " + shape);
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= numClasses) {

@@ -2,8 +2,7 @@ package org.mltoolkit.api;
 
 /** Small shared arithmetic for plugins, so that every model measures loss and accuracy alike. */
 public final class Metrics {
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /** Index of the largest of {@code k} values starting at {@code offset}; the first wins ties. */
     public static int argmax(float[] values, int offset, int k) {

@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param threads    number of compute threads the model may use (at least 1)
  * @param options    model-specific options
  */
-public record ModelSpec(ExampleShape inputShape, int numClasses, long seed, Device device, int threads,
-                        PluginOptions options) {
+public record ModelSpec(
+        ExampleShape inputShape, int numClasses, long seed, Device device, int threads, PluginOptions options) {
     public ModelSpec {
         Objects.requireNonNull(inputShape, "inputShape");
         Objects.requireNonNull(device, "device");

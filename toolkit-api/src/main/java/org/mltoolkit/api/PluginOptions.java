@@ -75,8 +75,11 @@ public final class PluginOptions {
     public void requireOnly(String owner, Set<String> known) {
         for (String k : values.keySet()) {
             if (!known.contains(k)) {
-                throw new InvalidConfigurationException(k, values.get(k),
-                        "not an option of " + owner + " (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+                throw new InvalidConfigurationException(
+                        k,
+                        values.get(k),
+                        "not an option of " + owner + " (known: " + String.join(", ", new java.util.TreeSet<>(known))
+                                + ")");
             }
         }
     }

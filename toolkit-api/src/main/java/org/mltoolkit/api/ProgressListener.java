@@ -9,20 +9,16 @@ public interface ProgressListener {
     /** Ignores everything. */
     ProgressListener NONE = new ProgressListener() {
         @Override
-        public void start(String task, long total) {
-        }
+        public void start(String task, long total) {}
 
         @Override
-        public void advance(long amount) {
-        }
+        public void advance(long amount) {}
 
         @Override
-        public void finish() {
-        }
+        public void finish() {}
 
         @Override
-        public void message(String line) {
-        }
+        public void message(String line) {}
     };
 
     /** A task begins; {@code total} is in task units (bytes for a download), or -1 when unknown. */

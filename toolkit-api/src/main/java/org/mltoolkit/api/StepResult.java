@@ -8,5 +8,4 @@ package org.mltoolkit.api;
  * @param parameterNorm global L2 norm of the parameters
  * @param gradientNorm  global L2 norm of the gradients of the mean loss
  */
-public record StepResult(double loss, int correct, double parameterNorm, double gradientNorm) {
-}
+public record StepResult(double loss, int correct, double parameterNorm, double gradientNorm) {}

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.Device;
-import org.mltoolkit.api.Metrics;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.OnnxExportable;
 import org.mltoolkit.api.Tensor;
@@ -108,7 +107,10 @@ public final class CnnModel implements Model, OnnxExportable {
 
     @Override
     public long parameterCount() {
-        return network.state().stream().filter(ParameterSpec::trainable).mapToLong(ParameterSpec::size).sum();
+        return network.state().stream()
+                .filter(ParameterSpec::trainable)
+                .mapToLong(ParameterSpec::size)
+                .sum();
     }
 
     @Override
@@ -123,10 +125,12 @@ public final class CnnModel implements Model, OnnxExportable {
         }
         NativeBuffers.copy(batch.features(), n * exampleSize, inputBuffer);
         OrtSession session = inferenceSession();
-        long[] dims = {n, batch.shape().channels(), batch.shape().height(), batch.shape().width()};
-        try (OnnxTensor input = OnnxTensor.createTensor(OrtSessions.environment(),
-                inputBuffer.duplicate().limit(n * exampleSize), dims);
-             OrtSession.Result result = session.run(Map.of(ConvClassifierGraph.INPUT, input))) {
+        long[] dims = {
+            n, batch.shape().channels(), batch.shape().height(), batch.shape().width()
+        };
+        try (OnnxTensor input = OnnxTensor.createTensor(
+                        OrtSessions.environment(), inputBuffer.duplicate().limit(n * exampleSize), dims);
+                OrtSession.Result result = session.run(Map.of(ConvClassifierGraph.INPUT, input))) {
             FloatBuffer logProbs = ((OnnxTensor) result.get(0)).getFloatBuffer();
             logProbs.get(out, 0, n * numClasses);
         } catch (OrtException e) {
@@ -148,7 +152,8 @@ public final class CnnModel implements Model, OnnxExportable {
     /** The input's declared shape, -1 for the batch. */
     long[] inputShape() {
         return network.model().getGraph().getInput(0).getType().getTensorType().getShape().getDimList().stream()
-                .mapToLong(d -> d.hasDimValue() ? d.getDimValue() : -1).toArray();
+                .mapToLong(d -> d.hasDimValue() ? d.getDimValue() : -1)
+                .toArray();
     }
 
     /**
@@ -162,7 +167,8 @@ public final class CnnModel implements Model, OnnxExportable {
             if (current == null) {
                 graph.addInitializer(t);
             } else {
-                long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+                long[] dims =
+                        t.getDimsList().stream().mapToLong(Long::longValue).toArray();
                 graph.addInitializer(GraphBuilder.floatTensor(t.getName(), current, dims));
             }
         }

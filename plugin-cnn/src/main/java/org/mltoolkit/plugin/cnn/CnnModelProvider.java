@@ -51,15 +51,24 @@ public final class CnnModelProvider implements ModelProvider {
         if (hidden < 1) {
             throw new InvalidConfigurationException("hidden", hidden, "must be at least 1");
         }
-        ConvClassifierGraph.Network network = ConvClassifierGraph.build(spec.inputShape().channels(),
-                spec.inputShape().height(), spec.inputShape().width(), spec.numClasses(), channels, hidden, spec.seed());
+        ConvClassifierGraph.Network network = ConvClassifierGraph.build(
+                spec.inputShape().channels(),
+                spec.inputShape().height(),
+                spec.inputShape().width(),
+                spec.numClasses(),
+                channels,
+                hidden,
+                spec.seed());
         Device device = OrtSessions.resolve(spec.device());
         return new CnnModel(NAME, network, device, spec.threads(), spec.numClasses());
     }
 
     private static long[] parseChannels(String text) {
         try {
-            long[] channels = Arrays.stream(text.split("[,;]")).map(String::trim).mapToLong(Long::parseLong).toArray();
+            long[] channels = Arrays.stream(text.split("[,;]"))
+                    .map(String::trim)
+                    .mapToLong(Long::parseLong)
+                    .toArray();
             if (channels.length == 0 || Arrays.stream(channels).anyMatch(c -> c < 1)) {
                 throw new InvalidConfigurationException("channels", text, "expected positive integers such as 32,64");
             }

@@ -36,7 +36,8 @@ import org.mltoolkit.plugin.cnn.ort.OrtSessions;
  * running statistics) is derived once from the model's forward graph and run in ONNX Runtime; parameters go in as
  * tensors over the model's own direct buffers (no copy), gradients come back into pinned direct buffers, and the
  * optimizer updates the parameters in Java. Options: {@code beta1}, {@code beta2}, {@code eps} (Adam),
- * {@code momentum} (SGD, default 0.9), {@code gemm_conv_max_pixels}, {@code profile} (file prefix for an ONNX Runtime profile). Not thread-safe.
+ * {@code momentum} (SGD, default 0.9), {@code gemm_conv_max_pixels}, {@code profile} (file prefix for an ONNX
+ * Runtime profile). Not thread-safe.
  */
 public final class OrtTrainer implements Trainer {
     private static final String LABELS = "labels";
@@ -58,10 +59,15 @@ public final class OrtTrainer implements Trainer {
     private final Map<Integer, BatchTensors> perBatchSize = new HashMap<>();
 
     /** Input and output tensors that depend on the batch size, reused across steps of that size. */
-    private record BatchTensors(FloatBuffer features, LongBuffer labels, FloatBuffer loss, FloatBuffer logProbs,
-                                OnnxTensor featuresTensor, OnnxTensor labelsTensor, OnnxTensor lossTensor,
-                                OnnxTensor logProbsTensor) {
-    }
+    private record BatchTensors(
+            FloatBuffer features,
+            LongBuffer labels,
+            FloatBuffer loss,
+            FloatBuffer logProbs,
+            OnnxTensor featuresTensor,
+            OnnxTensor labelsTensor,
+            OnnxTensor lossTensor,
+            OnnxTensor logProbsTensor) {}
 
     OrtTrainer(CnnModel model, TrainerSpec spec) {
         this.model = model;
@@ -74,9 +80,15 @@ public final class OrtTrainer implements Trainer {
         buffers.forEach(p -> bufferNames.add(p.name()));
         ConvClassifierGraph.Network network = model.network();
         long[] inputShape = model.inputShape();
-        this.graph = ReverseModeDifferentiator.differentiate(network.model(), new DifferentiationRequest(
-                Map.of(ConvClassifierGraph.INPUT, inputShape), ConvClassifierGraph.OUTPUT, LABELS, parameterNames,
-                bufferNames, spec.options().getInt(GEMM_OPTION, DifferentiationRequest.DEFAULT_GEMM_CONV_MAX_PIXELS)));
+        this.graph = ReverseModeDifferentiator.differentiate(
+                network.model(),
+                new DifferentiationRequest(
+                        Map.of(ConvClassifierGraph.INPUT, inputShape),
+                        ConvClassifierGraph.OUTPUT,
+                        LABELS,
+                        parameterNames,
+                        bufferNames,
+                        spec.options().getInt(GEMM_OPTION, DifferentiationRequest.DEFAULT_GEMM_CONV_MAX_PIXELS)));
         String profile = spec.options().getString("profile", null);
         this.session = OrtSessions.open(graph.model().toByteArray(), model.resolvedDevice(), model.threads(), profile);
         this.parameterBuffers = new FloatBuffer[parameters.size()];
@@ -86,18 +98,22 @@ public final class OrtTrainer implements Trainer {
             for (int i = 0; i < parameters.size(); i++) {
                 ParameterSpec p = parameters.get(i);
                 parameterBuffers[i] = model.buffer(p.name());
-                stateInputs.put(p.name(), own(OnnxTensor.createTensor(OrtSessions.environment(), parameterBuffers[i],
-                        p.shape())));
+                stateInputs.put(
+                        p.name(),
+                        own(OnnxTensor.createTensor(OrtSessions.environment(), parameterBuffers[i], p.shape())));
                 gradientBuffers[i] = NativeBuffers.floats(p.size());
-                fixedOutputs.put(graph.gradientOutputs().get(p.name()),
+                fixedOutputs.put(
+                        graph.gradientOutputs().get(p.name()),
                         own(OnnxTensor.createTensor(OrtSessions.environment(), gradientBuffers[i], p.shape())));
             }
             for (int i = 0; i < buffers.size(); i++) {
                 ParameterSpec b = buffers.get(i);
-                stateInputs.put(b.name(), own(OnnxTensor.createTensor(OrtSessions.environment(), model.buffer(b.name()),
-                        b.shape())));
+                stateInputs.put(
+                        b.name(),
+                        own(OnnxTensor.createTensor(OrtSessions.environment(), model.buffer(b.name()), b.shape())));
                 bufferUpdates[i] = NativeBuffers.floats(b.size());
-                fixedOutputs.put(graph.bufferOutputs().get(b.name()),
+                fixedOutputs.put(
+                        graph.bufferOutputs().get(b.name()),
                         own(OnnxTensor.createTensor(OrtSessions.environment(), bufferUpdates[i], b.shape())));
             }
         } catch (OrtException e) {
@@ -110,7 +126,10 @@ public final class OrtTrainer implements Trainer {
         String name = spec.optimizer().trim().toLowerCase(java.util.Locale.ROOT);
         switch (name) {
             case "adam" -> {
-                spec.options().requireOnly(OrtTrainerProvider.NAME + " with adam", Set.of("beta1", "beta2", "eps", "profile", GEMM_OPTION));
+                spec.options()
+                        .requireOnly(
+                                OrtTrainerProvider.NAME + " with adam",
+                                Set.of("beta1", "beta2", "eps", "profile", GEMM_OPTION));
                 double beta1 = spec.options().getDouble("beta1", 0.9);
                 double beta2 = spec.options().getDouble("beta2", 0.999);
                 double eps = spec.options().getDouble("eps", 1e-8);
@@ -126,15 +145,19 @@ public final class OrtTrainer implements Trainer {
                 return new Adam(parameters, spec.learningRate(), beta1, beta2, eps);
             }
             case "sgd" -> {
-                spec.options().requireOnly(OrtTrainerProvider.NAME + " with sgd", Set.of("momentum", "profile", GEMM_OPTION));
+                spec.options()
+                        .requireOnly(OrtTrainerProvider.NAME + " with sgd", Set.of("momentum", "profile", GEMM_OPTION));
                 double momentum = spec.options().getDouble("momentum", 0.9);
                 if (!(momentum >= 0 && momentum < 1)) {
                     throw new InvalidConfigurationException("momentum", momentum, "must be in [0, 1)");
                 }
                 return new SgdMomentum(parameters, spec.learningRate(), momentum);
             }
-            default -> throw new InvalidConfigurationException("--optimizer", spec.optimizer(),
-                    "trainer '" + OrtTrainerProvider.NAME + "' knows adam and sgd");
+            default ->
+                throw new InvalidConfigurationException(
+                        "--optimizer",
+                        spec.optimizer(),
+                        "trainer '" + OrtTrainerProvider.NAME + "' knows adam and sgd");
         }
     }
 
@@ -156,11 +179,16 @@ public final class OrtTrainer implements Trainer {
             LongBuffer labels = NativeBuffers.longs(n);
             FloatBuffer loss = NativeBuffers.floats(1);
             FloatBuffer logProbs = NativeBuffers.floats(n * model.numClasses());
-            t = new BatchTensors(features, labels, loss, logProbs,
+            t = new BatchTensors(
+                    features,
+                    labels,
+                    loss,
+                    logProbs,
                     own(OnnxTensor.createTensor(OrtSessions.environment(), features, dims)),
                     own(OnnxTensor.createTensor(OrtSessions.environment(), labels, new long[] {n})),
                     own(OnnxTensor.createTensor(OrtSessions.environment(), loss, new long[0])),
-                    own(OnnxTensor.createTensor(OrtSessions.environment(), logProbs, new long[] {n, model.numClasses()})));
+                    own(OnnxTensor.createTensor(
+                            OrtSessions.environment(), logProbs, new long[] {n, model.numClasses()})));
             perBatchSize.put(n, t);
         }
         return t;
@@ -188,7 +216,8 @@ public final class OrtTrainer implements Trainer {
             int[] labels = batch.labels();
             for (int i = 0; i < n; i++) {
                 if (labels[i] < 0 || labels[i] >= classes) {
-                    throw new ToolkitException("label " + labels[i] + " of example " + i + " is outside 0.." + (classes - 1));
+                    throw new ToolkitException(
+                            "label " + labels[i] + " of example " + i + " is outside 0.." + (classes - 1));
                 }
                 t.labels().put(i, labels[i]);
             }
@@ -200,8 +229,8 @@ public final class OrtTrainer implements Trainer {
             pinned.put(graph.predictionOutput(), t.logProbsTensor());
             try (OrtSession.Result result = session.run(inputs, pinned)) {
                 if (result.size() != pinned.size()) {
-                    throw new ToolkitException("training step of model '" + model.name() + "' returned "
-                            + result.size() + " outputs, expected " + pinned.size());
+                    throw new ToolkitException("training step of model '" + model.name() + "' returned " + result.size()
+                            + " outputs, expected " + pinned.size());
                 }
             }
             double loss = t.loss().get(0);

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,16 +29,16 @@ import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
-import org.mltoolkit.api.TrainerSpec;
 import org.mltoolkit.api.Trainer;
+import org.mltoolkit.api.TrainerSpec;
 
 class CnnModelTest {
     private final CnnModelProvider provider = new CnnModelProvider();
 
     @Test
     void referenceNetworkHasThePublishedParameterCount() {
-        ModelSpec spec = new ModelSpec(new org.mltoolkit.api.ExampleShape(1, 28, 28), 10, 1, Device.CPU, 1,
-                PluginOptions.empty());
+        ModelSpec spec = new ModelSpec(
+                new org.mltoolkit.api.ExampleShape(1, 28, 28), 10, 1, Device.CPU, 1, PluginOptions.empty());
         try (Model model = provider.create(spec)) {
             assertEquals(4_741_876L, model.parameterCount());
             assertEquals("cpu", model.device());
@@ -49,8 +48,8 @@ class CnnModelTest {
     @Test
     void sameSeedSameWeightsOtherSeedOtherWeights() {
         try (Model a = provider.create(TinyData.spec(1, Device.CPU));
-             Model b = provider.create(TinyData.spec(1, Device.CPU));
-             Model c = provider.create(TinyData.spec(2, Device.CPU))) {
+                Model b = provider.create(TinyData.spec(1, Device.CPU));
+                Model c = provider.create(TinyData.spec(2, Device.CPU))) {
             assertEquals(a.stateDict(), b.stateDict());
             assertNotEquals(a.stateDict(), c.stateDict());
         }
@@ -59,7 +58,7 @@ class CnnModelTest {
     @Test
     void stateDictRoundTripAndValidation() {
         try (Model source = provider.create(TinyData.spec(1, Device.CPU));
-             Model target = provider.create(TinyData.spec(2, Device.CPU))) {
+                Model target = provider.create(TinyData.spec(2, Device.CPU))) {
             Map<String, Tensor> state = source.stateDict();
             target.loadStateDict(state);
             assertEquals(state, target.stateDict());
@@ -74,7 +73,9 @@ class CnnModelTest {
             Map<String, Tensor> badShape = new LinkedHashMap<>(state);
             badShape.put("block1.conv1.weight", new Tensor(new long[] {4, 1, 3, 2}, new float[24]));
             ToolkitException e = assertThrows(ToolkitException.class, () -> target.loadStateDict(badShape));
-            assertTrue(e.getMessage().contains("'block1.conv1.weight'") && e.getMessage().contains("[4, 1, 3, 2]"),
+            assertTrue(
+                    e.getMessage().contains("'block1.conv1.weight'")
+                            && e.getMessage().contains("[4, 1, 3, 2]"),
                     e.getMessage());
             Map<String, Tensor> missing = new LinkedHashMap<>(state);
             missing.remove("bn_fc1.running_var");
@@ -97,8 +98,8 @@ class CnnModelTest {
     @Test
     void exportedOnnxFilePredictsLikeTheModel(@TempDir Path dir) throws Exception {
         try (Model model = provider.create(TinyData.spec(4, Device.CPU));
-             Trainer trainer = new OrtTrainerProvider().create(model, new TrainerSpec("adam", 1e-2, 1,
-                     PluginOptions.empty()))) {
+                Trainer trainer = new OrtTrainerProvider()
+                        .create(model, new TrainerSpec("adam", 1e-2, 1, PluginOptions.empty()))) {
             for (int i = 0; i < 5; i++) {
                 trainer.step(TinyData.batch(16, i)); // moves weights and running statistics away from their start
             }
@@ -113,12 +114,15 @@ class CnnModelTest {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(1);
                 try (OrtSession session = env.createSession(file.toString(), options);
-                     OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.features()),
-                             new long[] {7, 1, 8, 8});
-                     OrtSession.Result result = session.run(Map.of("input", input))) {
-                    assertEquals("log_probs", session.getOutputNames().iterator().next());
+                        OnnxTensor input = OnnxTensor.createTensor(
+                                env, FloatBuffer.wrap(batch.features()), new long[] {7, 1, 8, 8});
+                        OrtSession.Result result = session.run(Map.of("input", input))) {
+                    assertEquals(
+                            "log_probs", session.getOutputNames().iterator().next());
                     float[] actual = new float[7 * TinyData.CLASSES];
-                    ((OnnxTensor) result.get("log_probs").orElseThrow()).getFloatBuffer().get(actual);
+                    ((OnnxTensor) result.get("log_probs").orElseThrow())
+                            .getFloatBuffer()
+                            .get(actual);
                     assertArrayEquals(expected, actual, 1e-5f);
                 }
             }
@@ -130,8 +134,8 @@ class CnnModelTest {
         Path blocker = dir.resolve("file");
         Files.writeString(blocker, "not a directory");
         try (Model model = provider.create(TinyData.spec(4, Device.CPU))) {
-            ToolkitException e = assertThrows(ToolkitException.class,
-                    () -> ((CnnModel) model).exportOnnx(blocker.resolve("cnn.onnx")));
+            ToolkitException e = assertThrows(
+                    ToolkitException.class, () -> ((CnnModel) model).exportOnnx(blocker.resolve("cnn.onnx")));
             assertTrue(e.getMessage().contains("cnn.onnx"), e.getMessage());
         }
     }
@@ -157,8 +161,8 @@ class CnnModelTest {
     @Test
     void explicitCudaWithoutCudaFailsClearly() {
         org.junit.jupiter.api.Assumptions.assumeFalse("1".equals(System.getProperty("USE_CUDA")));
-        ToolkitException e = assertThrows(ToolkitException.class,
-                () -> provider.create(TinyData.spec(1, new Device(Device.Kind.CUDA, 3))));
+        ToolkitException e = assertThrows(
+                ToolkitException.class, () -> provider.create(TinyData.spec(1, new Device(Device.Kind.CUDA, 3))));
         assertTrue(e.getMessage().contains("cuda:3") && e.getMessage().contains("CUDA"), e.getMessage());
     }
 
@@ -166,8 +170,8 @@ class CnnModelTest {
     @EnabledIfSystemProperty(named = "USE_CUDA", matches = "1")
     void trainsOnTheGpu() {
         try (Model model = provider.create(TinyData.spec(1, new Device(Device.Kind.CUDA, 0)));
-             Trainer trainer = new OrtTrainerProvider().create(model, new TrainerSpec("adam", 1e-2, 1,
-                     PluginOptions.empty()))) {
+                Trainer trainer = new OrtTrainerProvider()
+                        .create(model, new TrainerSpec("adam", 1e-2, 1, PluginOptions.empty()))) {
             assertEquals("cuda:0", model.device());
             double first = trainer.step(TinyData.batch(32, 1)).loss();
             double last = first;
@@ -181,9 +185,11 @@ class CnnModelTest {
     @Test
     void unknownOrBadOptionsAreRejected() {
         ModelSpec typo = new ModelSpec(TinyData.SHAPE, 3, 1, Device.CPU, 1, new PluginOptions(Map.of("chanels", "4")));
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, () -> provider.create(typo));
+        InvalidConfigurationException e =
+                assertThrows(InvalidConfigurationException.class, () -> provider.create(typo));
         assertTrue(e.getMessage().contains("chanels"), e.getMessage());
-        ModelSpec bad = new ModelSpec(TinyData.SHAPE, 3, 1, Device.CPU, 1, new PluginOptions(Map.of("channels", "4,x")));
+        ModelSpec bad =
+                new ModelSpec(TinyData.SHAPE, 3, 1, Device.CPU, 1, new PluginOptions(Map.of("channels", "4,x")));
         e = assertThrows(InvalidConfigurationException.class, () -> provider.create(bad));
         assertTrue(e.getMessage().contains("4,x"), e.getMessage());
     }

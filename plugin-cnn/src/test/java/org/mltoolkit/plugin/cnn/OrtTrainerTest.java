@@ -40,7 +40,7 @@ class OrtTrainerTest {
     private void assertLearns(TrainerSpec spec) {
         Batch heldOut = TinyData.batch(60, 1000);
         try (Model model = models.create(TinyData.spec(3, Device.CPU));
-             Trainer trainer = trainers.create(model, spec)) {
+                Trainer trainer = trainers.create(model, spec)) {
             float[] logProbs = new float[60 * TinyData.CLASSES];
             model.predictLogProbabilities(heldOut, logProbs);
             double lossBefore = Metrics.sumNll(logProbs, heldOut.labels(), 60, TinyData.CLASSES) / 60;
@@ -66,7 +66,7 @@ class OrtTrainerTest {
     void stepReportsLossAndCorrectOfTheBatchBeforeTheUpdate() {
         Batch batch = TinyData.batch(12, 5);
         try (Model model = models.create(TinyData.spec(3, Device.CPU));
-             Trainer trainer = trainers.create(model, adam(1e-3))) {
+                Trainer trainer = trainers.create(model, adam(1e-3))) {
             double norm = model.parameterNorm();
             StepResult result = trainer.step(batch);
             assertEquals(norm, result.parameterNorm(), 1e-9);
@@ -81,9 +81,9 @@ class OrtTrainerTest {
         for (String optimizer : new String[] {"adam", "sgd"}) {
             TrainerSpec spec = new TrainerSpec(optimizer, 1e-2, 1, PluginOptions.empty());
             try (Model a = models.create(TinyData.spec(3, Device.CPU));
-                 Trainer trainerA = trainers.create(a, spec);
-                 Model b = models.create(TinyData.spec(8, Device.CPU));
-                 Trainer trainerB = trainers.create(b, spec)) {
+                    Trainer trainerA = trainers.create(a, spec);
+                    Model b = models.create(TinyData.spec(8, Device.CPU));
+                    Trainer trainerB = trainers.create(b, spec)) {
                 for (int i = 0; i < 3; i++) {
                     trainerA.step(TinyData.batch(16, i));
                 }
@@ -102,7 +102,7 @@ class OrtTrainerTest {
     @Test
     void badOptimizerStateIsRejectedByName() {
         try (Model model = models.create(TinyData.spec(3, Device.CPU));
-             Trainer trainer = trainers.create(model, adam(1e-3))) {
+                Trainer trainer = trainers.create(model, adam(1e-3))) {
             Map<String, Tensor> state = new LinkedHashMap<>(trainer.optimizerState());
             state.remove("exp_avg_sq.fc2.bias");
             ToolkitException e = assertThrows(ToolkitException.class, () -> trainer.loadOptimizerState(state));
@@ -113,7 +113,8 @@ class OrtTrainerTest {
     @Test
     void unknownOptimizerAndForeignModelsAreRejected() {
         try (Model model = models.create(TinyData.spec(3, Device.CPU))) {
-            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+            InvalidConfigurationException e = assertThrows(
+                    InvalidConfigurationException.class,
                     () -> trainers.create(model, new TrainerSpec("lbfgs", 1e-3, 1, PluginOptions.empty())));
             assertTrue(e.getMessage().contains("lbfgs"), e.getMessage());
         }
@@ -124,7 +125,7 @@ class OrtTrainerTest {
     @Test
     void lastPartialBatchAndLabelRangeAreHandled() {
         try (Model model = models.create(TinyData.spec(3, Device.CPU));
-             Trainer trainer = trainers.create(model, adam(1e-3))) {
+                Trainer trainer = trainers.create(model, adam(1e-3))) {
             trainer.step(TinyData.batch(16, 1));
             trainer.step(TinyData.batch(5, 2));
             trainer.step(TinyData.batch(16, 3));

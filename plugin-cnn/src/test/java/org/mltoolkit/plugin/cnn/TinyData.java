@@ -17,8 +17,7 @@ final class TinyData {
     static final ExampleShape SHAPE = new ExampleShape(1, 8, 8);
     static final int CLASSES = 3;
 
-    private TinyData() {
-    }
+    private TinyData() {}
 
     static Batch batch(int size, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
@@ -38,7 +37,7 @@ final class TinyData {
 
     /** A small cnn: two blocks of 4 and 6 channels, hidden width 8, on the CPU with one thread. */
     static ModelSpec spec(long seed, Device device) {
-        return new ModelSpec(SHAPE, CLASSES, seed, device, 1,
-                new PluginOptions(Map.of("channels", "4,6", "hidden", "8")));
+        return new ModelSpec(
+                SHAPE, CLASSES, seed, device, 1, new PluginOptions(Map.of("channels", "4,6", "hidden", "8")));
     }
 }

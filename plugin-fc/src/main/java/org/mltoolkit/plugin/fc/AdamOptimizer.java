@@ -3,7 +3,6 @@ package org.mltoolkit.plugin.fc;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.mltoolkit.api.Tensor;
 
 /**
@@ -25,8 +24,14 @@ final class AdamOptimizer implements FlatOptimizer {
     private double learningRate;
     private long step;
 
-    AdamOptimizer(int size, double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
-                  int threads) {
+    AdamOptimizer(
+            int size,
+            double learningRate,
+            double beta1,
+            double beta2,
+            double epsilon,
+            double weightDecay,
+            int threads) {
         this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -57,45 +62,48 @@ final class AdamOptimizer implements FlatOptimizer {
         FloatBuffer v = secondMoment.buffer();
         norms[0] = 0;
         norms[1] = 0;
-        parallel.run(parameters.length(), (from, to, chunk, partial) -> {
-            // Blocks are copied into Java arrays so that C2 vectorises the update (it does not vectorise loops
-            // over direct buffers).
-            float[][] scratch = blocks[chunk];
-            float[] pb = scratch[0];
-            float[] gb = scratch[1];
-            float[] mb = scratch[2];
-            float[] vb = scratch[3];
-            double pSq = 0;
-            double gSq = 0;
-            for (int start = from; start < to; start += BLOCK) {
-                int len = Math.min(BLOCK, to - start);
-                p.get(start, pb, 0, len);
-                g.get(start, gb, 0, len);
-                m.get(start, mb, 0, len);
-                v.get(start, vb, 0, len);
-                float blockPSq = 0;
-                float blockGSq = 0;
-                for (int i = 0; i < len; i++) {
-                    float pi = pb[i];
-                    float gi = gb[i];
-                    blockPSq += pi * pi;
-                    blockGSq += gi * gi;
-                    gi += decay * pi;
-                    float mi = b1 * mb[i] + oneMinusB1 * gi;
-                    float vi = b2 * vb[i] + oneMinusB2 * gi * gi;
-                    mb[i] = mi;
-                    vb[i] = vi;
-                    pb[i] = pi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBias2 + eps);
-                }
-                pSq += blockPSq;
-                gSq += blockGSq;
-                p.put(start, pb, 0, len);
-                m.put(start, mb, 0, len);
-                v.put(start, vb, 0, len);
-            }
-            partial[0] = pSq;
-            partial[1] = gSq;
-        }, norms);
+        parallel.run(
+                parameters.length(),
+                (from, to, chunk, partial) -> {
+                    // Blocks are copied into Java arrays so that C2 vectorises the update (it does not vectorise loops
+                    // over direct buffers).
+                    float[][] scratch = blocks[chunk];
+                    float[] pb = scratch[0];
+                    float[] gb = scratch[1];
+                    float[] mb = scratch[2];
+                    float[] vb = scratch[3];
+                    double pSq = 0;
+                    double gSq = 0;
+                    for (int start = from; start < to; start += BLOCK) {
+                        int len = Math.min(BLOCK, to - start);
+                        p.get(start, pb, 0, len);
+                        g.get(start, gb, 0, len);
+                        m.get(start, mb, 0, len);
+                        v.get(start, vb, 0, len);
+                        float blockPSq = 0;
+                        float blockGSq = 0;
+                        for (int i = 0; i < len; i++) {
+                            float pi = pb[i];
+                            float gi = gb[i];
+                            blockPSq += pi * pi;
+                            blockGSq += gi * gi;
+                            gi += decay * pi;
+                            float mi = b1 * mb[i] + oneMinusB1 * gi;
+                            float vi = b2 * vb[i] + oneMinusB2 * gi * gi;
+                            mb[i] = mi;
+                            vb[i] = vi;
+                            pb[i] = pi - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtBias2 + eps);
+                        }
+                        pSq += blockPSq;
+                        gSq += blockGSq;
+                        p.put(start, pb, 0, len);
+                        m.put(start, mb, 0, len);
+                        v.put(start, vb, 0, len);
+                    }
+                    partial[0] = pSq;
+                    partial[1] = gSq;
+                },
+                norms);
     }
 
     @Override
@@ -119,10 +127,13 @@ final class AdamOptimizer implements FlatOptimizer {
 
     @Override
     public void loadState(Map<String, Tensor> state) {
-        OptimizerStates.check("adam", state, Map.of(
-                "adam.exp_avg", new long[] {firstMoment.length()},
-                "adam.exp_avg_sq", new long[] {secondMoment.length()},
-                "adam.step", new long[0]));
+        OptimizerStates.check(
+                "adam",
+                state,
+                Map.of(
+                        "adam.exp_avg", new long[] {firstMoment.length()},
+                        "adam.exp_avg_sq", new long[] {secondMoment.length()},
+                        "adam.step", new long[0]));
         firstMoment.set(state.get("adam.exp_avg").data());
         secondMoment.set(state.get("adam.exp_avg_sq").data());
         step = (long) state.get("adam.step").data()[0];
@@ -137,7 +148,7 @@ final class AdamOptimizer implements FlatOptimizer {
 
     @Override
     public String toString() {
-        return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon
-                + ", weight_decay=" + weightDecay + ")";
+        return "Adam(lr=" + learningRate + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ", weight_decay="
+                + weightDecay + ")";
     }
 }

@@ -34,7 +34,8 @@ public final class BackpropTrainerProvider implements TrainerProvider {
     @Override
     public Trainer create(Model model, TrainerSpec spec) {
         DenseClassifier dense = asDense(NAME, model);
-        FlatOptimizer optimizer = Optimizers.create(NAME, spec, (int) dense.parameterCount(), dense.spec().threads());
+        FlatOptimizer optimizer = Optimizers.create(
+                NAME, spec, (int) dense.parameterCount(), dense.spec().threads());
         return new BackpropTrainer(dense, optimizer);
     }
 
@@ -42,7 +43,7 @@ public final class BackpropTrainerProvider implements TrainerProvider {
         if (model instanceof DenseClassifier dense) {
             return dense;
         }
-        throw new ToolkitException("trainer " + trainer + " cannot train model '" + model.name()
-                + "' (it trains fc and linear)");
+        throw new ToolkitException(
+                "trainer " + trainer + " cannot train model '" + model.name() + "' (it trains fc and linear)");
     }
 }

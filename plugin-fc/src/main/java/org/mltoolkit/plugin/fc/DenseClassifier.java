@@ -190,6 +190,7 @@ public final class DenseClassifier implements Model, OnnxExportable {
 
     @Override
     public String toString() {
-        return "DenseClassifier(" + name + ", widths=" + Arrays.toString(network.widths()) + ", seed=" + spec.seed() + ")";
+        return "DenseClassifier(" + name + ", widths=" + Arrays.toString(network.widths()) + ", seed=" + spec.seed()
+                + ")";
     }
 }

@@ -12,8 +12,7 @@ final class DenseModels {
     /** The reference's hidden widths. */
     static final int[] REFERENCE_HIDDEN = {500, 400, 300, 200, 100, 50};
 
-    private DenseModels() {
-    }
+    private DenseModels() {}
 
     /**
      * Builds a classifier on the CPU. Throws InvalidConfigurationException for an unknown option and
@@ -36,7 +35,10 @@ final class DenseModels {
     /** Parses {@code 500,400,300}; throws InvalidConfigurationException naming the option for anything else. */
     static int[] parseWidths(String option, String text) {
         try {
-            int[] widths = Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+            int[] widths = Arrays.stream(text.split(","))
+                    .map(String::trim)
+                    .mapToInt(Integer::parseInt)
+                    .toArray();
             for (int w : widths) {
                 if (w <= 0) {
                     throw new NumberFormatException();

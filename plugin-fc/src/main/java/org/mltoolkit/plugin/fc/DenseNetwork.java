@@ -81,7 +81,8 @@ final class DenseNetwork implements AutoCloseable {
         }
         for (int w : widths) {
             if (w <= 0) {
-                throw new IllegalArgumentException("layer widths must be positive: " + java.util.Arrays.toString(widths));
+                throw new IllegalArgumentException(
+                        "layer widths must be positive: " + java.util.Arrays.toString(widths));
             }
         }
         this.widths = widths.clone();
@@ -289,12 +290,12 @@ final class DenseNetwork implements AutoCloseable {
             int in = widths[l];
             int width = widths[l + 1];
             if (isHidden(l)) {
-                gemm.multiplyTransposedB(layerInput(l).pointer(), weight[l].pointer(), activated[l].pointer(),
-                        n, width, in);
+                gemm.multiplyTransposedB(
+                        layerInput(l).pointer(), weight[l].pointer(), activated[l].pointer(), n, width, in);
                 evalActivation(l, n);
             } else {
-                gemm.multiplyTransposedB(layerInput(l).pointer(), weight[l].pointer(), output[l].pointer(),
-                        n, width, in);
+                gemm.multiplyTransposedB(
+                        layerInput(l).pointer(), weight[l].pointer(), output[l].pointer(), n, width, in);
                 addBiasLogSoftmax(l, n);
             }
         }
@@ -320,12 +321,12 @@ final class DenseNetwork implements AutoCloseable {
             int in = widths[l];
             int width = widths[l + 1];
             if (isHidden(l)) {
-                gemm.multiplyTransposedB(layerInput(l).pointer(), weight[l].pointer(), activated[l].pointer(),
-                        n, width, in);
+                gemm.multiplyTransposedB(
+                        layerInput(l).pointer(), weight[l].pointer(), activated[l].pointer(), n, width, in);
                 trainActivation(l, n);
             } else {
-                gemm.multiplyTransposedB(layerInput(l).pointer(), weight[l].pointer(), output[l].pointer(),
-                        n, width, in);
+                gemm.multiplyTransposedB(
+                        layerInput(l).pointer(), weight[l].pointer(), output[l].pointer(), n, width, in);
                 addBiasLogSoftmax(l, n);
             }
         }
@@ -338,11 +339,10 @@ final class DenseNetwork implements AutoCloseable {
             } else {
                 columnSums(outputGrad[l].buffer(), n, width, biasGrad[l].buffer());
             }
-            gemm.multiplyTransposedA(outputGrad[l].pointer(), layerInput(l).pointer(), weightGrad[l].pointer(),
-                    width, in, n);
+            gemm.multiplyTransposedA(
+                    outputGrad[l].pointer(), layerInput(l).pointer(), weightGrad[l].pointer(), width, in, n);
             if (l > 0) {
-                gemm.multiply(outputGrad[l].pointer(), weight[l].pointer(), outputGrad[l - 1].pointer(),
-                        n, in, width);
+                gemm.multiply(outputGrad[l].pointer(), weight[l].pointer(), outputGrad[l - 1].pointer(), n, in, width);
             }
         }
     }
@@ -456,7 +456,10 @@ final class DenseNetwork implements AutoCloseable {
         });
     }
 
-    /** Adds the chunks' partial column sums: {@code partialA} into {@code first}, {@code partialB} into {@code second}. */
+    /**
+     * Adds the chunks' partial column sums: {@code partialA} into {@code first}, {@code partialB} into
+     * {@code second}.
+     */
     private void combine(int chunks, int width, double[] first, double[] second) {
         for (int c = 0; c < width; c++) {
             double x = 0;
@@ -513,7 +516,8 @@ final class DenseNetwork implements AutoCloseable {
             int base = r * k;
             int label = labels[r];
             if (label < 0 || label >= k) {
-                throw new IllegalArgumentException("label " + label + " of example " + r + " is outside [0, " + k + ")");
+                throw new IllegalArgumentException(
+                        "label " + label + " of example " + r + " is outside [0, " + k + ")");
             }
             loss -= o.get(base + label);
             int best = 0;

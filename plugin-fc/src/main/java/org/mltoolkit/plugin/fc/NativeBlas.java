@@ -15,8 +15,7 @@ public final class NativeBlas {
     private static final Object LOCK = new Object();
     private static boolean loaded;
 
-    private NativeBlas() {
-    }
+    private NativeBlas() {}
 
     /**
      * Loads OpenBLAS if needed and makes it single-threaded ({@link ParallelGemm} splits the work over Java
@@ -35,8 +34,10 @@ public final class NativeBlas {
                 try {
                     Loader.load(openblas_nolapack.class);
                 } catch (UnsatisfiedLinkError | RuntimeException e) {
-                    throw new ToolkitException("plugin fc: cannot load the OpenBLAS native library for "
-                            + Loader.getPlatform() + ": " + e.getMessage(), e);
+                    throw new ToolkitException(
+                            "plugin fc: cannot load the OpenBLAS native library for " + Loader.getPlatform() + ": "
+                                    + e.getMessage(),
+                            e);
                 } finally {
                     Thread.currentThread().setContextClassLoader(previous);
                 }
@@ -55,10 +56,23 @@ public final class NativeBlas {
      * {@code C[m x n] = A * B^T (+ C if accumulate)} with {@code A [m x k]} and {@code B [n x k]}: a layer's
      * forward product {@code X W^T}. Mutates {@code c} only.
      */
-    static void multiplyTransposedB(FloatPointer a, FloatPointer b, FloatPointer c, int m, int n, int k,
-                                    boolean accumulate) {
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                openblas_nolapack.CblasTrans, m, n, k, 1f, a, k, b, k, accumulate ? 1f : 0f, c, n);
+    static void multiplyTransposedB(
+            FloatPointer a, FloatPointer b, FloatPointer c, int m, int n, int k, boolean accumulate) {
+        openblas_nolapack.cblas_sgemm(
+                openblas_nolapack.CblasRowMajor,
+                openblas_nolapack.CblasNoTrans,
+                openblas_nolapack.CblasTrans,
+                m,
+                n,
+                k,
+                1f,
+                a,
+                k,
+                b,
+                k,
+                accumulate ? 1f : 0f,
+                c,
+                n);
     }
 
     /**
@@ -71,8 +85,21 @@ public final class NativeBlas {
 
     /** As above, with {@code A}'s rows {@code lda} floats apart (a column block of a wider matrix). */
     static void multiplyTransposedA(FloatPointer a, FloatPointer b, FloatPointer c, int m, int n, int k, int lda) {
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans,
-                openblas_nolapack.CblasNoTrans, m, n, k, 1f, a, lda, b, n, 0f, c, n);
+        openblas_nolapack.cblas_sgemm(
+                openblas_nolapack.CblasRowMajor,
+                openblas_nolapack.CblasTrans,
+                openblas_nolapack.CblasNoTrans,
+                m,
+                n,
+                k,
+                1f,
+                a,
+                lda,
+                b,
+                n,
+                0f,
+                c,
+                n);
     }
 
     /**
@@ -80,7 +107,20 @@ public final class NativeBlas {
      * Mutates {@code c} only.
      */
     static void multiply(FloatPointer a, FloatPointer b, FloatPointer c, int m, int n, int k) {
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                openblas_nolapack.CblasNoTrans, m, n, k, 1f, a, k, b, n, 0f, c, n);
+        openblas_nolapack.cblas_sgemm(
+                openblas_nolapack.CblasRowMajor,
+                openblas_nolapack.CblasNoTrans,
+                openblas_nolapack.CblasNoTrans,
+                m,
+                n,
+                k,
+                1f,
+                a,
+                k,
+                b,
+                n,
+                0f,
+                c,
+                n);
     }
 }

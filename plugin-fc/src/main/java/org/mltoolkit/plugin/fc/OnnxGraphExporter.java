@@ -27,8 +27,7 @@ import org.tribuo.util.onnx.ONNXRef;
  * {@code W (s a + t) + b = (W diag(s)) a + (W t + b)}.
  */
 final class OnnxGraphExporter {
-    private OnnxGraphExporter() {
-    }
+    private OnnxGraphExporter() {}
 
     /** Builds the graph; does not mutate the model. */
     static OnnxMl.ModelProto build(DenseClassifier model) {
@@ -57,14 +56,17 @@ final class OnnxGraphExporter {
                 }
             }
             float[] weights = w;
-            ONNXInitializer weight = context.floatTensor("layer" + l + "_weight", List.of(out, in),
-                    fb -> fb.put(weights));
+            ONNXInitializer weight =
+                    context.floatTensor("layer" + l + "_weight", List.of(out, in), fb -> fb.put(weights));
             ONNXInitializer bias = context.array("layer" + l + "_bias", b);
-            ONNXRef<?> linear = context.operation(ONNXOperators.GEMM, List.of(current, weight, bias),
-                    "layer" + l + "_linear", Map.of("transB", 1));
+            ONNXRef<?> linear = context.operation(
+                    ONNXOperators.GEMM, List.of(current, weight, bias), "layer" + l + "_linear", Map.of("transB", 1));
             if (network.isHidden(l)) {
-                current = context.operation(NeuralOnnxOperators.LEAKY_RELU, List.of(linear),
-                        "layer" + l + "_leaky_relu", Map.of("alpha", DenseNetwork.LEAKY_SLOPE));
+                current = context.operation(
+                        NeuralOnnxOperators.LEAKY_RELU,
+                        List.of(linear),
+                        "layer" + l + "_leaky_relu",
+                        Map.of("alpha", DenseNetwork.LEAKY_SLOPE));
                 previousScale = new float[out];
                 previousShift = new float[out];
                 FloatBuffer g = network.gamma(l).buffer();
@@ -86,7 +88,8 @@ final class OnnxGraphExporter {
                 .setProducerName("mltoolkit plugin-fc")
                 .setModelVersion(1)
                 .setDocString(model.toString())
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("")
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder()
+                        .setDomain("")
                         .setVersion(NeuralOnnxOperators.OPSET_VERSION))
                 .build();
     }

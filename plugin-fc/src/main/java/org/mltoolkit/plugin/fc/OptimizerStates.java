@@ -7,8 +7,7 @@ import org.mltoolkit.api.ToolkitException;
 
 /** Validation shared by the optimizers' {@code loadState}. */
 final class OptimizerStates {
-    private OptimizerStates() {
-    }
+    private OptimizerStates() {}
 
     /** Throws ToolkitException naming the first (in name order) missing, unexpected or mis-shaped entry. */
     static void check(String optimizer, Map<String, Tensor> state, Map<String, long[]> expected) {

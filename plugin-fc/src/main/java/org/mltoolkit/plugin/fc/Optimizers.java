@@ -9,8 +9,7 @@ final class Optimizers {
     static final Set<String> ADAM_OPTIONS = Set.of("beta1", "beta2", "eps", "weight_decay");
     static final Set<String> SGD_OPTIONS = Set.of("momentum", "dampening", "nesterov", "weight_decay");
 
-    private Optimizers() {
-    }
+    private Optimizers() {}
 
     /**
      * Throws InvalidConfigurationException for an unknown optimizer, an option it does not take or a value out
@@ -38,8 +37,9 @@ final class Optimizers {
                 }
                 return new SgdOptimizer(size, spec.learningRate(), momentum, dampening, nesterov, decay, threads);
             }
-            default -> throw new InvalidConfigurationException("--optimizer", spec.optimizer(),
-                    "trainer " + trainer + " knows adam and sgd");
+            default ->
+                throw new InvalidConfigurationException(
+                        "--optimizer", spec.optimizer(), "trainer " + trainer + " knows adam and sgd");
         }
     }
 

@@ -7,9 +7,9 @@ import java.util.concurrent.Future;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * The three matrix products of a dense layer (and its element-wise passes), each split by rows of its result over {@code threads} Java
- * threads that call single-threaded OpenBLAS. OpenBLAS's own thread pool busy-waits between calls and
- * collapses when the cores are shared with other processes (measured: 3.9 to 63 s an epoch under heavy load,
+ * The three matrix products of a dense layer (and its element-wise passes), each split by rows of its result over
+ * {@code threads} Java threads that call single-threaded OpenBLAS. OpenBLAS's own thread pool busy-waits between
+ * calls and collapses when the cores are shared with other processes (measured: 3.9 to 63 s an epoch under heavy load,
  * against 4.5 to 5.1 s single-threaded), whereas these threads block and stay fast.
  */
 final class ParallelGemm implements AutoCloseable {
@@ -22,11 +22,13 @@ final class ParallelGemm implements AutoCloseable {
 
     ParallelGemm(int threads) {
         this.threads = Math.max(1, threads);
-        this.helpers = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1, r -> {
-            Thread t = new Thread(r, "fc-gemm");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.helpers = this.threads > 1
+                ? Executors.newFixedThreadPool(this.threads - 1, r -> {
+                    Thread t = new Thread(r, "fc-gemm");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
         this.pending = new Future<?>[this.threads];
     }
 
@@ -41,8 +43,11 @@ final class ParallelGemm implements AutoCloseable {
             NativeBlas.multiplyTransposedB(a, b, c, m, n, k, false);
             return;
         }
-        splitRows(m, chunks, (r0, r1, chunk) -> NativeBlas.multiplyTransposedB(offset(a, (long) r0 * k), b,
-                offset(c, (long) r0 * n), r1 - r0, n, k, false));
+        splitRows(
+                m,
+                chunks,
+                (r0, r1, chunk) -> NativeBlas.multiplyTransposedB(
+                        offset(a, (long) r0 * k), b, offset(c, (long) r0 * n), r1 - r0, n, k, false));
     }
 
     /** {@code C[m x n] = A[k x m]^T * B[k x n]} (a weight gradient). Mutates {@code c}. */
@@ -52,8 +57,11 @@ final class ParallelGemm implements AutoCloseable {
             NativeBlas.multiplyTransposedA(a, b, c, m, n, k);
             return;
         }
-        splitRows(m, chunks, (r0, r1, chunk) -> NativeBlas.multiplyTransposedA(offset(a, r0), b,
-                offset(c, (long) r0 * n), r1 - r0, n, k, m));
+        splitRows(
+                m,
+                chunks,
+                (r0, r1, chunk) ->
+                        NativeBlas.multiplyTransposedA(offset(a, r0), b, offset(c, (long) r0 * n), r1 - r0, n, k, m));
     }
 
     /** {@code C[m x n] = A[m x k] * B[k x n]} (an input gradient). Mutates {@code c}. */
@@ -63,8 +71,11 @@ final class ParallelGemm implements AutoCloseable {
             NativeBlas.multiply(a, b, c, m, n, k);
             return;
         }
-        splitRows(m, chunks, (r0, r1, chunk) -> NativeBlas.multiply(offset(a, (long) r0 * k), b,
-                offset(c, (long) r0 * n), r1 - r0, n, k));
+        splitRows(
+                m,
+                chunks,
+                (r0, r1, chunk) ->
+                        NativeBlas.multiply(offset(a, (long) r0 * k), b, offset(c, (long) r0 * n), r1 - r0, n, k));
     }
 
     /** Work on rows {@code [r0, r1)} as chunk number {@code chunk}. */

@@ -26,11 +26,13 @@ final class ParallelRange implements AutoCloseable {
 
     ParallelRange(int threads, int partialSize) {
         this.threads = Math.max(1, threads);
-        this.helpers = this.threads > 1 ? Executors.newFixedThreadPool(this.threads - 1, r -> {
-            Thread t = new Thread(r, "fc-optimizer");
-            t.setDaemon(true);
-            return t;
-        }) : null;
+        this.helpers = this.threads > 1
+                ? Executors.newFixedThreadPool(this.threads - 1, r -> {
+                    Thread t = new Thread(r, "fc-optimizer");
+                    t.setDaemon(true);
+                    return t;
+                })
+                : null;
         this.partials = new double[this.threads][partialSize];
         this.pending = new Future<?>[this.threads];
     }

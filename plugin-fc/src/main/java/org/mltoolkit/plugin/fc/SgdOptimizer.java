@@ -3,7 +3,6 @@ package org.mltoolkit.plugin.fc;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-
 import org.mltoolkit.api.Tensor;
 
 /**
@@ -21,8 +20,14 @@ final class SgdOptimizer implements FlatOptimizer {
     private double learningRate;
     private long step;
 
-    SgdOptimizer(int size, double learningRate, double momentum, double dampening, boolean nesterov,
-                 double weightDecay, int threads) {
+    SgdOptimizer(
+            int size,
+            double learningRate,
+            double momentum,
+            double dampening,
+            boolean nesterov,
+            double weightDecay,
+            int threads) {
         this.learningRate = learningRate;
         this.momentum = momentum;
         this.dampening = dampening;
@@ -46,25 +51,28 @@ final class SgdOptimizer implements FlatOptimizer {
         FloatBuffer b = momentumBuffer.buffer();
         norms[0] = 0;
         norms[1] = 0;
-        parallel.run(parameters.length(), (from, to, chunk, partial) -> {
-            double pSq = 0;
-            double gSq = 0;
-            for (int i = from; i < to; i++) {
-                float pi = p.get(i);
-                float gi = g.get(i);
-                pSq += pi * pi;
-                gSq += gi * gi;
-                gi += decay * pi;
-                if (useMomentum) {
-                    float bi = first ? gi : mu * b.get(i) + damp * gi;
-                    b.put(i, bi);
-                    gi = nesterov ? gi + mu * bi : bi;
-                }
-                p.put(i, pi - lr * gi);
-            }
-            partial[0] = pSq;
-            partial[1] = gSq;
-        }, norms);
+        parallel.run(
+                parameters.length(),
+                (from, to, chunk, partial) -> {
+                    double pSq = 0;
+                    double gSq = 0;
+                    for (int i = from; i < to; i++) {
+                        float pi = p.get(i);
+                        float gi = g.get(i);
+                        pSq += pi * pi;
+                        gSq += gi * gi;
+                        gi += decay * pi;
+                        if (useMomentum) {
+                            float bi = first ? gi : mu * b.get(i) + damp * gi;
+                            b.put(i, bi);
+                            gi = nesterov ? gi + mu * bi : bi;
+                        }
+                        p.put(i, pi - lr * gi);
+                    }
+                    partial[0] = pSq;
+                    partial[1] = gSq;
+                },
+                norms);
     }
 
     @Override
@@ -87,9 +95,12 @@ final class SgdOptimizer implements FlatOptimizer {
 
     @Override
     public void loadState(Map<String, Tensor> state) {
-        OptimizerStates.check("sgd", state, Map.of(
-                "sgd.momentum_buffer", new long[] {momentumBuffer.length()},
-                "sgd.step", new long[0]));
+        OptimizerStates.check(
+                "sgd",
+                state,
+                Map.of(
+                        "sgd.momentum_buffer", new long[] {momentumBuffer.length()},
+                        "sgd.step", new long[0]));
         momentumBuffer.set(state.get("sgd.momentum_buffer").data());
         step = (long) state.get("sgd.step").data()[0];
     }

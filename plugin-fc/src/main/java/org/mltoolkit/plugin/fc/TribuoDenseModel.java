@@ -50,9 +50,15 @@ public final class TribuoDenseModel extends Model<Label> {
     private final float[][] biases;
     private final String[] classNames;
 
-    private TribuoDenseModel(String name, ModelProvenance provenance, ImmutableFeatureMap features,
-                             ImmutableOutputInfo<Label> outputs, int[] widths, float[][] weights, float[][] biases,
-                             String[] classNames) {
+    private TribuoDenseModel(
+            String name,
+            ModelProvenance provenance,
+            ImmutableFeatureMap features,
+            ImmutableOutputInfo<Label> outputs,
+            int[] widths,
+            float[][] weights,
+            float[][] biases,
+            String[] classNames) {
         super(name, provenance, features, outputs, true);
         this.widths = widths;
         this.weights = weights;
@@ -75,13 +81,17 @@ public final class TribuoDenseModel extends Model<Label> {
      * @param trainExamples how many examples trained it
      * @param configuration the training configuration (options as the user gave them), recorded in the provenance
      */
-    public static TribuoDenseModel of(DenseClassifier model, List<String> classNames, String dataset,
-                                      int trainExamples, Map<String, String> configuration) {
+    public static TribuoDenseModel of(
+            DenseClassifier model,
+            List<String> classNames,
+            String dataset,
+            int trainExamples,
+            Map<String, String> configuration) {
         DenseNetwork network = model.network();
         int[] widths = network.widths();
         if (classNames.size() != network.classCount()) {
-            throw new IllegalArgumentException(classNames.size() + " class names for a model of "
-                    + network.classCount() + " classes");
+            throw new IllegalArgumentException(
+                    classNames.size() + " class names for a model of " + network.classCount() + " classes");
         }
         LabelFactory factory = new LabelFactory();
         MutableFeatureMap featureMap = new MutableFeatureMap();
@@ -127,17 +137,24 @@ public final class TribuoDenseModel extends Model<Label> {
         }
         OffsetDateTime now = OffsetDateTime.now();
         DataProvenance source = new SimpleDataSourceProvenance(dataset, now, factory);
-        DatasetProvenance datasetProvenance = new ToolkitDatasetProvenance(source, trainExamples, widths[0],
-                classNames.size());
+        DatasetProvenance datasetProvenance =
+                new ToolkitDatasetProvenance(source, trainExamples, widths[0], classNames.size());
         Map<String, String> config = new LinkedHashMap<>();
         config.put("model", model.name());
         config.put("widths", java.util.Arrays.toString(widths));
         config.put("seed", Long.toString(model.spec().seed()));
         config.putAll(configuration);
-        ModelProvenance provenance = new ModelProvenance(TribuoDenseModel.class.getName(), now, datasetProvenance,
-                new ToolkitTrainerProvenance(config));
-        return new TribuoDenseModel(model.name(), provenance, new ImmutableFeatureMap(featureMap),
-                outputInfo.generateImmutableOutputInfo(), widths, w, b, classNames.toArray(new String[0]));
+        ModelProvenance provenance = new ModelProvenance(
+                TribuoDenseModel.class.getName(), now, datasetProvenance, new ToolkitTrainerProvenance(config));
+        return new TribuoDenseModel(
+                model.name(),
+                provenance,
+                new ImmutableFeatureMap(featureMap),
+                outputInfo.generateImmutableOutputInfo(),
+                widths,
+                w,
+                b,
+                classNames.toArray(new String[0]));
     }
 
     /** The name of the class the toolkit numbers {@code index}. */
@@ -246,8 +263,8 @@ public final class TribuoDenseModel extends Model<Label> {
             w[l] = weights[l].clone();
             b[l] = biases[l].clone();
         }
-        return new TribuoDenseModel(newName, newProvenance, featureIDMap, outputIDInfo, widths.clone(), w, b,
-                classNames.clone());
+        return new TribuoDenseModel(
+                newName, newProvenance, featureIDMap, outputIDInfo, widths.clone(), w, b, classNames.clone());
     }
 
     /** The data a toolkit model was trained on, as Tribuo records a dataset. */
@@ -255,7 +272,14 @@ public final class TribuoDenseModel extends Model<Label> {
         private static final long serialVersionUID = 1L;
 
         ToolkitDatasetProvenance(DataProvenance source, int examples, int features, int classes) {
-            super(source, new ListProvenance<>(), "org.mltoolkit.api.LabeledData", true, false, examples, features,
+            super(
+                    source,
+                    new ListProvenance<>(),
+                    "org.mltoolkit.api.LabeledData",
+                    true,
+                    false,
+                    examples,
+                    features,
                     classes);
         }
     }
@@ -271,7 +295,8 @@ public final class TribuoDenseModel extends Model<Label> {
         private static Map<String, Provenance> entries(Map<String, String> configuration) {
             Map<String, Provenance> map = new LinkedHashMap<>();
             String trainerClass = TribuoLinearTrainerProvider.NAME.equals(configuration.get("trainer"))
-                    ? TribuoLinearTrainer.class.getName() : BackpropTrainer.class.getName();
+                    ? TribuoLinearTrainer.class.getName()
+                    : BackpropTrainer.class.getName();
             map.put(CLASS_NAME, new StringProvenance(CLASS_NAME, trainerClass));
             map.put(HOST_SHORT_NAME, new StringProvenance(HOST_SHORT_NAME, "Trainer"));
             map.put(TRAIN_INVOCATION_COUNT, new IntProvenance(TRAIN_INVOCATION_COUNT, 1));

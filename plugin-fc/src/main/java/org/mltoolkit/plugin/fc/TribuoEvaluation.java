@@ -21,8 +21,7 @@ import org.tribuo.provenance.SimpleDataSourceProvenance;
 public final class TribuoEvaluation {
     private static final int BATCH = 1000;
 
-    private TribuoEvaluation() {
-    }
+    private TribuoEvaluation() {}
 
     /**
      * Predicts every example of {@code data} with {@code model} (batched, evaluation mode) and evaluates the
@@ -34,8 +33,8 @@ public final class TribuoEvaluation {
      * @param data        examples to evaluate, for example the test split
      * @param description what {@code data} is, for the evaluation's provenance
      */
-    public static LabelEvaluation evaluate(DenseClassifier model, TribuoDenseModel tribuoModel, LabeledData data,
-                                           String description) {
+    public static LabelEvaluation evaluate(
+            DenseClassifier model, TribuoDenseModel tribuoModel, LabeledData data, String description) {
         int d = data.shape().size();
         int k = model.network().classCount();
         List<String> classNames = new ArrayList<>(k);
@@ -69,7 +68,7 @@ public final class TribuoEvaluation {
                 predictions.add(tribuoModel.toPrediction(row, used, example));
             }
         }
-        return new LabelEvaluator().evaluate(tribuoModel, predictions,
-                new SimpleDataSourceProvenance(description, new LabelFactory()));
+        return new LabelEvaluator()
+                .evaluate(tribuoModel, predictions, new SimpleDataSourceProvenance(description, new LabelFactory()));
     }
 }

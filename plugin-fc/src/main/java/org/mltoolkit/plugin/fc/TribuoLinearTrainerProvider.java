@@ -35,9 +35,11 @@ public final class TribuoLinearTrainerProvider implements TrainerProvider {
     public Trainer create(Model model, TrainerSpec spec) {
         DenseClassifier dense = BackpropTrainerProvider.asDense(NAME, model);
         if (!supports(dense.name())) {
-            throw new ToolkitException("trainer " + NAME + " cannot train model '" + dense.name() + "' (it trains linear)");
+            throw new ToolkitException(
+                    "trainer " + NAME + " cannot train model '" + dense.name() + "' (it trains linear)");
         }
-        FlatOptimizer optimizer = Optimizers.create(NAME, spec, (int) dense.parameterCount(), dense.spec().threads());
+        FlatOptimizer optimizer = Optimizers.create(
+                NAME, spec, (int) dense.parameterCount(), dense.spec().threads());
         return new TribuoLinearTrainer(dense, optimizer);
     }
 }

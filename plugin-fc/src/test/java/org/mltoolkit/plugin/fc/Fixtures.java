@@ -15,8 +15,7 @@ import org.mltoolkit.api.TrainerSpec;
 final class Fixtures {
     static final ExampleShape MNIST_SHAPE = new ExampleShape(1, 28, 28);
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     static ModelSpec spec(ExampleShape shape, long seed, int threads) {
         return new ModelSpec(shape, 10, seed, Device.CPU, threads, PluginOptions.empty());

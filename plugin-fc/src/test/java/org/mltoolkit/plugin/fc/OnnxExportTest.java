@@ -39,7 +39,7 @@ class OnnxExportTest {
     private static void checkParity(ModelProvider provider, Path dir) throws OrtException, java.io.IOException {
         LabeledData data = Fixtures.blobs(768, Fixtures.MNIST_SHAPE, 0.9, 8);
         try (Model model = provider.create(Fixtures.spec(Fixtures.MNIST_SHAPE, 3, 2));
-             Trainer trainer = new BackpropTrainerProvider().create(model, Fixtures.adam())) {
+                Trainer trainer = new BackpropTrainerProvider().create(model, Fixtures.adam())) {
             // Train a little so that the BatchNorm running statistics are far from their initial values.
             for (int b = 0; b < 768; b += 128) {
                 trainer.step(Fixtures.batch(data, b, 128));
@@ -56,15 +56,23 @@ class OnnxExportTest {
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(1);
                 try (OrtSession session = env.createSession(file.toString(), options);
-                     OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch.features(), 0, 50 * 784),
-                             new long[] {50, 784});
-                     OrtSession.Result result = session.run(Map.of("input", input))) {
+                        OnnxTensor input = OnnxTensor.createTensor(
+                                env, FloatBuffer.wrap(batch.features(), 0, 50 * 784), new long[] {50, 784});
+                        OrtSession.Result result = session.run(Map.of("input", input))) {
                     assertEquals(List.of("input"), List.copyOf(session.getInputNames()));
-                    assertArrayEquals(new long[] {-1, 784},
-                            ((ai.onnxruntime.TensorInfo) session.getInputInfo().get("input").getInfo()).getShape());
-                    assertArrayEquals(new long[] {-1, 10},
-                            ((ai.onnxruntime.TensorInfo) session.getOutputInfo().get("log_probs").getInfo()).getShape());
-                    float[][] actual = (float[][]) result.get("log_probs").orElseThrow().getValue();
+                    assertArrayEquals(
+                            new long[] {-1, 784},
+                            ((ai.onnxruntime.TensorInfo)
+                                            session.getInputInfo().get("input").getInfo())
+                                    .getShape());
+                    assertArrayEquals(
+                            new long[] {-1, 10},
+                            ((ai.onnxruntime.TensorInfo) session.getOutputInfo()
+                                            .get("log_probs")
+                                            .getInfo())
+                                    .getShape());
+                    float[][] actual =
+                            (float[][]) result.get("log_probs").orElseThrow().getValue();
                     float[] flat = new float[50 * 10];
                     for (int i = 0; i < 50; i++) {
                         System.arraycopy(actual[i], 0, flat, i * 10, 10);
@@ -80,10 +88,10 @@ class OnnxExportTest {
         Path blocker = dir.resolve("file");
         Files.writeString(blocker, "not a directory");
         try (Model model = new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 3, 1))) {
-            ToolkitException e = assertThrows(ToolkitException.class,
-                    () -> ((OnnxExportable) model).exportOnnx(blocker.resolve("model.onnx")));
-            assertEquals(true, e.getMessage().startsWith(blocker.resolve("model.onnx") + ": cannot write"),
-                    e.getMessage());
+            ToolkitException e = assertThrows(
+                    ToolkitException.class, () -> ((OnnxExportable) model).exportOnnx(blocker.resolve("model.onnx")));
+            assertEquals(
+                    true, e.getMessage().startsWith(blocker.resolve("model.onnx") + ": cannot write"), e.getMessage());
         }
     }
 }

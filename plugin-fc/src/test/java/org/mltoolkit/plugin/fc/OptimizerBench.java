@@ -13,8 +13,7 @@ import org.tribuo.math.optimisers.Adam;
  * because the plugin's optimizer is package-private. Arguments: {@code [seconds per case=3]}.
  */
 public final class OptimizerBench {
-    private OptimizerBench() {
-    }
+    private OptimizerBench() {}
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
@@ -34,14 +33,15 @@ public final class OptimizerBench {
         int size = 802_160;
         for (int threads = 1; threads <= 2; threads++) {
             try (NativeFloats p = NativeFloats.allocate(size);
-                 NativeFloats g = NativeFloats.allocate(size);
-                 AdamOptimizer adam = new AdamOptimizer(size, 1e-3, 0.9, 0.999, 1e-8, 0, threads)) {
+                    NativeFloats g = NativeFloats.allocate(size);
+                    AdamOptimizer adam = new AdamOptimizer(size, 1e-3, 0.9, 0.999, 1e-8, 0, threads)) {
                 for (int i = 0; i < size; i++) {
                     g.buffer().put(i, (float) (random.nextGaussian() * 1e-3));
                 }
                 double[] norms = new double[2];
                 double ours = time(seconds, () -> adam.step(p, g, norms));
-                System.out.printf("plugin Adam (float32, %d thread%s, norms fused), 802,160 parameters: %.2f ms per update%n",
+                System.out.printf(
+                        "plugin Adam (float32, %d thread%s, norms fused), 802,160 parameters: %.2f ms per update%n",
                         threads, threads == 1 ? "" : "s", ours);
             }
         }

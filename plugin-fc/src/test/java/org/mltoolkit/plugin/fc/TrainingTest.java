@@ -50,7 +50,7 @@ class TrainingTest {
         LabeledData train = Fixtures.blobs(3000, Fixtures.MNIST_SHAPE, 0.9, 1);
         LabeledData valid = Fixtures.blobs(1000, Fixtures.MNIST_SHAPE, 0.9, 1);
         try (Model model = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 5, 2));
-             Trainer trainer = new BackpropTrainerProvider().create(model, Fixtures.adam())) {
+                Trainer trainer = new BackpropTrainerProvider().create(model, Fixtures.adam())) {
             assertEquals(802_160, model.parameterCount());
             double before = meanLoss(model, valid);
             StepResult first = trainer.step(Fixtures.batch(train, 0, 64));
@@ -69,10 +69,11 @@ class TrainingTest {
         LabeledData train = Fixtures.blobs(3000, Fixtures.MNIST_SHAPE, 0.9, 2);
         LabeledData valid = Fixtures.blobs(1000, Fixtures.MNIST_SHAPE, 0.9, 2);
         for (var provider : new org.mltoolkit.api.TrainerProvider[] {
-            new TribuoLinearTrainerProvider(), new BackpropTrainerProvider()}) {
+            new TribuoLinearTrainerProvider(), new BackpropTrainerProvider()
+        }) {
             try (Model model = new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 5, 2));
-                 Trainer trainer = provider.create(model, new TrainerSpec("adam", 1e-2, 1,
-                         org.mltoolkit.api.PluginOptions.empty()))) {
+                    Trainer trainer = provider.create(
+                            model, new TrainerSpec("adam", 1e-2, 1, org.mltoolkit.api.PluginOptions.empty()))) {
                 assertEquals(7_850, model.parameterCount());
                 double before = meanLoss(model, valid);
                 epoch(trainer, train);
@@ -88,9 +89,9 @@ class TrainingTest {
         LabeledData data = Fixtures.blobs(64, Fixtures.MNIST_SHAPE, 0.5, 3);
         Batch batch = Fixtures.batch(data, 0, 64);
         try (Model a = new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 9, 1));
-             Model b = new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 9, 1));
-             Trainer tribuo = new TribuoLinearTrainerProvider().create(a, Fixtures.sgd(0.5, 0));
-             Trainer backprop = new BackpropTrainerProvider().create(b, Fixtures.sgd(0.5, 0))) {
+                Model b = new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 9, 1));
+                Trainer tribuo = new TribuoLinearTrainerProvider().create(a, Fixtures.sgd(0.5, 0));
+                Trainer backprop = new BackpropTrainerProvider().create(b, Fixtures.sgd(0.5, 0))) {
             StepResult ra = tribuo.step(batch);
             StepResult rb = backprop.step(batch);
             assertEquals(rb.loss(), ra.loss(), 1e-5);
@@ -106,8 +107,8 @@ class TrainingTest {
     void stateDictSaveLoadGivesTheSamePredictions() {
         LabeledData data = Fixtures.blobs(600, Fixtures.MNIST_SHAPE, 0.9, 4);
         try (Model trained = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 2));
-             Trainer trainer = new BackpropTrainerProvider().create(trained, Fixtures.adam());
-             Model fresh = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 2, 2))) {
+                Trainer trainer = new BackpropTrainerProvider().create(trained, Fixtures.adam());
+                Model fresh = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 2, 2))) {
             epoch(trainer, data);
             Map<String, Tensor> state = trained.stateDict();
             assertEquals(7 * 2 + 6 * 5, state.size());
@@ -129,14 +130,14 @@ class TrainingTest {
         LabeledData data = Fixtures.blobs(1024, Fixtures.MNIST_SHAPE, 0.9, 5);
         for (TrainerSpec spec : new TrainerSpec[] {Fixtures.adam(), Fixtures.sgd(0.05, 0.9)}) {
             try (Model a = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 2));
-                 Trainer ta = new BackpropTrainerProvider().create(a, spec)) {
+                    Trainer ta = new BackpropTrainerProvider().create(a, spec)) {
                 for (int b = 0; b < 512; b += 128) {
                     ta.step(Fixtures.batch(data, b, 128));
                 }
                 Map<String, Tensor> weights = a.stateDict();
                 Map<String, Tensor> moments = ta.optimizerState();
                 try (Model b = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 99, 2));
-                     Trainer tb = new BackpropTrainerProvider().create(b, spec)) {
+                        Trainer tb = new BackpropTrainerProvider().create(b, spec)) {
                     b.loadStateDict(weights);
                     tb.loadOptimizerState(moments);
                     for (int i = 512; i < 1024; i += 128) {
@@ -157,9 +158,9 @@ class TrainingTest {
         LabeledData data = Fixtures.blobs(256, Fixtures.MNIST_SHAPE, 0.9, 6);
         Batch batch = Fixtures.batch(data, 0, 256);
         try (Model one = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 1));
-             Model two = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 2));
-             Trainer t1 = new BackpropTrainerProvider().create(one, Fixtures.sgd(0.1, 0));
-             Trainer t2 = new BackpropTrainerProvider().create(two, Fixtures.sgd(0.1, 0))) {
+                Model two = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 2));
+                Trainer t1 = new BackpropTrainerProvider().create(one, Fixtures.sgd(0.1, 0));
+                Trainer t2 = new BackpropTrainerProvider().create(two, Fixtures.sgd(0.1, 0))) {
             // The row blocks differ, so the sums round differently: equal up to float rounding after one step
             // (SGD, because Adam's first step turns even a rounding-sized gradient into a full step of lr).
             StepResult r1 = t1.step(batch);
@@ -182,8 +183,8 @@ class TrainingTest {
     @Test
     void adamFollowsPyTorchsUpdateRule() {
         try (NativeFloats p = NativeFloats.allocate(2);
-             NativeFloats g = NativeFloats.allocate(2);
-             AdamOptimizer adam = new AdamOptimizer(2, 0.1, 0.9, 0.999, 1e-8, 0, 1)) {
+                NativeFloats g = NativeFloats.allocate(2);
+                AdamOptimizer adam = new AdamOptimizer(2, 0.1, 0.9, 0.999, 1e-8, 0, 1)) {
             p.set(new float[] {1f, -2f});
             g.set(new float[] {0.5f, 0f});
             double[] norms = new double[2];

@@ -22,13 +22,17 @@ class TribuoBridgeTest {
     void tribuoModelPredictsLikeTheToolkitModelAndRecordsItsProvenance() {
         LabeledData train = Fixtures.blobs(1024, Fixtures.MNIST_SHAPE, 0.9, 11);
         LabeledData test = Fixtures.blobs(300, Fixtures.MNIST_SHAPE, 0.9, 11);
-        try (DenseClassifier model = (DenseClassifier) new FcModelProvider()
-                .create(Fixtures.spec(Fixtures.MNIST_SHAPE, 4, 2));
-             Trainer trainer = new BackpropTrainerProvider().create(model, Fixtures.adam())) {
+        try (DenseClassifier model =
+                        (DenseClassifier) new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 4, 2));
+                Trainer trainer = new BackpropTrainerProvider().create(model, Fixtures.adam())) {
             for (int b = 0; b < 1024; b += 128) {
                 trainer.step(Fixtures.batch(train, b, 128));
             }
-            TribuoDenseModel tribuo = TribuoDenseModel.of(model, CLASSES, "synthetic blobs (train)", 1024,
+            TribuoDenseModel tribuo = TribuoDenseModel.of(
+                    model,
+                    CLASSES,
+                    "synthetic blobs (train)",
+                    1024,
                     Map.of("trainer", "backprop", "optimizer", "adam", "lr", "0.001", "batch_size", "128"));
             String provenance = tribuo.getProvenance().toString();
             assertTrue(provenance.contains("synthetic blobs (train)"), provenance);
@@ -49,10 +53,13 @@ class TribuoBridgeTest {
                     }
                 }
                 Prediction<Label> p = tribuo.predict(example);
-                assertEquals(CLASSES.get(Metrics.argmax(logProbs, i * 10, 10)), p.getOutput().getLabel());
+                assertEquals(
+                        CLASSES.get(Metrics.argmax(logProbs, i * 10, 10)),
+                        p.getOutput().getLabel());
                 for (int c = 0; c < 10; c++) {
                     double expected = Math.exp(logProbs[i * 10 + c]);
-                    assertEquals(expected, p.getOutputScores().get(CLASSES.get(c)).getScore(), 1e-4);
+                    assertEquals(
+                            expected, p.getOutputScores().get(CLASSES.get(c)).getScore(), 1e-4);
                 }
             }
 
@@ -74,13 +81,14 @@ class TribuoBridgeTest {
 
     @Test
     void linearModelReportsItsLargestWeightsAsTopFeatures() {
-        try (DenseClassifier model = (DenseClassifier) new LinearModelProvider()
-                .create(Fixtures.spec(Fixtures.MNIST_SHAPE, 4, 1))) {
+        try (DenseClassifier model =
+                (DenseClassifier) new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 4, 1))) {
             TribuoDenseModel tribuo = TribuoDenseModel.of(model, CLASSES, "none", 0, Map.of());
             var top = tribuo.getTopFeatures(5);
             assertEquals(10, top.size());
             assertEquals(5, top.get("7").size());
-            assertTrue(Math.abs(top.get("7").get(0).getB()) >= Math.abs(top.get("7").get(4).getB()));
+            assertTrue(Math.abs(top.get("7").get(0).getB())
+                    >= Math.abs(top.get("7").get(4).getB()));
         }
     }
 }

@@ -28,7 +28,8 @@ class ValidationTest {
             bad.put("layers.0.weight", Tensor.copyOf(new float[500 * 784], 784, 500));
             bad.put("layers.3.bias", Tensor.copyOf(new float[400], 400));
             ToolkitException e = assertThrows(ToolkitException.class, () -> model.loadStateDict(bad));
-            assertEquals("model fc: state entry 'layers.0.weight' has shape [784, 500], expected [500, 784]",
+            assertEquals(
+                    "model fc: state entry 'layers.0.weight' has shape [784, 500], expected [500, 784]",
                     e.getMessage());
             assertEquals(original, model.stateDict());
         }
@@ -51,15 +52,17 @@ class ValidationTest {
     @Test
     void optimizerStateOfAnotherModelIsRejected() {
         try (Model fc = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 1));
-             Model linear = new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 1));
-             Trainer fcTrainer = new BackpropTrainerProvider().create(fc, Fixtures.adam());
-             Trainer linearTrainer = new BackpropTrainerProvider().create(linear, Fixtures.adam())) {
-            ToolkitException e = assertThrows(ToolkitException.class,
-                    () -> fcTrainer.loadOptimizerState(linearTrainer.optimizerState()));
-            assertEquals("optimizer adam: state entry 'adam.exp_avg' has shape [7850], expected [802160]", e.getMessage());
+                Model linear = new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 1));
+                Trainer fcTrainer = new BackpropTrainerProvider().create(fc, Fixtures.adam());
+                Trainer linearTrainer = new BackpropTrainerProvider().create(linear, Fixtures.adam())) {
+            ToolkitException e = assertThrows(
+                    ToolkitException.class, () -> fcTrainer.loadOptimizerState(linearTrainer.optimizerState()));
+            assertEquals(
+                    "optimizer adam: state entry 'adam.exp_avg' has shape [7850], expected [802160]", e.getMessage());
             Trainer sgd = new BackpropTrainerProvider().create(linear, Fixtures.sgd(0.1, 0.9));
             e = assertThrows(ToolkitException.class, () -> sgd.loadOptimizerState(linearTrainer.optimizerState()));
-            assertTrue(e.getMessage().startsWith("optimizer sgd: state entry 'sgd.momentum_buffer' is missing"),
+            assertTrue(
+                    e.getMessage().startsWith("optimizer sgd: state entry 'sgd.momentum_buffer' is missing"),
                     e.getMessage());
             sgd.close();
         }
@@ -70,28 +73,33 @@ class ValidationTest {
         ModelSpec cuda = new ModelSpec(Fixtures.MNIST_SHAPE, 10, 1, Device.parse("cuda:0"), 1, PluginOptions.empty());
         ToolkitException e = assertThrows(ToolkitException.class, () -> new FcModelProvider().create(cuda));
         assertTrue(e.getMessage().contains("cuda:0"), e.getMessage());
-        ModelSpec typo = new ModelSpec(Fixtures.MNIST_SHAPE, 10, 1, Device.CPU, 1,
-                new PluginOptions(Map.of("hiden", "10")));
+        ModelSpec typo =
+                new ModelSpec(Fixtures.MNIST_SHAPE, 10, 1, Device.CPU, 1, new PluginOptions(Map.of("hiden", "10")));
         assertThrows(InvalidConfigurationException.class, () -> new FcModelProvider().create(typo));
-        ModelSpec badWidths = new ModelSpec(Fixtures.MNIST_SHAPE, 10, 1, Device.CPU, 1,
-                new PluginOptions(Map.of("hidden", "10,-3")));
+        ModelSpec badWidths =
+                new ModelSpec(Fixtures.MNIST_SHAPE, 10, 1, Device.CPU, 1, new PluginOptions(Map.of("hidden", "10,-3")));
         assertThrows(InvalidConfigurationException.class, () -> new FcModelProvider().create(badWidths));
         try (Model model = new FcModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 1))) {
-            InvalidConfigurationException bad = assertThrows(InvalidConfigurationException.class,
-                    () -> new BackpropTrainerProvider().create(model,
-                            new TrainerSpec("rmsprop", 1e-3, 1, PluginOptions.empty())));
+            InvalidConfigurationException bad = assertThrows(
+                    InvalidConfigurationException.class,
+                    () -> new BackpropTrainerProvider()
+                            .create(model, new TrainerSpec("rmsprop", 1e-3, 1, PluginOptions.empty())));
             assertTrue(bad.getMessage().contains("rmsprop"), bad.getMessage());
-            assertThrows(InvalidConfigurationException.class, () -> new BackpropTrainerProvider().create(model,
-                    new TrainerSpec("adam", 1e-3, 1, new PluginOptions(Map.of("momentum", "0.9")))));
-            assertThrows(ToolkitException.class,
-                    () -> new TribuoLinearTrainerProvider().create(model, Fixtures.adam()));
+            assertThrows(
+                    InvalidConfigurationException.class,
+                    () -> new BackpropTrainerProvider()
+                            .create(
+                                    model,
+                                    new TrainerSpec("adam", 1e-3, 1, new PluginOptions(Map.of("momentum", "0.9")))));
+            assertThrows(
+                    ToolkitException.class, () -> new TribuoLinearTrainerProvider().create(model, Fixtures.adam()));
         }
     }
 
     @Test
     void customHiddenWidthsBuildASmallerNetwork() {
-        ModelSpec spec = new ModelSpec(Fixtures.MNIST_SHAPE, 10, 1, Device.CPU, 1,
-                new PluginOptions(Map.of("hidden", "32,16")));
+        ModelSpec spec =
+                new ModelSpec(Fixtures.MNIST_SHAPE, 10, 1, Device.CPU, 1, new PluginOptions(Map.of("hidden", "32,16")));
         try (Model model = new FcModelProvider().create(spec)) {
             assertEquals(784 * 32 + 32 + 64 + 32 * 16 + 16 + 32 + 16 * 10 + 10, model.parameterCount());
         }

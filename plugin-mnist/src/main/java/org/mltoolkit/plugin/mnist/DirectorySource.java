@@ -84,8 +84,11 @@ final class DirectorySource implements FileSource {
         progress.start("copy " + file.getFileName(), Files.size(file));
         try (InputStream counted = new ProgressInputStream(Files.newInputStream(file), progress);
                 InputStream content = gzipped ? gunzip(counted, file.toString()) : new BufferedInputStream(counted);
-                OutputStream out = Files.newOutputStream(target, StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                OutputStream out = Files.newOutputStream(
+                        target,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE)) {
             content.transferTo(out);
         } finally {
             progress.finish();

@@ -22,8 +22,8 @@ public final class FashionMnistDataset extends IdxDataset {
     /** Where Debian's package {@code dataset-fashion-mnist} puts the gzipped files. */
     static final String DEBIAN_DIRECTORY = "/usr/share/datasets/fashion-mnist";
 
-    static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-            "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+    static final List<String> CLASS_NAMES = List.of(
+            "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 
     /** SHA-256 of the uncompressed original files. */
     static final Map<String, String> SHA256 = Map.of(
@@ -39,13 +39,18 @@ public final class FashionMnistDataset extends IdxDataset {
 
     /** The dataset with other checksums and sources, for tests. */
     FashionMnistDataset(Map<String, String> expectedSha256, List<FileSource> sources) {
-        super(NAME, "Fashion-MNIST article images: 60,000 training and 10,000 test images, 28x28 grayscale, 10 classes",
-                CLASS_NAMES, expectedSha256, sources);
+        super(
+                NAME,
+                "Fashion-MNIST article images: 60,000 training and 10,000 test images, 28x28 grayscale, 10 classes",
+                CLASS_NAMES,
+                expectedSha256,
+                sources);
     }
 
     static List<FileSource> defaultSources() {
         return List.of(
-                new DirectorySource(Path.of(DEBIAN_DIRECTORY),
+                new DirectorySource(
+                        Path.of(DEBIAN_DIRECTORY),
                         "directory " + DEBIAN_DIRECTORY + " (Debian package dataset-fashion-mnist)"),
                 new HttpsMirrorSource("https://fashion-mnist.s3.eu-central-1.amazonaws.com/"),
                 new HttpsMirrorSource("https://storage.googleapis.com/tensorflow/tf-keras-datasets/"));

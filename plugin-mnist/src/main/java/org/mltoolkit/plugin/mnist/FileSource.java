@@ -42,6 +42,5 @@ interface FileSource {
      * @param localFile the file on this machine that was read, when there is one the user can act on
      *                  (a file in a directory the user named); otherwise {@code null}
      */
-    record Delivery(String origin, Path localFile) {
-    }
+    record Delivery(String origin, Path localFile) {}
 }

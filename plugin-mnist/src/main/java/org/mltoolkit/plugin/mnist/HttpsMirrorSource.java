@@ -62,8 +62,7 @@ final class HttpsMirrorSource implements FileSource {
                 }
                 try {
                     return download(fileName, target, progress);
-                } catch (UnknownHostException | ConnectException | NoRouteToHostException
-                        | SocketTimeoutException e) {
+                } catch (UnknownHostException | ConnectException | NoRouteToHostException | SocketTimeoutException e) {
                     unreachable = SourceFailures.reason(e);
                     throw e;
                 }
@@ -92,8 +91,11 @@ final class HttpsMirrorSource implements FileSource {
             progress.start("download " + fileName + ".gz", connection.getContentLengthLong());
             try (InputStream counted = new ProgressInputStream(connection.getInputStream(), progress);
                     InputStream content = DirectorySource.gunzip(counted, url.toString());
-                    OutputStream out = Files.newOutputStream(target, StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                    OutputStream out = Files.newOutputStream(
+                            target,
+                            StandardOpenOption.TRUNCATE_EXISTING,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE)) {
                 content.transferTo(out);
             } finally {
                 progress.finish();

@@ -54,7 +54,11 @@ abstract class IdxDataset implements DatasetProvider {
      * @param sources        where missing files are fetched from, in order, after the request's own directory
      * Throws IllegalArgumentException when a canonical file has no checksum.
      */
-    IdxDataset(String name, String description, List<String> classNames, Map<String, String> expectedSha256,
+    IdxDataset(
+            String name,
+            String description,
+            List<String> classNames,
+            Map<String, String> expectedSha256,
             List<FileSource> sources) {
         this.name = Objects.requireNonNull(name, "name");
         this.description = Objects.requireNonNull(description, "description");
@@ -129,8 +133,8 @@ abstract class IdxDataset implements DatasetProvider {
         try {
             Files.createDirectories(directory);
         } catch (IOException e) {
-            throw new ToolkitException("cannot create the data directory " + directory + ": "
-                    + SourceFailures.reason(e), e);
+            throw new ToolkitException(
+                    "cannot create the data directory " + directory + ": " + SourceFailures.reason(e), e);
         }
         ProgressListener progress = request.progress();
         List<FileSource> ordered = new ArrayList<>();
@@ -153,8 +157,12 @@ abstract class IdxDataset implements DatasetProvider {
         }
     }
 
-    private FetchedFile fetchFile(Path directory, String file, List<FileSource> ordered,
-            List<FileSource.Session> sessions, ProgressListener progress) {
+    private FetchedFile fetchFile(
+            Path directory,
+            String file,
+            List<FileSource> ordered,
+            List<FileSource.Session> sessions,
+            ProgressListener progress) {
         String expected = expectedSha256.get(file);
         Path present = presentFile(directory, file);
         if (present != null) {
@@ -225,13 +233,17 @@ abstract class IdxDataset implements DatasetProvider {
     LabeledData loadSplit(Path imagesFile, Path labelsFile) {
         IdxReader.Images images = IdxReader.readImages(imagesFile);
         if (images.rows() != IMAGE_SIDE || images.columns() != IMAGE_SIDE) {
-            throw new DataFormatException(imagesFile, "images are " + images.rows() + "x" + images.columns()
-                    + " pixels, expected " + IMAGE_SIDE + "x" + IMAGE_SIDE);
+            throw new DataFormatException(
+                    imagesFile,
+                    "images are " + images.rows() + "x" + images.columns() + " pixels, expected " + IMAGE_SIDE + "x"
+                            + IMAGE_SIDE);
         }
         IdxReader.Labels labels = IdxReader.readLabels(labelsFile);
         if (labels.count() != images.count()) {
-            throw new DataFormatException(labelsFile, "holds " + labels.count() + " labels but "
-                    + imagesFile.getFileName() + " holds " + images.count() + " images");
+            throw new DataFormatException(
+                    labelsFile,
+                    "holds " + labels.count() + " labels but " + imagesFile.getFileName() + " holds " + images.count()
+                            + " images");
         }
         int numClasses = classNames.size();
         int[] labelValues = new int[labels.count()];
@@ -239,8 +251,8 @@ abstract class IdxDataset implements DatasetProvider {
         for (int i = 0; i < raw.length; i++) {
             int label = raw[i] & 0xff;
             if (label >= numClasses) {
-                throw new DataFormatException(labelsFile, "label " + label + " of example " + i
-                        + " is outside [0, " + numClasses + ")");
+                throw new DataFormatException(
+                        labelsFile, "label " + label + " of example " + i + " is outside [0, " + numClasses + ")");
             }
             labelValues[i] = label;
         }
@@ -260,8 +272,9 @@ abstract class IdxDataset implements DatasetProvider {
     private static Path locate(Path directory, String file) {
         Path found = presentFile(directory, file);
         if (found == null) {
-            throw new DataFormatException(directory.resolve(file), "missing: neither it nor " + file
-                    + ".gz exists (fetch the dataset first)");
+            throw new DataFormatException(
+                    directory.resolve(file),
+                    "missing: neither it nor " + file + ".gz exists (fetch the dataset first)");
         }
         return found;
     }
@@ -294,8 +307,9 @@ abstract class IdxDataset implements DatasetProvider {
                 break;
             }
         }
-        throw new ToolkitException("cannot create a temporary file in " + directory + ": "
-                + SourceFailures.reason(lastFailure), lastFailure);
+        throw new ToolkitException(
+                "cannot create a temporary file in " + directory + ": " + SourceFailures.reason(lastFailure),
+                lastFailure);
     }
 
     private static void moveIntoPlace(Path temporary, Path target) {
@@ -306,8 +320,8 @@ abstract class IdxDataset implements DatasetProvider {
                 Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            throw new ToolkitException("cannot move the verified " + temporary + " to " + target + ": "
-                    + SourceFailures.reason(e), e);
+            throw new ToolkitException(
+                    "cannot move the verified " + temporary + " to " + target + ": " + SourceFailures.reason(e), e);
         }
     }
 

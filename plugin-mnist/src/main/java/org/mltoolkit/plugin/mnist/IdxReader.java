@@ -35,15 +35,13 @@ final class IdxReader {
     /** Largest array the JVM reliably allocates. */
     private static final long MAX_ARRAY = Integer.MAX_VALUE - 8L;
 
-    private IdxReader() {
-    }
+    private IdxReader() {}
 
     /**
      * Images as stored: {@code count} images of {@code rows x columns} unsigned bytes, row-major, image after
      * image. The array is not copied; callers must not mutate it.
      */
-    record Images(Path file, int count, int rows, int columns, byte[] pixels) {
-    }
+    record Images(Path file, int count, int rows, int columns, byte[] pixels) {}
 
     /** Labels as stored, one unsigned byte each. The array is not copied; callers must not mutate it. */
     record Labels(Path file, byte[] values) {
@@ -64,18 +62,22 @@ final class IdxReader {
             int rows = intAt(header, 8);
             int columns = intAt(header, 12);
             if (count < 0 || rows < 0 || columns < 0) {
-                throw new DataFormatException(file, "header declares negative dimensions "
-                        + Integer.toUnsignedString(count) + " x " + Integer.toUnsignedString(rows) + " x "
-                        + Integer.toUnsignedString(columns)
-                        + " (values above 2^31 are not supported)");
+                throw new DataFormatException(
+                        file,
+                        "header declares negative dimensions "
+                                + Integer.toUnsignedString(count) + " x " + Integer.toUnsignedString(rows) + " x "
+                                + Integer.toUnsignedString(columns)
+                                + " (values above 2^31 are not supported)");
             }
             long expectedBytes = (long) count * rows * columns;
             if (expectedBytes > MAX_ARRAY) {
-                throw new DataFormatException(file, "header declares " + count + " images of " + rows + "x" + columns
-                        + " pixels (" + expectedBytes + " bytes), more than one array can hold");
+                throw new DataFormatException(
+                        file,
+                        "header declares " + count + " images of " + rows + "x" + columns + " pixels (" + expectedBytes
+                                + " bytes), more than one array can hold");
             }
-            byte[] pixels = readBody(file, in, (int) expectedBytes,
-                    count + " images of " + rows + "x" + columns + " pixels");
+            byte[] pixels =
+                    readBody(file, in, (int) expectedBytes, count + " images of " + rows + "x" + columns + " pixels");
             return new Images(file, count, rows, columns, pixels);
         } catch (IOException e) {
             throw readFailure(file, e);
@@ -89,8 +91,10 @@ final class IdxReader {
             checkHeader(file, header, LABELS_HEADER_BYTES, LABELS_MAGIC);
             int count = intAt(header, 4);
             if (count < 0) {
-                throw new DataFormatException(file, "header declares a negative label count "
-                        + Integer.toUnsignedString(count) + " (values above 2^31 are not supported)");
+                throw new DataFormatException(
+                        file,
+                        "header declares a negative label count " + Integer.toUnsignedString(count)
+                                + " (values above 2^31 are not supported)");
             }
             byte[] values = readBody(file, in, count, count + " labels");
             return new Labels(file, values);
@@ -120,8 +124,10 @@ final class IdxReader {
             int second = raw.read();
             raw.reset();
             if (first != 0x1f || second != 0x8b) {
-                throw new DataFormatException(file, "is named .gz but is not gzip-compressed (it starts with "
-                        + describeStart(first, second) + ", not 0x1f 0x8b)");
+                throw new DataFormatException(
+                        file,
+                        "is named .gz but is not gzip-compressed (it starts with " + describeStart(first, second)
+                                + ", not 0x1f 0x8b)");
             }
             return new GZIPInputStream(raw, 1 << 16);
         } catch (IOException | RuntimeException e) {
@@ -165,8 +171,10 @@ final class IdxReader {
             }
         }
         if (header.length < headerBytes) {
-            throw new DataFormatException(file, "truncated header: an IDX " + kind + " file starts with "
-                    + headerBytes + " header bytes but this one has only " + header.length + " bytes");
+            throw new DataFormatException(
+                    file,
+                    "truncated header: an IDX " + kind + " file starts with " + headerBytes
+                            + " header bytes but this one has only " + header.length + " bytes");
         }
     }
 
@@ -174,12 +182,16 @@ final class IdxReader {
         // readNBytes grows its buffer as data arrives, so a lying header cannot force a huge allocation.
         byte[] body = in.readNBytes(expectedBytes);
         if (body.length < expectedBytes) {
-            throw new DataFormatException(file, "truncated data: the header declares " + declared + " ("
-                    + expectedBytes + " bytes) but only " + body.length + " bytes follow it");
+            throw new DataFormatException(
+                    file,
+                    "truncated data: the header declares " + declared + " (" + expectedBytes + " bytes) but only "
+                            + body.length + " bytes follow it");
         }
         if (in.read() != -1) {
-            throw new DataFormatException(file, "unexpected bytes after the " + declared
-                    + " the header declares (the file is longer than " + expectedBytes + " data bytes)");
+            throw new DataFormatException(
+                    file,
+                    "unexpected bytes after the " + declared + " the header declares (the file is longer than "
+                            + expectedBytes + " data bytes)");
         }
         return body;
     }
@@ -223,8 +235,10 @@ final class IdxReader {
     }
 
     private static int intAt(byte[] bytes, int offset) {
-        return ((bytes[offset] & 0xff) << 24) | ((bytes[offset + 1] & 0xff) << 16)
-                | ((bytes[offset + 2] & 0xff) << 8) | (bytes[offset + 3] & 0xff);
+        return ((bytes[offset] & 0xff) << 24)
+                | ((bytes[offset + 1] & 0xff) << 16)
+                | ((bytes[offset + 2] & 0xff) << 8)
+                | (bytes[offset + 3] & 0xff);
     }
 
     private static void closeQuietly(InputStream in, Exception failure) {

@@ -37,8 +37,12 @@ public final class MnistDataset extends IdxDataset {
 
     /** The dataset with other checksums and sources, for tests. */
     MnistDataset(Map<String, String> expectedSha256, List<FileSource> sources) {
-        super(NAME, "MNIST handwritten digits: 60,000 training and 10,000 test images, 28x28 grayscale, 10 classes",
-                CLASS_NAMES, expectedSha256, sources);
+        super(
+                NAME,
+                "MNIST handwritten digits: 60,000 training and 10,000 test images, 28x28 grayscale, 10 classes",
+                CLASS_NAMES,
+                expectedSha256,
+                sources);
     }
 
     static List<FileSource> defaultSources() {

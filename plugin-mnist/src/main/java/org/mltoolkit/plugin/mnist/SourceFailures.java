@@ -9,12 +9,12 @@ import java.nio.file.NoSuchFileException;
 
 /** Turns exceptions into the short, one-line reasons that fetch messages and errors list per source. */
 final class SourceFailures {
-    private SourceFailures() {
-    }
+    private SourceFailures() {}
 
     /** A one-line reason for {@code failure}, never empty; nothing is mutated. */
     static String reason(Throwable failure) {
-        String message = failure.getMessage() == null ? "" : failure.getMessage().strip();
+        String message =
+                failure.getMessage() == null ? "" : failure.getMessage().strip();
         String reason;
         if (failure instanceof UnknownHostException) {
             reason = "unknown host " + message;

@@ -23,8 +23,7 @@ final class TarReader {
         void file(String name, long size, InputStream content) throws IOException;
     }
 
-    private TarReader() {
-    }
+    private TarReader() {}
 
     /**
      * Reads {@code tar} to its end-of-archive marker and passes each regular file to {@code handler}. It does
@@ -33,14 +32,14 @@ final class TarReader {
     static void forEachFile(InputStream tar, FileHandler handler) throws IOException {
         String longName = null;
         Map<String, String> paxHeaders = Map.of();
-        for (int index = 0;; index++) {
+        for (int index = 0; ; index++) {
             byte[] header = tar.readNBytes(BLOCK);
             if (header.length == 0 || isZeroBlock(header)) {
                 return;
             }
             if (header.length < BLOCK) {
-                throw new IOException("truncated tar archive: header " + index + " has only " + header.length
-                        + " bytes");
+                throw new IOException(
+                        "truncated tar archive: header " + index + " has only " + header.length + " bytes");
             }
             checkChecksum(header, index);
             long size = parseNumber(header, 124, 12, index);
@@ -130,8 +129,8 @@ final class TarReader {
         try {
             return Long.parseLong(text, 8);
         } catch (NumberFormatException e) {
-            throw new IOException("corrupt tar archive: header " + index + " has the non-octal number '" + text
-                    + "'", e);
+            throw new IOException(
+                    "corrupt tar archive: header " + index + " has the non-octal number '" + text + "'", e);
         }
     }
 

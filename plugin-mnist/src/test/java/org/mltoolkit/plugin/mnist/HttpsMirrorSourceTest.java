@@ -67,7 +67,8 @@ class HttpsMirrorSourceTest {
             exchange.close();
         });
         server.start();
-        base = "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort();
+        base = "http://" + server.getAddress().getHostString() + ":"
+                + server.getAddress().getPort();
     }
 
     @AfterEach
@@ -84,10 +85,13 @@ class HttpsMirrorSourceTest {
 
         for (FetchedFile file : fetched) {
             assertEquals(base + "/mirror/" + file.name() + ".gz", file.source());
-            assertArrayEquals(Files.readAllBytes(IdxFixtures.path("valid/" + file.name())), Files.readAllBytes(file.path()));
+            assertArrayEquals(
+                    Files.readAllBytes(IdxFixtures.path("valid/" + file.name())), Files.readAllBytes(file.path()));
         }
         long gzippedTotal = Files.size(IdxFixtures.path("gzipped/train-images-idx3-ubyte.gz"));
-        assertTrue(progress.events.contains("start download train-images-idx3-ubyte.gz " + gzippedTotal), progress.events.toString());
+        assertTrue(
+                progress.events.contains("start download train-images-idx3-ubyte.gz " + gzippedTotal),
+                progress.events.toString());
         long allGzipped = 0;
         for (String name : IdxFixtures.FILE_NAMES) {
             allGzipped += Files.size(IdxFixtures.path("gzipped/" + name + ".gz"));
@@ -99,17 +103,24 @@ class HttpsMirrorSourceTest {
     @Test
     void anHttpErrorFallsThroughToTheNextSource() {
         TestData.RecordingProgress progress = new TestData.RecordingProgress();
-        MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(),
+        MnistDataset mnist = new MnistDataset(
+                TestData.fixtureChecksums(),
                 List.of(mirror("/missing/"), new DirectorySource(IdxFixtures.path("valid"))));
 
         List<FetchedFile> fetched = mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
 
-        assertEquals(IdxFixtures.path("valid/train-images-idx3-ubyte").toString(), fetched.get(0).source());
-        assertTrue(progress.messages.contains("train-images-idx3-ubyte: mirror " + base + "/missing/ failed: HTTP 404 for "
-                + base + "/missing/train-images-idx3-ubyte.gz"), progress.messages.toString());
+        assertEquals(
+                IdxFixtures.path("valid/train-images-idx3-ubyte").toString(),
+                fetched.get(0).source());
+        assertTrue(
+                progress.messages.contains("train-images-idx3-ubyte: mirror " + base + "/missing/ failed: HTTP 404 for "
+                        + base + "/missing/train-images-idx3-ubyte.gz"),
+                progress.messages.toString());
         // A 404 says nothing about the other files, so the mirror is asked for each of them.
-        assertTrue(progress.messages.contains("t10k-labels-idx1-ubyte: mirror " + base + "/missing/ failed: HTTP 404 for "
-                + base + "/missing/t10k-labels-idx1-ubyte.gz"), progress.messages.toString());
+        assertTrue(
+                progress.messages.contains("t10k-labels-idx1-ubyte: mirror " + base + "/missing/ failed: HTTP 404 for "
+                        + base + "/missing/t10k-labels-idx1-ubyte.gz"),
+                progress.messages.toString());
     }
 
     @Test
@@ -127,22 +138,29 @@ class HttpsMirrorSourceTest {
             closedPort = socket.getLocalPort();
         }
         HttpsMirrorSource unreachable = new HttpsMirrorSource(
-                URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + closedPort + "/"), TIMEOUT);
+                URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + closedPort + "/"),
+                TIMEOUT);
         TestData.RecordingProgress progress = new TestData.RecordingProgress();
-        MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(),
-                List.of(unreachable, new DirectorySource(IdxFixtures.path("valid"))));
+        MnistDataset mnist = new MnistDataset(
+                TestData.fixtureChecksums(), List.of(unreachable, new DirectorySource(IdxFixtures.path("valid"))));
 
         mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
 
         String first = progress.messages.get(1);
-        assertTrue(first.startsWith("train-images-idx3-ubyte: " + unreachable.description() + " failed: cannot connect"), first);
-        assertTrue(progress.messages.stream().anyMatch(m -> m.startsWith("t10k-labels-idx1-ubyte: " + unreachable.description()
-                + " failed: skipped: unreachable earlier in this fetch (cannot connect")), progress.messages.toString());
+        assertTrue(
+                first.startsWith("train-images-idx3-ubyte: " + unreachable.description() + " failed: cannot connect"),
+                first);
+        assertTrue(
+                progress.messages.stream()
+                        .anyMatch(m -> m.startsWith("t10k-labels-idx1-ubyte: " + unreachable.description()
+                                + " failed: skipped: unreachable earlier in this fetch (cannot connect")),
+                progress.messages.toString());
     }
 
     @Test
     void aBaseMustBeADirectory() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new HttpsMirrorSource(URI.create("https://example.org/mnist"), TIMEOUT));
         assertEquals("a mirror's base must end in '/': https://example.org/mnist", e.getMessage());
     }

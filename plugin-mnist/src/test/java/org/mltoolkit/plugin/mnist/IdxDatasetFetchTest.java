@@ -40,7 +40,8 @@ class IdxDatasetFetchTest {
 
         List<FetchedFile> fetched = mnist.fetch(new FetchRequest(dataDir, Optional.of(from), progress));
 
-        assertEquals(IdxFixtures.FILE_NAMES, fetched.stream().map(FetchedFile::name).toList());
+        assertEquals(
+                IdxFixtures.FILE_NAMES, fetched.stream().map(FetchedFile::name).toList());
         for (FetchedFile file : fetched) {
             assertEquals(dataDir.resolve("mnist").resolve(file.name()), file.path());
             assertEquals(from.resolve(file.name()).toString(), file.source());
@@ -65,7 +66,8 @@ class IdxDatasetFetchTest {
 
         for (FetchedFile file : fetched) {
             assertEquals(from.resolve(file.name() + ".gz").toString(), file.source());
-            assertArrayEquals(Files.readAllBytes(IdxFixtures.path("valid/" + file.name())), Files.readAllBytes(file.path()));
+            assertArrayEquals(
+                    Files.readAllBytes(IdxFixtures.path("valid/" + file.name())), Files.readAllBytes(file.path()));
         }
         assertEquals(sorted(IdxFixtures.FILE_NAMES), TestData.listing(dataDir.resolve("mnist")));
         DatasetSplits splits = mnist.load(dataDir);
@@ -112,10 +114,11 @@ class IdxDatasetFetchTest {
         TestData.copyAll(dir, false);
         Path wrong = TestData.copy("broken/labels-count-mismatch", dir, "train-labels-idx1-ubyte");
         byte[] before = Files.readAllBytes(wrong);
-        MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(),
-                List.of(new DirectorySource(IdxFixtures.path("valid"))));
+        MnistDataset mnist =
+                new MnistDataset(TestData.fixtureChecksums(), List.of(new DirectorySource(IdxFixtures.path("valid"))));
 
-        ChecksumMismatchException e = assertThrows(ChecksumMismatchException.class,
+        ChecksumMismatchException e = assertThrows(
+                ChecksumMismatchException.class,
                 () -> mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress)));
 
         assertEquals(wrong, e.getFile());
@@ -133,7 +136,8 @@ class IdxDatasetFetchTest {
         Path from = IdxFixtures.path("valid");
         MnistDataset mnist = new MnistDataset(checksums, List.of(new DirectorySource(IdxFixtures.path("gzipped"))));
 
-        ChecksumMismatchException e = assertThrows(ChecksumMismatchException.class,
+        ChecksumMismatchException e = assertThrows(
+                ChecksumMismatchException.class,
                 () -> mnist.fetch(new FetchRequest(dataDir, Optional.of(from), progress)));
 
         assertEquals(from.resolve("train-images-idx3-ubyte"), e.getFile());
@@ -147,38 +151,48 @@ class IdxDatasetFetchTest {
         checksums.put("t10k-labels-idx1-ubyte", WRONG_SHA256);
         MnistDataset mnist = new MnistDataset(checksums, List.of(new RemoteLikeSource(IdxFixtures.path("valid"))));
 
-        ChecksumMismatchException e = assertThrows(ChecksumMismatchException.class,
+        ChecksumMismatchException e = assertThrows(
+                ChecksumMismatchException.class,
                 () -> mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress)));
 
         Path dir = dataDir.resolve("mnist");
         assertEquals(dir.resolve("t10k-labels-idx1-ubyte"), e.getFile());
         // The three files before it were verified and stay; the bad one left nothing behind.
         assertEquals(sorted(IdxFixtures.FILE_NAMES.subList(0, 3)), TestData.listing(dir));
-        assertTrue(progress.messages.contains("t10k-labels-idx1-ubyte: remote t10k-labels-idx1-ubyte delivered content"
-                + " with the wrong SHA-256; nothing was kept"), progress.messages.toString());
+        assertTrue(
+                progress.messages.contains("t10k-labels-idx1-ubyte: remote t10k-labels-idx1-ubyte delivered content"
+                        + " with the wrong SHA-256; nothing was kept"),
+                progress.messages.toString());
     }
 
     @Test
     void aFailingSourceFallsThroughToTheNextOne() {
         FailingSource down = new FailingSource("mirror down.example", "unknown host down.example");
         PartialThenFailingSource cutOff = new PartialThenFailingSource();
-        MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(),
-                List.of(down, cutOff, new DirectorySource(IdxFixtures.path("gzipped"))));
+        MnistDataset mnist = new MnistDataset(
+                TestData.fixtureChecksums(), List.of(down, cutOff, new DirectorySource(IdxFixtures.path("gzipped"))));
 
         List<FetchedFile> fetched = mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
 
         assertEquals(4, fetched.size());
         assertEquals(4, down.calls);
         assertEquals(4, cutOff.calls);
-        assertEquals(IdxFixtures.path("gzipped").resolve("train-images-idx3-ubyte.gz").toString(), fetched.get(0).source());
-        assertEquals(List.of(
-                "train-images-idx3-ubyte: trying mirror down.example",
-                "train-images-idx3-ubyte: mirror down.example failed: unknown host down.example",
-                "train-images-idx3-ubyte: trying cut-off source",
-                "train-images-idx3-ubyte: cut-off source failed: connection reset after 5 bytes",
-                "train-images-idx3-ubyte: trying directory " + IdxFixtures.path("gzipped")),
+        assertEquals(
+                IdxFixtures.path("gzipped")
+                        .resolve("train-images-idx3-ubyte.gz")
+                        .toString(),
+                fetched.get(0).source());
+        assertEquals(
+                List.of(
+                        "train-images-idx3-ubyte: trying mirror down.example",
+                        "train-images-idx3-ubyte: mirror down.example failed: unknown host down.example",
+                        "train-images-idx3-ubyte: trying cut-off source",
+                        "train-images-idx3-ubyte: cut-off source failed: connection reset after 5 bytes",
+                        "train-images-idx3-ubyte: trying directory " + IdxFixtures.path("gzipped")),
                 progress.messages.subList(0, 5));
-        assertEquals(sorted(IdxFixtures.FILE_NAMES), TestData.listing(dataDir.resolve("mnist")),
+        assertEquals(
+                sorted(IdxFixtures.FILE_NAMES),
+                TestData.listing(dataDir.resolve("mnist")),
                 "the partial temporary files are gone");
         assertEquals(1, down.closed, "every session is closed once");
         assertEquals(1, cutOff.closed, "every session is closed once");
@@ -189,13 +203,16 @@ class IdxDatasetFetchTest {
         FailingSource down = new FailingSource("mirror down.example", "timed out (connect timed out)");
         MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(), List.of(down));
 
-        ToolkitException e = assertThrows(ToolkitException.class,
-                () -> mnist.fetch(new FetchRequest(dataDir, Optional.of(empty), progress)));
+        ToolkitException e = assertThrows(
+                ToolkitException.class, () -> mnist.fetch(new FetchRequest(dataDir, Optional.of(empty), progress)));
 
         assertFalse(e instanceof ChecksumMismatchException);
-        assertEquals("cannot fetch train-images-idx3-ubyte of dataset mnist: every source failed: "
-                + "directory you named " + empty + ": neither train-images-idx3-ubyte nor train-images-idx3-ubyte.gz is in "
-                + empty + "; mirror down.example: timed out (connect timed out)", e.getMessage());
+        assertEquals(
+                "cannot fetch train-images-idx3-ubyte of dataset mnist: every source failed: "
+                        + "directory you named " + empty
+                        + ": neither train-images-idx3-ubyte nor train-images-idx3-ubyte.gz is in "
+                        + empty + "; mirror down.example: timed out (connect timed out)",
+                e.getMessage());
         assertEquals(List.of(), TestData.listing(dataDir.resolve("mnist")));
         assertEquals(1, down.closed, "sessions are closed after a failure too");
     }
@@ -204,9 +221,11 @@ class IdxDatasetFetchTest {
     void aMissingNamedDirectoryIsOneOfTheReasons(@TempDir Path tmp) {
         Path missing = tmp.resolve("nowhere");
         MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(), List.of());
-        ToolkitException e = assertThrows(ToolkitException.class,
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
                 () -> mnist.fetch(new FetchRequest(dataDir, Optional.of(missing), ProgressListener.NONE)));
-        assertTrue(e.getMessage().endsWith("directory you named " + missing + ": no such directory " + missing),
+        assertTrue(
+                e.getMessage().endsWith("directory you named " + missing + ": no such directory " + missing),
                 e.getMessage());
     }
 
@@ -214,15 +233,19 @@ class IdxDatasetFetchTest {
     void eachFileComesFromTheFirstSourceThatHasIt(@TempDir Path partial) throws IOException {
         Files.copy(IdxFixtures.path("valid/t10k-images-idx3-ubyte"), partial.resolve("t10k-images-idx3-ubyte"));
         Path rest = IdxFixtures.path("gzipped");
-        FashionMnistDataset fashion = new FashionMnistDataset(TestData.fixtureChecksums(), List.of(new DirectorySource(rest)));
+        FashionMnistDataset fashion =
+                new FashionMnistDataset(TestData.fixtureChecksums(), List.of(new DirectorySource(rest)));
 
         List<FetchedFile> fetched = fashion.fetch(new FetchRequest(dataDir, Optional.of(partial), progress));
 
         List<String> sources = fetched.stream().map(FetchedFile::source).toList();
-        assertEquals(List.of(rest.resolve("train-images-idx3-ubyte.gz").toString(),
-                rest.resolve("train-labels-idx1-ubyte.gz").toString(),
-                partial.resolve("t10k-images-idx3-ubyte").toString(),
-                rest.resolve("t10k-labels-idx1-ubyte.gz").toString()), sources);
+        assertEquals(
+                List.of(
+                        rest.resolve("train-images-idx3-ubyte.gz").toString(),
+                        rest.resolve("train-labels-idx1-ubyte.gz").toString(),
+                        partial.resolve("t10k-images-idx3-ubyte").toString(),
+                        rest.resolve("t10k-labels-idx1-ubyte.gz").toString()),
+                sources);
         assertTrue(fashion.isPresent(dataDir));
         assertEquals(2, fashion.load(dataDir).test().size());
     }
@@ -248,8 +271,8 @@ class IdxDatasetFetchTest {
     void everyFileNeedsAChecksum() {
         Map<String, String> incomplete = new HashMap<>(TestData.fixtureChecksums());
         incomplete.remove("t10k-images-idx3-ubyte");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new MnistDataset(incomplete, List.of()));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new MnistDataset(incomplete, List.of()));
         assertEquals("no SHA-256 given for t10k-images-idx3-ubyte of dataset mnist", e.getMessage());
     }
 

@@ -29,8 +29,19 @@ class IdxDatasetLoadTest {
         assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), mnist.classNames());
         FashionMnistDataset fashion = new FashionMnistDataset();
         assertEquals("fashion-mnist", fashion.name());
-        assertEquals(List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker",
-                "Bag", "Ankle boot"), fashion.classNames());
+        assertEquals(
+                List.of(
+                        "T-shirt/top",
+                        "Trouser",
+                        "Pullover",
+                        "Dress",
+                        "Coat",
+                        "Sandal",
+                        "Shirt",
+                        "Sneaker",
+                        "Bag",
+                        "Ankle boot"),
+                fashion.classNames());
         assertTrue(new MnistDataset().description().contains("60,000"));
     }
 
@@ -68,8 +79,13 @@ class IdxDatasetLoadTest {
     @Test
     void filesAreTheCanonicalUncompressedPaths() {
         Path dir = dataDir.resolve("mnist");
-        assertEquals(List.of(dir.resolve("train-images-idx3-ubyte"), dir.resolve("train-labels-idx1-ubyte"),
-                dir.resolve("t10k-images-idx3-ubyte"), dir.resolve("t10k-labels-idx1-ubyte")), mnist.files(dataDir));
+        assertEquals(
+                List.of(
+                        dir.resolve("train-images-idx3-ubyte"),
+                        dir.resolve("train-labels-idx1-ubyte"),
+                        dir.resolve("t10k-images-idx3-ubyte"),
+                        dir.resolve("t10k-labels-idx1-ubyte")),
+                mnist.files(dataDir));
         assertFalse(Files.exists(dir), "files() creates nothing");
     }
 
@@ -91,8 +107,10 @@ class IdxDatasetLoadTest {
         TestData.copyAll(dir, false);
         Files.delete(dir.resolve("t10k-images-idx3-ubyte"));
         DataFormatException e = assertThrows(DataFormatException.class, () -> mnist.load(dataDir));
-        assertEquals(dir.resolve("t10k-images-idx3-ubyte") + ": missing: neither it nor t10k-images-idx3-ubyte.gz"
-                + " exists (fetch the dataset first)", e.getMessage());
+        assertEquals(
+                dir.resolve("t10k-images-idx3-ubyte") + ": missing: neither it nor t10k-images-idx3-ubyte.gz"
+                        + " exists (fetch the dataset first)",
+                e.getMessage());
     }
 
     @Test

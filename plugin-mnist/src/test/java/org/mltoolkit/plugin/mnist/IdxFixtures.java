@@ -27,19 +27,20 @@ import java.util.zip.GZIPOutputStream;
 final class IdxFixtures {
     /** Labels of the three training and two test images. */
     static final int[] TRAIN_LABELS = {7, 0, 9};
+
     static final int[] TEST_LABELS = {3, 5};
     static final int TRAIN_SEED = 1;
     static final int TEST_SEED = 2;
 
     /** The canonical file names, spelled out so that this class runs without PF4J on the class path. */
     static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
+
     static final String TRAIN_LABELS_FILE = "train-labels-idx1-ubyte";
     static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
     static final String TEST_LABELS_FILE = "t10k-labels-idx1-ubyte";
     static final List<String> FILE_NAMES = List.of(TRAIN_IMAGES, TRAIN_LABELS_FILE, TEST_IMAGES, TEST_LABELS_FILE);
 
-    private IdxFixtures() {
-    }
+    private IdxFixtures() {}
 
     /**
      * Pixel {@code (row, column)} of image {@code image}: a fixed pattern that covers 0 and 255 (the first two

@@ -41,8 +41,10 @@ class IdxFixturesTest {
     @Test
     void gzippedFixturesHoldTheValidFiles() throws IOException {
         for (String name : IdxFixtures.FILE_NAMES) {
-            assertArrayEquals(Files.readAllBytes(IdxFixtures.path("valid/" + name)),
-                    gunzip(Files.readAllBytes(IdxFixtures.path("gzipped/" + name + ".gz"))), name);
+            assertArrayEquals(
+                    Files.readAllBytes(IdxFixtures.path("valid/" + name)),
+                    gunzip(Files.readAllBytes(IdxFixtures.path("gzipped/" + name + ".gz"))),
+                    name);
         }
         assertEquals(16 + 3 * 28 * 28, Files.size(IdxFixtures.path("valid/" + IdxFixtures.TRAIN_IMAGES)));
     }

@@ -29,7 +29,9 @@ class IdxReaderTest {
             for (int row = 0; row < 28; row++) {
                 for (int column = 0; column < 28; column++) {
                     int expected = IdxFixtures.pixel(IdxFixtures.TRAIN_SEED, image, row, column);
-                    assertEquals(expected, images.pixels()[image * 784 + row * 28 + column] & 0xff,
+                    assertEquals(
+                            expected,
+                            images.pixels()[image * 784 + row * 28 + column] & 0xff,
                             "pixel " + image + "/" + row + "/" + column);
                 }
             }
@@ -49,8 +51,11 @@ class IdxReaderTest {
         IdxReader.Images gzipped = IdxReader.readImages(IdxFixtures.path("gzipped/t10k-images-idx3-ubyte.gz"));
         assertEquals(plain.count(), gzipped.count());
         assertArrayEquals(plain.pixels(), gzipped.pixels());
-        assertArrayEquals(IdxReader.readLabels(IdxFixtures.path("valid/t10k-labels-idx1-ubyte")).values(),
-                IdxReader.readLabels(IdxFixtures.path("gzipped/t10k-labels-idx1-ubyte.gz")).values());
+        assertArrayEquals(
+                IdxReader.readLabels(IdxFixtures.path("valid/t10k-labels-idx1-ubyte"))
+                        .values(),
+                IdxReader.readLabels(IdxFixtures.path("gzipped/t10k-labels-idx1-ubyte.gz"))
+                        .values());
     }
 
     @Test
@@ -60,27 +65,36 @@ class IdxReaderTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "images-wrong-magic          | wrong magic number 0x00000801, expected 0x00000803",
-        "images-not-idx              | this is not an IDX file",
-        "images-empty                | truncated header: an IDX image file starts with 16 header bytes but this one has only 0 bytes",
-        "images-truncated-header     | truncated header: an IDX image file starts with 16 header bytes but this one has only 10 bytes",
-        "images-truncated-body       | truncated data: the header declares 3 images of 28x28 pixels (2352 bytes) but only 2252 bytes follow it",
-        "images-trailing-bytes       | unexpected bytes after the 3 images of 28x28 pixels",
-        "not-gzip.gz                 | is named .gz but is not gzip-compressed (it starts with 0x00 0x00",
-        "truncated.gz                | truncated gzip data",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "images-wrong-magic          | wrong magic number 0x00000801, expected 0x00000803",
+                "images-not-idx              | this is not an IDX file",
+                "images-empty                | truncated header: an IDX image file starts with 16 header bytes "
+                        + "but this one has only 0 bytes",
+                "images-truncated-header     | truncated header: an IDX image file starts with 16 header bytes "
+                        + "but this one has only 10 bytes",
+                "images-truncated-body       | truncated data: the header declares 3 images of 28x28 pixels "
+                        + "(2352 bytes) but only 2252 bytes follow it",
+                "images-trailing-bytes       | unexpected bytes after the 3 images of 28x28 pixels",
+                "not-gzip.gz                 | is named .gz but is not gzip-compressed (it starts with 0x00 0x00",
+                "truncated.gz                | truncated gzip data",
+            })
     void brokenImageFilesNameTheFileAndTheProblem(String fixture, String problem) {
         assertProblem(IdxReader::readImages, "broken/" + fixture, problem);
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "labels-wrong-magic      | wrong magic number 0x00000803, expected 0x00000801",
-        "labels-truncated-header | truncated header: an IDX label file starts with 8 header bytes but this one has only 6 bytes",
-        "labels-truncated-body   | truncated data: the header declares 3 labels (3 bytes) but only 2 bytes follow it",
-        "images-empty            | truncated header",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "labels-wrong-magic      | wrong magic number 0x00000803, expected 0x00000801",
+                "labels-truncated-header | truncated header: an IDX label file starts with 8 header bytes "
+                        + "but this one has only 6 bytes",
+                "labels-truncated-body   | truncated data: the header declares 3 labels (3 bytes) but only 2 bytes "
+                        + "follow it",
+                "images-empty            | truncated header",
+            })
     void brokenLabelFilesNameTheFileAndTheProblem(String fixture, String problem) {
         assertProblem(IdxReader::readLabels, "broken/" + fixture, problem);
     }
@@ -98,14 +112,22 @@ class IdxReaderTest {
 
     @Test
     void aHeaderDeclaringHugeImagesFailsWithoutAllocatingThem(@TempDir Path dir) throws Exception {
-        byte[] header = java.nio.ByteBuffer.allocate(16).putInt(IdxReader.IMAGES_MAGIC).putInt(2_000_000_000)
-                .putInt(28).putInt(28).array();
+        byte[] header = java.nio.ByteBuffer.allocate(16)
+                .putInt(IdxReader.IMAGES_MAGIC)
+                .putInt(2_000_000_000)
+                .putInt(28)
+                .putInt(28)
+                .array();
         Path file = Files.write(dir.resolve("huge"), header);
         DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.readImages(file));
         assertTrue(e.getMessage().contains("more than one array can hold"), e.getMessage());
 
-        byte[] lying = java.nio.ByteBuffer.allocate(16).putInt(IdxReader.IMAGES_MAGIC).putInt(1_000_000)
-                .putInt(28).putInt(28).array();
+        byte[] lying = java.nio.ByteBuffer.allocate(16)
+                .putInt(IdxReader.IMAGES_MAGIC)
+                .putInt(1_000_000)
+                .putInt(28)
+                .putInt(28)
+                .array();
         Path lyingFile = Files.write(dir.resolve("lying"), lying);
         DataFormatException truncated = assertThrows(DataFormatException.class, () -> IdxReader.readImages(lyingFile));
         assertTrue(truncated.getMessage().contains("but only 0 bytes follow it"), truncated.getMessage());

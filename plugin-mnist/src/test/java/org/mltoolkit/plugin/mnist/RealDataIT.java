@@ -29,8 +29,8 @@ class RealDataIT {
     void fetchesAndLoadsRealMnist(@TempDir Path dataDir) {
         DatasetSplits splits = fetchAndLoad(new MnistDataset(), dataDir);
         assertEquals(0.1307, mean(splits.train()), 0.0005);
-        assertArrayEquals(new int[] {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949},
-                histogram(splits.train()));
+        assertArrayEquals(
+                new int[] {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}, histogram(splits.train()));
     }
 
     @Test
@@ -45,16 +45,13 @@ class RealDataIT {
     private static DatasetSplits fetchAndLoad(DatasetProvider dataset, Path dataDir) {
         List<FetchedFile> fetched = dataset.fetch(new FetchRequest(dataDir, Optional.empty(), new ProgressListener() {
             @Override
-            public void start(String task, long total) {
-            }
+            public void start(String task, long total) {}
 
             @Override
-            public void advance(long amount) {
-            }
+            public void advance(long amount) {}
 
             @Override
-            public void finish() {
-            }
+            public void finish() {}
 
             @Override
             public void message(String line) {

@@ -14,8 +14,7 @@ import org.mltoolkit.api.ProgressListener;
 
 /** What the dataset tests share: fixture copies, fixture checksums and a recording progress listener. */
 final class TestData {
-    private TestData() {
-    }
+    private TestData() {}
 
     /** SHA-256 of the uncompressed valid fixtures, by canonical name. */
     static Map<String, String> fixtureChecksums() {

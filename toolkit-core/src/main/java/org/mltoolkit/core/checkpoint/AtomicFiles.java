@@ -29,8 +29,7 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * Replaces {@code target} with what {@code content} writes, creating its directory if needed. Throws
@@ -45,11 +44,11 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(directory);
             // createFile (unlike createTempFile) gives the file the usual permissions of the user's umask.
-            temporary = Files.createFile(directory.resolve("." + absolute.getFileName() + "."
-                    + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp"));
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES)) {
+            temporary = Files.createFile(directory.resolve(
+                    "." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp"));
+            try (FileChannel channel = FileChannel.open(
+                            temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES)) {
                 content.writeTo(out);
                 out.flush();
                 channel.force(true);
@@ -57,8 +56,10 @@ public final class AtomicFiles {
             try {
                 Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                throw new ToolkitException("cannot replace " + target + " atomically: the file system does not "
-                        + "support atomic renames in " + directory, e);
+                throw new ToolkitException(
+                        "cannot replace " + target + " atomically: the file system does not "
+                                + "support atomic renames in " + directory,
+                        e);
             }
             moved = true;
             forceDirectory(directory);
@@ -93,7 +94,8 @@ public final class AtomicFiles {
         try (java.util.stream.Stream<Path> siblings = Files.list(directory)) {
             for (Path p : siblings.toList()) {
                 String name = p.getFileName().toString();
-                if (name.startsWith(prefix) && name.endsWith(".tmp")
+                if (name.startsWith(prefix)
+                        && name.endsWith(".tmp")
                         && name.substring(prefix.length(), name.length() - 4).matches("[0-9a-z]+")) {
                     Files.deleteIfExists(p);
                     removed++;

@@ -27,10 +27,21 @@ import org.mltoolkit.core.engine.EpochMetrics;
  * @param optimizerState the trainer's optimizer state after {@code epoch}
  * @param bestModelState the model's state after {@code bestEpoch}, or empty when that is {@code modelState}
  */
-public record Checkpoint(String modelName, String trainerName, String datasetName, ModelSpec modelSpec,
-                         int epoch, long seed, int bestEpoch, double bestValidLoss, List<EpochMetrics> history,
-                         String configJson, Map<String, String> plugins, Map<String, Tensor> modelState,
-                         Map<String, Tensor> optimizerState, Map<String, Tensor> bestModelState) {
+public record Checkpoint(
+        String modelName,
+        String trainerName,
+        String datasetName,
+        ModelSpec modelSpec,
+        int epoch,
+        long seed,
+        int bestEpoch,
+        double bestValidLoss,
+        List<EpochMetrics> history,
+        String configJson,
+        Map<String, String> plugins,
+        Map<String, Tensor> modelState,
+        Map<String, Tensor> optimizerState,
+        Map<String, Tensor> bestModelState) {
     public Checkpoint {
         Objects.requireNonNull(modelName, "modelName");
         Objects.requireNonNull(trainerName, "trainerName");

@@ -57,11 +57,10 @@ public final class CheckpointFile {
     private static final int MAX_HEADER_BYTES = 64 << 20;
     private static final int MAX_RANK = 8;
     private static final int CHUNK_FLOATS = 1 << 14;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
-    private CheckpointFile() {
-    }
+    private CheckpointFile() {}
 
     /**
      * Writes {@code checkpoint} to {@code file}, replacing any previous file atomically. Throws ToolkitException
@@ -110,16 +109,20 @@ public final class CheckpointFile {
             }
             int version = in.readInt();
             if (version != VERSION) {
-                throw new CheckpointFormatException(file, "checkpoint format version " + version
-                        + " is not supported; this toolkit reads version " + VERSION);
+                throw new CheckpointFormatException(
+                        file,
+                        "checkpoint format version " + version + " is not supported; this toolkit reads version "
+                                + VERSION);
             }
             int headerLength = in.readInt();
             if (headerLength < 2 || headerLength > MAX_HEADER_BYTES) {
                 throw new CheckpointFormatException(file, "corrupt checkpoint (header length " + headerLength + ")");
             }
             if (headerLength > size) {
-                throw new CheckpointFormatException(file, "truncated or corrupt checkpoint (a header of "
-                        + headerLength + " bytes in a file of " + size + " bytes)");
+                throw new CheckpointFormatException(
+                        file,
+                        "truncated or corrupt checkpoint (a header of " + headerLength + " bytes in a file of " + size
+                                + " bytes)");
             }
             byte[] header = new byte[headerLength];
             in.readFully(header);
@@ -127,8 +130,8 @@ public final class CheckpointFile {
             for (String expected : SECTIONS) {
                 String name = in.readUTF();
                 if (!name.equals(expected)) {
-                    throw new CheckpointFormatException(file, "corrupt checkpoint (section '" + name
-                            + "' where '" + expected + "' belongs)");
+                    throw new CheckpointFormatException(
+                            file, "corrupt checkpoint (section '" + name + "' where '" + expected + "' belongs)");
                 }
                 sections.put(name, readSection(file, in, size));
             }
@@ -140,16 +143,18 @@ public final class CheckpointFile {
             long computed = checked.getChecksum().getValue();
             long stored = new DataInputStream(raw).readLong();
             if (stored != computed) {
-                throw new CheckpointFormatException(file, String.format(
-                        "corrupt checkpoint (CRC32 %08x stored, %08x computed)", stored, computed));
+                throw new CheckpointFormatException(
+                        file, String.format("corrupt checkpoint (CRC32 %08x stored, %08x computed)", stored, computed));
             }
             if (raw.read() != -1) {
                 throw new CheckpointFormatException(file, "corrupt checkpoint (data after the checksum)");
             }
             return fromHeader(file, header, sections);
         } catch (EOFException e) {
-            throw new CheckpointFormatException(file, "truncated checkpoint (the file of " + size
-                    + " bytes ends early; it was not written completely)", e);
+            throw new CheckpointFormatException(
+                    file,
+                    "truncated checkpoint (the file of " + size + " bytes ends early; it was not written completely)",
+                    e);
         } catch (IOException e) {
             throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
         }
@@ -189,22 +194,24 @@ public final class CheckpointFile {
             String name = in.readUTF();
             int rank = in.readInt();
             if (rank < 0 || rank > MAX_RANK) {
-                throw new CheckpointFormatException(file,
-                        "corrupt checkpoint (tensor '" + name + "' has rank " + rank + ")");
+                throw new CheckpointFormatException(
+                        file, "corrupt checkpoint (tensor '" + name + "' has rank " + rank + ")");
             }
             long[] shape = new long[rank];
             long elements = 1;
             for (int i = 0; i < rank; i++) {
                 shape[i] = in.readLong();
                 if (shape[i] < 0 || shape[i] > size) {
-                    throw new CheckpointFormatException(file, "corrupt checkpoint (tensor '" + name
-                            + "' has dimension " + shape[i] + ")");
+                    throw new CheckpointFormatException(
+                            file, "corrupt checkpoint (tensor '" + name + "' has dimension " + shape[i] + ")");
                 }
                 elements *= shape[i];
                 if (elements * Float.BYTES > size) {
-                    throw new CheckpointFormatException(file, "truncated or corrupt checkpoint (tensor '" + name
-                            + "' of shape " + Arrays.toString(Arrays.copyOf(shape, i + 1))
-                            + "... needs more bytes than the file's " + size + ")");
+                    throw new CheckpointFormatException(
+                            file,
+                            "truncated or corrupt checkpoint (tensor '" + name
+                                    + "' of shape " + Arrays.toString(Arrays.copyOf(shape, i + 1))
+                                    + "... needs more bytes than the file's " + size + ")");
                 }
             }
             float[] data = new float[(int) elements];
@@ -257,23 +264,40 @@ public final class CheckpointFile {
             JsonNode spec = required(file, h, "model_spec");
             JsonNode shape = required(file, spec, "input_shape");
             Map<String, String> options = new LinkedHashMap<>();
-            required(file, spec, "options").properties()
+            required(file, spec, "options")
+                    .properties()
                     .forEach(e -> options.put(e.getKey(), e.getValue().asText()));
             ModelSpec modelSpec = new ModelSpec(
-                    new ExampleShape(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt()),
-                    required(file, spec, "num_classes").asInt(), required(file, spec, "seed").asLong(),
-                    Device.parse(required(file, spec, "device").asText()), required(file, spec, "threads").asInt(),
+                    new ExampleShape(
+                            shape.get(0).asInt(),
+                            shape.get(1).asInt(),
+                            shape.get(2).asInt()),
+                    required(file, spec, "num_classes").asInt(),
+                    required(file, spec, "seed").asLong(),
+                    Device.parse(required(file, spec, "device").asText()),
+                    required(file, spec, "threads").asInt(),
                     new PluginOptions(options));
-            List<EpochMetrics> history = Arrays.asList(
-                    JSON.treeToValue(required(file, h, "history"), EpochMetrics[].class));
+            List<EpochMetrics> history =
+                    Arrays.asList(JSON.treeToValue(required(file, h, "history"), EpochMetrics[].class));
             Map<String, String> plugins = new LinkedHashMap<>();
-            required(file, h, "plugins").properties().forEach(e -> plugins.put(e.getKey(), e.getValue().asText()));
-            return new Checkpoint(required(file, h, "model").asText(), required(file, h, "trainer").asText(),
-                    required(file, h, "dataset").asText(), modelSpec, required(file, h, "epoch").asInt(),
-                    required(file, h, "seed").asLong(), required(file, h, "best_epoch").asInt(),
-                    required(file, h, "best_valid_loss").asDouble(), history,
-                    JSON.writeValueAsString(required(file, h, "config")), plugins,
-                    sections.get("model"), sections.get("optimizer"), sections.get("best_model"));
+            required(file, h, "plugins")
+                    .properties()
+                    .forEach(e -> plugins.put(e.getKey(), e.getValue().asText()));
+            return new Checkpoint(
+                    required(file, h, "model").asText(),
+                    required(file, h, "trainer").asText(),
+                    required(file, h, "dataset").asText(),
+                    modelSpec,
+                    required(file, h, "epoch").asInt(),
+                    required(file, h, "seed").asLong(),
+                    required(file, h, "best_epoch").asInt(),
+                    required(file, h, "best_valid_loss").asDouble(),
+                    history,
+                    JSON.writeValueAsString(required(file, h, "config")),
+                    plugins,
+                    sections.get("model"),
+                    sections.get("optimizer"),
+                    sections.get("best_model"));
         } catch (IOException | RuntimeException e) {
             if (e instanceof CheckpointFormatException cfe) {
                 throw cfe;

@@ -33,7 +33,8 @@ public final class DataManager {
 
     /** A manager for {@code dataDir}, which need not exist yet (fetching creates it). */
     public DataManager(Path dataDir) {
-        this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
+        this.dataDir =
+                Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
     }
 
     /** A manager for this process's data directory: {@code explicit} (may be null), then the environment. */
@@ -77,7 +78,9 @@ public final class DataManager {
 
     /** The dataset's files that do not exist, in the provider's order; empty when all are present. */
     public List<Path> missingFiles(DatasetProvider dataset) {
-        return dataset.files(dataDir).stream().filter(f -> !Files.isRegularFile(f)).toList();
+        return dataset.files(dataDir).stream()
+                .filter(f -> !Files.isRegularFile(f))
+                .toList();
     }
 
     /**
@@ -95,8 +98,10 @@ public final class DataManager {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new ToolkitException("cannot create data directory " + dataDir + ": "
-                    + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            throw new ToolkitException(
+                    "cannot create data directory " + dataDir + ": "
+                            + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    e);
         }
         return dataset.fetch(new FetchRequest(dataDir, source, progress));
     }

@@ -15,7 +15,11 @@ public class DataMissingException extends ToolkitException {
 
     public DataMissingException(String dataset, Path dataDir, List<Path> missing) {
         super("dataset '" + dataset + "' is not in " + dataDir + " (missing "
-                + String.join(", ", missing.stream().map(p -> String.valueOf(p.getFileName())).toList())
+                + String.join(
+                        ", ",
+                        missing.stream()
+                                .map(p -> String.valueOf(p.getFileName()))
+                                .toList())
                 + "); fetch it with 'toolkit data fetch " + dataset + "'");
         this.dataset = dataset;
         this.missing = List.copyOf(missing);

@@ -15,8 +15,8 @@ import org.mltoolkit.api.ExampleShape;
  * @param train      the training split
  * @param test       the test split
  */
-public record DatasetStatistics(String dataset, ExampleShape shape, List<String> classNames, SplitStatistics train,
-                                SplitStatistics test) {
+public record DatasetStatistics(
+        String dataset, ExampleShape shape, List<String> classNames, SplitStatistics train, SplitStatistics test) {
     public DatasetStatistics {
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(shape, "shape");
@@ -27,8 +27,12 @@ public record DatasetStatistics(String dataset, ExampleShape shape, List<String>
 
     /** Computes the statistics of both splits; does not mutate the data. */
     public static DatasetStatistics of(DatasetSplits splits) {
-        return new DatasetStatistics(splits.name(), splits.train().shape(), splits.classNames(),
-                SplitStatistics.of("train", splits.train()), SplitStatistics.of("test", splits.test()));
+        return new DatasetStatistics(
+                splits.name(),
+                splits.train().shape(),
+                splits.classNames(),
+                SplitStatistics.of("train", splits.train()),
+                SplitStatistics.of("test", splits.test()));
     }
 
     /** Both splits, training first. */

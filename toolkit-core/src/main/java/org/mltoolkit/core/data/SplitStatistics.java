@@ -17,8 +17,14 @@ import org.mltoolkit.api.LabeledData;
  * @param pixelMin    smallest feature value
  * @param pixelMax    largest feature value
  */
-public record SplitStatistics(String split, int examples, List<Integer> classCounts, double pixelMean,
-                              double pixelStd, double pixelMin, double pixelMax) {
+public record SplitStatistics(
+        String split,
+        int examples,
+        List<Integer> classCounts,
+        double pixelMean,
+        double pixelStd,
+        double pixelMin,
+        double pixelMax) {
     public SplitStatistics {
         Objects.requireNonNull(split, "split");
         classCounts = List.copyOf(classCounts);
@@ -53,7 +59,7 @@ public record SplitStatistics(String split, int examples, List<Integer> classCou
             }
             std = Math.sqrt(squares / values.length);
         }
-        return new SplitStatistics(split, data.size(), java.util.Arrays.stream(counts).boxed().toList(), mean, std,
-                min, max);
+        return new SplitStatistics(
+                split, data.size(), java.util.Arrays.stream(counts).boxed().toList(), mean, std, min, max);
     }
 }

@@ -37,12 +37,13 @@ public record DataSplit(int[] train, int[] valid) {
         // A tiny epsilon keeps 0.7 * 10 from landing on 6 through binary rounding.
         int trainCount = (int) Math.floor(used * trainRatio + 1e-9);
         if (trainCount < 1 || trainCount >= used) {
-            throw new InvalidConfigurationException(limit > 0 ? "limit" : "trainRatio",
+            throw new InvalidConfigurationException(
+                    limit > 0 ? "limit" : "trainRatio",
                     limit > 0 ? (Object) limit : (Object) trainRatio,
                     "leaves " + trainCount + " training and " + (used - trainCount)
                             + " validation examples; both need at least one");
         }
-        return new DataSplit(Arrays.copyOfRange(permutation, 0, trainCount),
-                Arrays.copyOfRange(permutation, trainCount, used));
+        return new DataSplit(
+                Arrays.copyOfRange(permutation, 0, trainCount), Arrays.copyOfRange(permutation, trainCount, used));
     }
 }

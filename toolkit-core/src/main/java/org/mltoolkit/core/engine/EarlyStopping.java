@@ -9,8 +9,7 @@ import java.util.Locale;
  * recomputed from the whole history after every validation, so it survives a resume.
  */
 public final class EarlyStopping {
-    private EarlyStopping() {
-    }
+    private EarlyStopping() {}
 
     /**
      * Attaches early stopping to {@code engine}'s {@link Event#VALIDATION_COMPLETED}. Throws
@@ -23,9 +22,11 @@ public final class EarlyStopping {
         engine.on(Event.VALIDATION_COMPLETED, e -> {
             int stale = epochsWithoutImprovement(e.state().history(), minDelta);
             if (stale >= patience) {
-                e.terminate(String.format(Locale.ROOT,
+                e.terminate(String.format(
+                        Locale.ROOT,
                         "early stopping: the validation loss has not improved by more than %s for %d epochs",
-                        minDelta, stale));
+                        minDelta,
+                        stale));
             }
         });
     }

@@ -32,8 +32,7 @@ public final class EngineState {
     private Throwable exception;
     private String terminationReason;
 
-    EngineState() {
-    }
+    EngineState() {}
 
     /** The current epoch, 1-based; the last completed one after the run. */
     public int epoch() {

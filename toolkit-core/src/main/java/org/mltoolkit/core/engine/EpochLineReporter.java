@@ -9,8 +9,7 @@ import java.util.Locale;
  * and after validation {@code Validation - loss=1.2345e-01 accuracy=0.9876 best_loss=1.2345e-01}.
  */
 public final class EpochLineReporter {
-    private EpochLineReporter() {
-    }
+    private EpochLineReporter() {}
 
     /**
      * Prints the training line at {@link Event#EPOCH_COMPLETED}. Attach it before the handler that runs the
@@ -30,14 +29,23 @@ public final class EpochLineReporter {
 
     /** The training line of the state's current epoch. */
     public static String epochLine(EngineState s) {
-        return String.format(Locale.ROOT, "EPOCH %d - |param|=%.4e |g_param|=%.4e loss=%.4e accuracy=%.4f",
-                s.epoch(), s.metric(MetricNames.PARAM_NORM), s.metric(MetricNames.GRAD_NORM),
-                s.metric(MetricNames.LOSS), s.metric(MetricNames.ACCURACY));
+        return String.format(
+                Locale.ROOT,
+                "EPOCH %d - |param|=%.4e |g_param|=%.4e loss=%.4e accuracy=%.4f",
+                s.epoch(),
+                s.metric(MetricNames.PARAM_NORM),
+                s.metric(MetricNames.GRAD_NORM),
+                s.metric(MetricNames.LOSS),
+                s.metric(MetricNames.ACCURACY));
     }
 
     /** The validation line of the state's last epoch. */
     public static String validationLine(EngineState s) {
-        return String.format(Locale.ROOT, "Validation - loss=%.4e accuracy=%.4f best_loss=%.4e",
-                s.metric(MetricNames.VALID_LOSS), s.metric(MetricNames.VALID_ACCURACY), s.bestValidLoss());
+        return String.format(
+                Locale.ROOT,
+                "Validation - loss=%.4e accuracy=%.4f best_loss=%.4e",
+                s.metric(MetricNames.VALID_LOSS),
+                s.metric(MetricNames.VALID_ACCURACY),
+                s.bestValidLoss());
     }
 }

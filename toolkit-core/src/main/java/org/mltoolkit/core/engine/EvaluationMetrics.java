@@ -8,5 +8,4 @@ package org.mltoolkit.core.engine;
  * @param examples number of examples evaluated
  * @param seconds  wall-clock time of the pass
  */
-public record EvaluationMetrics(double loss, double accuracy, int examples, double seconds) {
-}
+public record EvaluationMetrics(double loss, double accuracy, int examples, double seconds) {}

@@ -16,8 +16,8 @@ public final class Evaluator {
 
     public Evaluator(BatchLoader loader) {
         this.loader = loader;
-        this.logProbabilities = new float[Math.min(loader.batchSize(), Math.max(1, loader.examples()))
-                * loader.numClasses()];
+        this.logProbabilities =
+                new float[Math.min(loader.batchSize(), Math.max(1, loader.examples())) * loader.numClasses()];
     }
 
     public EvaluationMetrics evaluate(Model model) {
@@ -66,7 +66,10 @@ public final class Evaluator {
             }
             seen += batch.size();
         }
-        return new Predictions(predicted, confidence, metrics(nll, correct, seen, start),
+        return new Predictions(
+                predicted,
+                confidence,
+                metrics(nll, correct, seen, start),
                 ConfusionMatrix.of(classNames, labels, predicted, seen));
     }
 

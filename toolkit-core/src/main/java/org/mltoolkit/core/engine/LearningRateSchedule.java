@@ -39,12 +39,12 @@ public sealed interface LearningRateSchedule {
     record Step(int every, double gamma) implements LearningRateSchedule {
         public Step {
             if (every < 1) {
-                throw new InvalidConfigurationException("lrSchedule", "step:" + every + ":" + gamma,
-                        "the step must be at least 1 epoch");
+                throw new InvalidConfigurationException(
+                        "lrSchedule", "step:" + every + ":" + gamma, "the step must be at least 1 epoch");
             }
             if (!(gamma > 0) || Double.isInfinite(gamma)) {
-                throw new InvalidConfigurationException("lrSchedule", "step:" + every + ":" + gamma,
-                        "gamma must be a positive number");
+                throw new InvalidConfigurationException(
+                        "lrSchedule", "step:" + every + ":" + gamma, "gamma must be a positive number");
             }
         }
 
@@ -63,8 +63,8 @@ public sealed interface LearningRateSchedule {
     record Cosine(double min) implements LearningRateSchedule {
         public Cosine {
             if (!(min >= 0) || Double.isInfinite(min)) {
-                throw new InvalidConfigurationException("lrSchedule", "cosine:" + min,
-                        "the minimum rate must be a number >= 0");
+                throw new InvalidConfigurationException(
+                        "lrSchedule", "cosine:" + min, "the minimum rate must be a number >= 0");
             }
         }
 
@@ -110,7 +110,7 @@ public sealed interface LearningRateSchedule {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidConfigurationException("lrSchedule", text,
-                "expected none, step[:EVERY[:GAMMA]] or cosine[:MIN]");
+        throw new InvalidConfigurationException(
+                "lrSchedule", text, "expected none, step[:EVERY[:GAMMA]] or cosine[:MIN]");
     }
 }

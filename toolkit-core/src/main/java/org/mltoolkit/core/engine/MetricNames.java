@@ -15,6 +15,5 @@ public final class MetricNames {
     /** Exact accuracy over the validation set, after each epoch. */
     public static final String VALID_ACCURACY = "valid_accuracy";
 
-    private MetricNames() {
-    }
+    private MetricNames() {}
 }

@@ -4,8 +4,7 @@ import java.util.Locale;
 
 /** Stops a run with {@link NonFiniteLossException} as soon as a training or validation loss is NaN or infinite. */
 public final class NonFiniteLossGuard {
-    private NonFiniteLossGuard() {
-    }
+    private NonFiniteLossGuard() {}
 
     /** Attaches the checks to {@code engine}: after every step, and after every validation. */
     public static void attach(Engine engine) {
@@ -13,17 +12,27 @@ public final class NonFiniteLossGuard {
             EngineState s = e.state();
             double loss = s.output().loss();
             if (!Double.isFinite(loss)) {
-                throw new NonFiniteLossException(String.format(Locale.ROOT,
-                        "training stopped: the training loss became %s in epoch %d (step %d of %d)",
-                        loss, s.epoch(), s.epochIteration(), s.batchesPerEpoch()), s.epoch());
+                throw new NonFiniteLossException(
+                        String.format(
+                                Locale.ROOT,
+                                "training stopped: the training loss became %s in epoch %d (step %d of %d)",
+                                loss,
+                                s.epoch(),
+                                s.epochIteration(),
+                                s.batchesPerEpoch()),
+                        s.epoch());
             }
         });
         engine.on(Event.VALIDATION_COMPLETED, e -> {
             EngineState s = e.state();
             double loss = s.metric(MetricNames.VALID_LOSS);
             if (!Double.isFinite(loss)) {
-                throw new NonFiniteLossException(String.format(Locale.ROOT,
-                        "training stopped: the validation loss became %s after epoch %d", loss, s.epoch()),
+                throw new NonFiniteLossException(
+                        String.format(
+                                Locale.ROOT,
+                                "training stopped: the validation loss became %s after epoch %d",
+                                loss,
+                                s.epoch()),
                         s.epoch());
             }
         });

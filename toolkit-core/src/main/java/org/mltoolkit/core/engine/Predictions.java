@@ -8,5 +8,4 @@ package org.mltoolkit.core.engine;
  * @param metrics     mean NLL loss and accuracy over the set
  * @param confusion   true class against predicted class
  */
-public record Predictions(int[] predicted, float[] confidence, EvaluationMetrics metrics, ConfusionMatrix confusion) {
-}
+public record Predictions(int[] predicted, float[] confidence, EvaluationMetrics metrics, ConfusionMatrix confusion) {}

@@ -14,11 +14,11 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class ProgressBarReporter {
     /** Wide enough for the bar beside the metrics, like the reference's {@code ncols=120} tqdm bar. */
     private static final int WIDTH = 130;
+
     private ProgressBar bar;
     private long epochStart;
 
-    private ProgressBarReporter() {
-    }
+    private ProgressBarReporter() {}
 
     /** Attaches a progress bar to {@code engine} that renders on {@code out}. */
     public static void attach(Engine engine, PrintStream out) {
@@ -49,9 +49,14 @@ public final class ProgressBarReporter {
         bar.stepBy(s.batch().size());
         // The bar's own speed counts whole seconds only ("?" during the first); this rate is exact.
         double seconds = (System.nanoTime() - epochStart) / 1e9;
-        bar.setExtraMessage(String.format(Locale.ROOT, "%.0f img/s loss=%.3e acc=%.4f |param|=%.3g |g_param|=%.3g",
-                bar.getCurrent() / Math.max(seconds, 1e-9), s.metric(MetricNames.LOSS),
-                s.metric(MetricNames.ACCURACY), s.metric(MetricNames.PARAM_NORM), s.metric(MetricNames.GRAD_NORM)));
+        bar.setExtraMessage(String.format(
+                Locale.ROOT,
+                "%.0f img/s loss=%.3e acc=%.4f |param|=%.3g |g_param|=%.3g",
+                bar.getCurrent() / Math.max(seconds, 1e-9),
+                s.metric(MetricNames.LOSS),
+                s.metric(MetricNames.ACCURACY),
+                s.metric(MetricNames.PARAM_NORM),
+                s.metric(MetricNames.GRAD_NORM)));
     }
 
     private void close() {

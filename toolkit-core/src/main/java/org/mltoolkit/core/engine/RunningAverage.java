@@ -49,14 +49,15 @@ public final class RunningAverage {
      * Attaches a new running average of {@code source} to {@code engine}: reset at {@link Event#EPOCH_STARTED},
      * updated and published as {@code engine.state().metrics().get(name)} at {@link Event#ITERATION_COMPLETED}.
      */
-    public static RunningAverage attach(Engine engine, String name, double alpha,
-                                        ToDoubleFunction<EngineState> source) {
+    public static RunningAverage attach(
+            Engine engine, String name, double alpha, ToDoubleFunction<EngineState> source) {
         RunningAverage average = new RunningAverage(alpha);
         engine.on(Event.EPOCH_STARTED, e -> {
             average.reset();
             e.state().metrics().remove(name);
         });
-        engine.on(Event.ITERATION_COMPLETED,
+        engine.on(
+                Event.ITERATION_COMPLETED,
                 e -> e.state().metrics().put(name, average.update(source.applyAsDouble(e.state()))));
         return average;
     }
@@ -64,7 +65,11 @@ public final class RunningAverage {
     /** Attaches the four training averages of the reference: loss, accuracy, |param| and |g_param|. */
     public static void attachTrainingMetrics(Engine engine, double alpha) {
         attach(engine, MetricNames.LOSS, alpha, s -> s.output().loss());
-        attach(engine, MetricNames.ACCURACY, alpha, s -> (double) s.output().correct() / s.batch().size());
+        attach(
+                engine,
+                MetricNames.ACCURACY,
+                alpha,
+                s -> (double) s.output().correct() / s.batch().size());
         attach(engine, MetricNames.PARAM_NORM, alpha, s -> s.output().parameterNorm());
         attach(engine, MetricNames.GRAD_NORM, alpha, s -> s.output().gradientNorm());
     }

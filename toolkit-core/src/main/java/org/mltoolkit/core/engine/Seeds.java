@@ -2,8 +2,7 @@ package org.mltoolkit.core.engine;
 
 /** Derives independent, reproducible random seeds from the run's seed and a purpose number. */
 final class Seeds {
-    private Seeds() {
-    }
+    private Seeds() {}
 
     /** A well-mixed seed for stream {@code stream} of {@code seed} (SplitMix64's finaliser). */
     static long derive(long seed, long stream) {

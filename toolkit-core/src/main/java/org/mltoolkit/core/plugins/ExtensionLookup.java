@@ -47,6 +47,7 @@ public interface ExtensionLookup {
                 return t;
             }
         }
-        throw new UnknownExtensionException(kind, name, all.stream().map(nameOf).sorted().toList());
+        throw new UnknownExtensionException(
+                kind, name, all.stream().map(nameOf).sorted().toList());
     }
 }

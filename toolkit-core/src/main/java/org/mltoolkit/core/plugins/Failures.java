@@ -7,8 +7,7 @@ import org.pf4j.PluginRuntimeException;
 
 /** Turns an exception chain from PF4J or a plugin into one line a user can act on. */
 final class Failures {
-    private Failures() {
-    }
+    private Failures() {}
 
     /**
      * Describes {@code failure} and its causes on one line: each distinct message once, outermost first; an
@@ -38,7 +37,8 @@ final class Failures {
             return t.getCause() != null;
         }
         // PluginRuntimeException(cause) copies the cause's toString() as its message.
-        return t instanceof PluginRuntimeException && t.getCause() != null
+        return t instanceof PluginRuntimeException
+                && t.getCause() != null
                 && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString()));
     }
 

@@ -63,8 +63,14 @@ public final class PluginRegistry implements ExtensionLookup, AutoCloseable {
             plugins.add(describe(wrapper, claimedNames));
         }
         for (ToolkitPluginManager.LoadFailure failure : manager.loadFailures()) {
-            plugins.add(new PluginStatus(failure.pluginId(), failure.version(), PluginStatus.State.FAILED,
-                    failure.path(), "", List.of(), List.of(failure.reason())));
+            plugins.add(new PluginStatus(
+                    failure.pluginId(),
+                    failure.version(),
+                    PluginStatus.State.FAILED,
+                    failure.path(),
+                    "",
+                    List.of(),
+                    List.of(failure.reason())));
         }
         plugins.sort(Comparator.comparing(PluginStatus::label).thenComparing(PluginStatus::path));
     }
@@ -75,7 +81,9 @@ public final class PluginRegistry implements ExtensionLookup, AutoCloseable {
      * not a directory; problems with individual plugins never throw, they are reported by {@link #plugins()}.
      */
     public static PluginRegistry load(Path pluginsDir) {
-        Path dir = Objects.requireNonNull(pluginsDir, "pluginsDir").toAbsolutePath().normalize();
+        Path dir = Objects.requireNonNull(pluginsDir, "pluginsDir")
+                .toAbsolutePath()
+                .normalize();
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ToolkitException("plugins directory " + dir + " is not a directory");
         }
@@ -199,7 +207,8 @@ public final class PluginRegistry implements ExtensionLookup, AutoCloseable {
         List<String> failures = new ArrayList<>();
 
         if (state != PluginState.STARTED) {
-            PluginStatus.State shown = state == PluginState.DISABLED ? PluginStatus.State.DISABLED
+            PluginStatus.State shown = state == PluginState.DISABLED
+                    ? PluginStatus.State.DISABLED
                     : state == PluginState.STOPPED ? PluginStatus.State.STOPPED : PluginStatus.State.FAILED;
             if (wrapper.getFailedException() != null) {
                 failures.add(Failures.describe(wrapper.getFailedException()));
@@ -252,8 +261,8 @@ public final class PluginRegistry implements ExtensionLookup, AutoCloseable {
             }
         }
         infos.sort(Comparator.comparing(ExtensionInfo::kind).thenComparing(ExtensionInfo::name));
-        PluginStatus status = new PluginStatus(id, version, PluginStatus.State.STARTED, path, description, infos,
-                failures);
+        PluginStatus status =
+                new PluginStatus(id, version, PluginStatus.State.STARTED, path, description, infos, failures);
         for (Object instance : instances) {
             owners.put(instance, status);
         }
@@ -325,8 +334,11 @@ public final class PluginRegistry implements ExtensionLookup, AutoCloseable {
             }
         }
         throw new ToolkitException("implements none of the extension points "
-                + String.join(", ", java.util.Arrays.stream(ExtensionKind.values())
-                        .map(k -> k.extensionPoint().getName()).toList()));
+                + String.join(
+                        ", ",
+                        java.util.Arrays.stream(ExtensionKind.values())
+                                .map(k -> k.extensionPoint().getName())
+                                .toList()));
     }
 
     private static List<Class<?>> allSupertypes(Class<?> type) {

@@ -24,8 +24,14 @@ import java.util.Objects;
  * @param extensions  the extensions that were instantiated, in kind and name order
  * @param failures    one line per problem: why the plugin failed, or which extension failed and why
  */
-public record PluginStatus(String id, String version, State state, Path path, String description,
-                           List<ExtensionInfo> extensions, List<String> failures) {
+public record PluginStatus(
+        String id,
+        String version,
+        State state,
+        Path path,
+        String description,
+        List<ExtensionInfo> extensions,
+        List<String> failures) {
 
     /** The states a plugin can end in, as the host sees them. */
     public enum State {

@@ -6,8 +6,9 @@ import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.TrainerProvider;
 
 /** Extensions handed over directly, without PF4J: for applications that embed the core, and for tests. */
-public record StaticExtensions(List<DatasetProvider> datasets, List<ModelProvider> models,
-                               List<TrainerProvider> trainers) implements ExtensionLookup {
+public record StaticExtensions(
+        List<DatasetProvider> datasets, List<ModelProvider> models, List<TrainerProvider> trainers)
+        implements ExtensionLookup {
     public StaticExtensions {
         datasets = List.copyOf(datasets);
         models = List.copyOf(models);

@@ -22,10 +22,12 @@ public final class ToolkitPaths {
     /** Name of the plugins directory under the installation or the working directory. */
     public static final String PLUGINS_DIR_NAME = "plugins";
 
-    private ToolkitPaths() {
-    }
+    private ToolkitPaths() {}
 
-    /** The plugins directory for this process: {@code explicit} (may be null), then its environment and system properties. */
+    /**
+     * The plugins directory for this process: {@code explicit} (may be null), then its environment and system
+     * properties.
+     */
     public static Path pluginsDir(Path explicit) {
         return pluginsDir(explicit, System.getenv(), System.getProperty(HOME_PROPERTY), Path.of(""));
     }

@@ -34,8 +34,7 @@ import org.pf4j.PluginWrapper;
 final class ToolkitPluginManager extends JarPluginManager {
 
     /** A plugin file that never became a loaded plugin. Id and version are null when the manifest is unreadable. */
-    record LoadFailure(Path path, String pluginId, String version, String reason) {
-    }
+    record LoadFailure(Path path, String pluginId, String version, String reason) {}
 
     private final List<LoadFailure> loadFailures = new ArrayList<>();
     private final Map<String, String> resolveFailures = new HashMap<>();
@@ -108,7 +107,9 @@ final class ToolkitPluginManager extends JarPluginManager {
                 for (PluginDependency dependency : wrapper.getDescriptor().getDependencies()) {
                     dependencies.add(dependency.getPluginId() + "@" + dependency.getPluginVersionSupport());
                 }
-                loadFailures.add(new LoadFailure(wrapper.getPluginPath(), wrapper.getPluginId(),
+                loadFailures.add(new LoadFailure(
+                        wrapper.getPluginPath(),
+                        wrapper.getPluginId(),
                         wrapper.getDescriptor().getVersion(),
                         "unresolved dependencies: needs " + String.join(", ", dependencies)));
             }
@@ -159,10 +160,11 @@ final class ToolkitPluginManager extends JarPluginManager {
                 throw new PluginRuntimeException(e, "Plugin-Class {} cannot be loaded", className);
             }
             int modifiers = pluginClass.getModifiers();
-            if (Modifier.isAbstract(modifiers) || Modifier.isInterface(modifiers)
+            if (Modifier.isAbstract(modifiers)
+                    || Modifier.isInterface(modifiers)
                     || !Plugin.class.isAssignableFrom(pluginClass)) {
-                throw new PluginRuntimeException("Plugin-Class {} is not a concrete subclass of {}",
-                        className, Plugin.class.getName());
+                throw new PluginRuntimeException(
+                        "Plugin-Class {} is not a concrete subclass of {}", className, Plugin.class.getName());
             }
             try {
                 Constructor<?> constructor;

@@ -29,8 +29,14 @@ final class CheckpointPolicy implements EventHandler {
     private Map<String, Tensor> bestWeights;
 
     /** {@code bestWeights} are those restored on resume, or empty for a new run. */
-    CheckpointPolicy(Model model, Trainer trainer, Path bestFile, Path lastFile, TrainingConfig config, ModelSpec spec,
-                     Map<String, Tensor> bestWeights) {
+    CheckpointPolicy(
+            Model model,
+            Trainer trainer,
+            Path bestFile,
+            Path lastFile,
+            TrainingConfig config,
+            ModelSpec spec,
+            Map<String, Tensor> bestWeights) {
         this.model = model;
         this.trainer = trainer;
         this.bestFile = bestFile;
@@ -60,10 +66,22 @@ final class CheckpointPolicy implements EventHandler {
         return bestWeights;
     }
 
-    private Checkpoint checkpoint(EngineState s, Map<String, Tensor> weights, Map<String, Tensor> optimizer,
-                                  Map<String, Tensor> best) {
-        return new Checkpoint(config.model(), config.trainer(), config.dataset(), spec, s.epoch(), config.seed(),
-                s.bestEpoch(), s.bestValidLoss(), s.history(), config.toJson(), config.plugins(), weights,
-                optimizer, best);
+    private Checkpoint checkpoint(
+            EngineState s, Map<String, Tensor> weights, Map<String, Tensor> optimizer, Map<String, Tensor> best) {
+        return new Checkpoint(
+                config.model(),
+                config.trainer(),
+                config.dataset(),
+                spec,
+                s.epoch(),
+                config.seed(),
+                s.bestEpoch(),
+                s.bestValidLoss(),
+                s.history(),
+                config.toJson(),
+                config.plugins(),
+                weights,
+                optimizer,
+                best);
     }
 }

@@ -22,8 +22,8 @@ public interface DatasetLoader {
     static DatasetLoader fromDirectory(Path dataDir) {
         return provider -> {
             if (!provider.isPresent(dataDir)) {
-                throw new ToolkitException("dataset '" + provider.name() + "' is missing files in " + dataDir
-                        + "; fetch it first");
+                throw new ToolkitException(
+                        "dataset '" + provider.name() + "' is missing files in " + dataDir + "; fetch it first");
             }
             return provider.load(dataDir);
         };

@@ -53,23 +53,35 @@ public final class Evaluation {
      */
     public EvaluationResult run() {
         Path file = settings.checkpoint;
-        String datasetName = settings.data != null ? settings.data.name()
+        String datasetName = settings.data != null
+                ? settings.data.name()
                 : settings.dataset != null ? settings.dataset : checkpoint.datasetName();
-        DatasetSplits splits = settings.data != null ? settings.data
+        DatasetSplits splits = settings.data != null
+                ? settings.data
                 : settings.datasetLoader.load(settings.lookup.dataset(datasetName));
         ModelSpec saved = checkpoint.modelSpec();
-        if (!saved.inputShape().equals(splits.test().shape()) || saved.numClasses() != splits.classNames().size()) {
+        if (!saved.inputShape().equals(splits.test().shape())
+                || saved.numClasses() != splits.classNames().size()) {
             throw new ToolkitException(file + ": the model takes " + saved.inputShape() + " examples in "
                     + saved.numClasses() + " classes but dataset '" + splits.name() + "' has "
-                    + splits.test().shape() + " examples in " + splits.classNames().size() + " classes");
+                    + splits.test().shape() + " examples in "
+                    + splits.classNames().size() + " classes");
         }
         int batchSize = settings.batchSize != null ? settings.batchSize : TrainingRun.DEFAULT_BATCH_SIZE;
         ModelProvider provider = settings.lookup.model(checkpoint.modelName());
         try (Model model = openModel(settings.lookup, checkpoint, file, settings.device, settings.threads)) {
-            Predictions predictions = new Evaluator(BatchLoader.sequential(splits.test(), batchSize,
-                    provider.inputLayout())).predict(model, splits.classNames());
-            return new EvaluationResult(file, checkpoint.modelName(), splits.name(), checkpoint.epoch(),
-                    predictions.metrics(), model.device(), predictions, splits.test());
+            Predictions predictions = new Evaluator(
+                            BatchLoader.sequential(splits.test(), batchSize, provider.inputLayout()))
+                    .predict(model, splits.classNames());
+            return new EvaluationResult(
+                    file,
+                    checkpoint.modelName(),
+                    splits.name(),
+                    checkpoint.epoch(),
+                    predictions.metrics(),
+                    model.device(),
+                    predictions,
+                    splits.test());
         }
     }
 
@@ -78,12 +90,16 @@ public final class Evaluation {
      * weights. {@code device} and {@code threads} override the saved ones when not null. The caller closes the
      * model. Throws ToolkitException naming the file when no plugin provides the model or it rejects the weights.
      */
-    public static Model openModel(ExtensionLookup lookup, Checkpoint checkpoint, Path file, String device,
-                                  Integer threads) {
+    public static Model openModel(
+            ExtensionLookup lookup, Checkpoint checkpoint, Path file, String device, Integer threads) {
         ModelSpec saved = checkpoint.modelSpec();
-        ModelSpec spec = new ModelSpec(saved.inputShape(), saved.numClasses(), saved.seed(),
+        ModelSpec spec = new ModelSpec(
+                saved.inputShape(),
+                saved.numClasses(),
+                saved.seed(),
                 device != null ? Device.parse(device) : saved.device(),
-                threads != null ? threads : saved.threads(), saved.options());
+                threads != null ? threads : saved.threads(),
+                saved.options());
         Model model = lookup.model(checkpoint.modelName()).create(spec);
         try {
             TrainingRun.loadModelState(model, checkpoint.modelState(), file);
@@ -106,8 +122,7 @@ public final class Evaluation {
         private Integer threads;
         private Integer batchSize;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Where the checkpoint's model (and the dataset, unless given as data) are found (required). */
         public Builder lookup(ExtensionLookup value) {

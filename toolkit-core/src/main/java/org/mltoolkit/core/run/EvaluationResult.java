@@ -17,6 +17,12 @@ import org.mltoolkit.core.engine.Predictions;
  * @param predictions each test example's predicted class and confidence, and the confusion matrix
  * @param testData   the test split the predictions line up with
  */
-public record EvaluationResult(Path checkpoint, String model, String dataset, int epoch, EvaluationMetrics test,
-                               String device, Predictions predictions, LabeledData testData) {
-}
+public record EvaluationResult(
+        Path checkpoint,
+        String model,
+        String dataset,
+        int epoch,
+        EvaluationMetrics test,
+        String device,
+        Predictions predictions,
+        LabeledData testData) {}

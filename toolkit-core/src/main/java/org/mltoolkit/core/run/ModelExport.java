@@ -10,8 +10,7 @@ import org.mltoolkit.core.plugins.ExtensionLookup;
 
 /** Writes a checkpoint's model as an inference ONNX file, through the model plugin's own exporter. */
 public final class ModelExport {
-    private ModelExport() {
-    }
+    private ModelExport() {}
 
     /**
      * Rebuilds the model saved in {@code checkpointFile} and writes it to {@code onnxFile} (replaced atomically by

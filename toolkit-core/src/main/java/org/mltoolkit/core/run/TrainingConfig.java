@@ -30,11 +30,28 @@ import org.mltoolkit.api.ToolkitException;
  * @param verbose        0 quiet, 1 a line per epoch, 2 also a progress bar
  * @param plugins        ids and versions of the plugins in use, as the host reported them
  */
-public record TrainingConfig(String dataset, String model, String trainer, String optimizer, double learningRate,
-                             int batchSize, int epochs, double trainRatio, long seed, int limit, String device,
-                             int threads, Map<String, String> modelOptions, Map<String, String> trainerOptions,
-                             String lrSchedule, int patience, double minDelta, String runDir,
-                             String bestCheckpoint, int verbose, Map<String, String> plugins) {
+public record TrainingConfig(
+        String dataset,
+        String model,
+        String trainer,
+        String optimizer,
+        double learningRate,
+        int batchSize,
+        int epochs,
+        double trainRatio,
+        long seed,
+        int limit,
+        String device,
+        int threads,
+        Map<String, String> modelOptions,
+        Map<String, String> trainerOptions,
+        String lrSchedule,
+        int patience,
+        double minDelta,
+        String runDir,
+        String bestCheckpoint,
+        int verbose,
+        Map<String, String> plugins) {
     public TrainingConfig {
         modelOptions = sorted(modelOptions);
         trainerOptions = sorted(trainerOptions);

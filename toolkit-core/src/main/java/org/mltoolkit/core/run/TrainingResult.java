@@ -22,10 +22,18 @@ import org.mltoolkit.core.engine.EvaluationMetrics;
  * @param stopReason           why the run ended before its last epoch, or null
  * @param bestWeights          the best model state, as restored at the end
  */
-public record TrainingResult(Path runDirectory, Path bestCheckpoint, List<EpochMetrics> history, int bestEpoch,
-                             double bestValidLoss, EvaluationMetrics test, double trainSeconds,
-                             double trainImagesPerSecond, String device, String stopReason,
-                             Map<String, Tensor> bestWeights) {
+public record TrainingResult(
+        Path runDirectory,
+        Path bestCheckpoint,
+        List<EpochMetrics> history,
+        int bestEpoch,
+        double bestValidLoss,
+        EvaluationMetrics test,
+        double trainSeconds,
+        double trainImagesPerSecond,
+        String device,
+        String stopReason,
+        Map<String, Tensor> bestWeights) {
     public TrainingResult {
         history = List.copyOf(history);
     }

@@ -73,6 +73,7 @@ public final class TrainingRun {
      * reference's constant rate.
      */
     public static final String DEFAULT_LR_SCHEDULE = "cosine";
+
     public static final double DEFAULT_MIN_DELTA = 0.0;
     public static final String DEFAULT_DEVICE = "auto";
 
@@ -128,16 +129,16 @@ public final class TrainingRun {
         ModelProvider modelProvider = lookup.model(config.model());
         TrainerProvider trainerProvider = lookup.trainer(config.trainer());
         if (!trainerProvider.supports(modelProvider.name())) {
-            throw new InvalidConfigurationException("trainer", config.trainer(),
-                    "does not support the model '" + modelProvider.name() + "'");
+            throw new InvalidConfigurationException(
+                    "trainer", config.trainer(), "does not support the model '" + modelProvider.name() + "'");
         }
         ModelSpec spec = modelSpec(splits);
         DataSplit split = DataSplit.of(splits.train(), config.trainRatio(), config.seed(), config.limit());
         var layout = modelProvider.inputLayout();
-        BatchLoader trainLoader = new BatchLoader(splits.train(), split.train(), config.batchSize(), true,
-                config.seed(), layout);
-        BatchLoader validLoader = new BatchLoader(splits.train(), split.valid(), config.batchSize(), false,
-                config.seed(), layout);
+        BatchLoader trainLoader =
+                new BatchLoader(splits.train(), split.train(), config.batchSize(), true, config.seed(), layout);
+        BatchLoader validLoader =
+                new BatchLoader(splits.train(), split.valid(), config.batchSize(), false, config.seed(), layout);
         BatchLoader testLoader = BatchLoader.sequential(splits.test(), config.batchSize(), layout);
         RunDirectory directory = new RunDirectory(Path.of(config.runDir()));
         Path bestFile = Path.of(config.bestCheckpoint());
@@ -146,28 +147,43 @@ public final class TrainingRun {
             if (resumed != null) {
                 loadModelState(model, resumed.modelState(), resumedFile);
             }
-            TrainerSpec trainerSpec = new TrainerSpec(config.optimizer(), config.learningRate(), config.seed(),
+            TrainerSpec trainerSpec = new TrainerSpec(
+                    config.optimizer(),
+                    config.learningRate(),
+                    config.seed(),
                     new PluginOptions(config.trainerOptions()));
             try (Trainer trainer = trainerProvider.create(model, trainerSpec)) {
                 if (resumed != null) {
                     try {
                         trainer.loadOptimizerState(resumed.optimizerState());
                     } catch (ToolkitException | IllegalArgumentException e) {
-                        throw new ToolkitException(resumedFile + ": the trainer '" + config.trainer()
-                                + "' rejects this checkpoint's optimizer state: " + e.getMessage(), e);
+                        throw new ToolkitException(
+                                resumedFile + ": the trainer '" + config.trainer()
+                                        + "' rejects this checkpoint's optimizer state: " + e.getMessage(),
+                                e);
                     }
                     carryBestCheckpointOver(bestFile);
                 }
-                for (Path file : List.of(directory.config(), directory.metrics(), directory.summary(),
-                        directory.lastCheckpoint(), bestFile)) {
+                for (Path file : List.of(
+                        directory.config(),
+                        directory.metrics(),
+                        directory.summary(),
+                        directory.lastCheckpoint(),
+                        bestFile)) {
                     AtomicFiles.removeLeftovers(file);
                 }
                 // A summary from an earlier run would describe checkpoints this run is about to replace.
                 directory.removeSummary();
                 directory.writeConfig(config);
                 Engine engine = new Engine(trainer::step);
-                CheckpointPolicy policy = new CheckpointPolicy(model, trainer, bestFile, directory.lastCheckpoint(),
-                        config, spec, resumed == null ? Map.of() : resumed.bestWeights());
+                CheckpointPolicy policy = new CheckpointPolicy(
+                        model,
+                        trainer,
+                        bestFile,
+                        directory.lastCheckpoint(),
+                        config,
+                        spec,
+                        resumed == null ? Map.of() : resumed.bestWeights());
                 wire(engine, model, trainer, new Evaluator(validLoader), policy, directory);
                 EngineState state = engine.state();
                 int completed = 0;
@@ -188,16 +204,21 @@ public final class TrainingRun {
                 Map<String, Tensor> best = policy.bestWeights();
                 model.loadStateDict(best);
                 EvaluationMetrics test = new Evaluator(testLoader).evaluate(model);
-                TrainingResult result = result(state, test, directory, bestFile, model.device(), best,
-                        trainLoader.examples());
+                TrainingResult result =
+                        result(state, test, directory, bestFile, model.device(), best, trainLoader.examples());
                 directory.writeSummary(summary(result, splits, split, model));
                 return result;
             }
         }
     }
 
-    private void wire(Engine engine, Model model, Trainer trainer, Evaluator validator, CheckpointPolicy policy,
-                      RunDirectory directory) {
+    private void wire(
+            Engine engine,
+            Model model,
+            Trainer trainer,
+            Evaluator validator,
+            CheckpointPolicy policy,
+            RunDirectory directory) {
         LearningRateSchedule schedule = LearningRateSchedule.parse(config.lrSchedule());
         engine.on(Event.EPOCH_STARTED, e -> {
             double rate = schedule.rate(config.learningRate(), e.state().epoch(), config.epochs());
@@ -217,13 +238,23 @@ public final class TrainingRun {
             EvaluationMetrics v = validator.evaluate(model);
             s.metrics().put(MetricNames.VALID_LOSS, v.loss());
             s.metrics().put(MetricNames.VALID_ACCURACY, v.accuracy());
-            s.recordEpoch(new EpochMetrics(s.epoch(), s.metric(MetricNames.LOSS), s.metric(MetricNames.ACCURACY),
-                    s.metric(MetricNames.PARAM_NORM), s.metric(MetricNames.GRAD_NORM), v.loss(), v.accuracy(),
-                    s.learningRate(), s.epochTrainSeconds(), v.seconds()));
+            s.recordEpoch(new EpochMetrics(
+                    s.epoch(),
+                    s.metric(MetricNames.LOSS),
+                    s.metric(MetricNames.ACCURACY),
+                    s.metric(MetricNames.PARAM_NORM),
+                    s.metric(MetricNames.GRAD_NORM),
+                    v.loss(),
+                    v.accuracy(),
+                    s.learningRate(),
+                    s.epochTrainSeconds(),
+                    v.seconds()));
             e.fire(Event.VALIDATION_COMPLETED);
         });
         engine.on(Event.VALIDATION_COMPLETED, policy);
-        engine.on(Event.VALIDATION_COMPLETED, e -> directory.writeMetrics(e.state().history()));
+        engine.on(
+                Event.VALIDATION_COMPLETED,
+                e -> directory.writeMetrics(e.state().history()));
         if (config.verbose() >= 1) {
             EpochLineReporter.attachValidationLine(engine, out);
         }
@@ -239,16 +270,23 @@ public final class TrainingRun {
         Device device = Device.parse(config.device());
         if (resumed != null) {
             ModelSpec old = resumed.modelSpec();
-            if (!old.inputShape().equals(splits.train().shape()) || old.numClasses() != splits.classNames().size()) {
+            if (!old.inputShape().equals(splits.train().shape())
+                    || old.numClasses() != splits.classNames().size()) {
                 throw new ToolkitException(resumedFile + ": the model takes " + old.inputShape() + " examples in "
                         + old.numClasses() + " classes but dataset '" + splits.name() + "' has "
-                        + splits.train().shape() + " examples in " + splits.classNames().size() + " classes");
+                        + splits.train().shape() + " examples in "
+                        + splits.classNames().size() + " classes");
             }
-            return new ModelSpec(old.inputShape(), old.numClasses(), old.seed(), device, config.threads(),
-                    old.options());
+            return new ModelSpec(
+                    old.inputShape(), old.numClasses(), old.seed(), device, config.threads(), old.options());
         }
-        return new ModelSpec(splits.train().shape(), splits.classNames().size(), config.seed(), device,
-                config.threads(), new PluginOptions(config.modelOptions()));
+        return new ModelSpec(
+                splits.train().shape(),
+                splits.classNames().size(),
+                config.seed(),
+                device,
+                config.threads(),
+                new PluginOptions(config.modelOptions()));
     }
 
     /** Loads weights into a model, turning a rejection into one line that names the checkpoint. */
@@ -256,8 +294,9 @@ public final class TrainingRun {
         try {
             model.loadStateDict(state);
         } catch (ToolkitException | IllegalArgumentException e) {
-            throw new ToolkitException(file + ": the model '" + model.name()
-                    + "' rejects this checkpoint's weights: " + e.getMessage(), e);
+            throw new ToolkitException(
+                    file + ": the model '" + model.name() + "' rejects this checkpoint's weights: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -284,15 +323,32 @@ public final class TrainingRun {
         }
     }
 
-    private TrainingResult result(EngineState state, EvaluationMetrics test, RunDirectory directory, Path bestFile,
-                                  String device, Map<String, Tensor> best, int trainExamples) {
+    private TrainingResult result(
+            EngineState state,
+            EvaluationMetrics test,
+            RunDirectory directory,
+            Path bestFile,
+            String device,
+            Map<String, Tensor> best,
+            int trainExamples) {
         double seconds = 0;
         for (EpochMetrics m : state.history()) {
             seconds += m.seconds();
         }
-        double imagesPerSecond = seconds > 0 ? (double) trainExamples * state.history().size() / seconds : 0;
-        return new TrainingResult(directory.path(), bestFile, state.history(), state.bestEpoch(),
-                state.bestValidLoss(), test, seconds, imagesPerSecond, device, state.terminationReason(), best);
+        double imagesPerSecond =
+                seconds > 0 ? (double) trainExamples * state.history().size() / seconds : 0;
+        return new TrainingResult(
+                directory.path(),
+                bestFile,
+                state.history(),
+                state.bestEpoch(),
+                state.bestValidLoss(),
+                test,
+                seconds,
+                imagesPerSecond,
+                device,
+                state.terminationReason(),
+                best);
     }
 
     private Map<String, Object> summary(TrainingResult r, DatasetSplits splits, DataSplit split, Model model) {
@@ -360,8 +416,7 @@ public final class TrainingRun {
         private PrintStream progressOut;
         private final List<Map.Entry<Event, EventHandler>> handlers = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** Where datasets, models and trainers are found by name (required). */
         public Builder lookup(ExtensionLookup value) {
@@ -553,24 +608,45 @@ public final class TrainingRun {
             }
             String datasetName = datasetName();
             String trainerName = trainer != null ? trainer : lookup.model(model).defaultTrainer();
-            Path dir = runDir != null ? runDir : Path.of("runs", model + "-"
-                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            Path dir = runDir != null
+                    ? runDir
+                    : Path.of(
+                            "runs",
+                            model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Path best = bestCheckpoint != null ? bestCheckpoint : dir.resolve(RunDirectory.BEST_CHECKPOINT);
             checkBestFile(dir, best);
             checkNotAnotherRun(dir);
             // Absolute paths keep a resumed run writing to the same files from any working directory.
             dir = dir.toAbsolutePath().normalize();
             best = best.toAbsolutePath().normalize();
-            Map<String, String> pluginVersions = plugins != null ? plugins
-                    : pluginsInUse(data == null ? datasetName : null, model, trainerName);
-            return new TrainingRun(this, new TrainingConfig(datasetName, model, trainerName,
-                    or(optimizer, DEFAULT_OPTIMIZER), or(learningRate, DEFAULT_LEARNING_RATE),
-                    or(batchSize, DEFAULT_BATCH_SIZE), or(epochs, DEFAULT_EPOCHS), or(trainRatio, DEFAULT_TRAIN_RATIO),
-                    or(seed, DEFAULT_SEED), or(limit, 0), Device.parse(or(device, DEFAULT_DEVICE)).toString(),
-                    or(threads, defaultThreads()), or(modelOptions, Map.of()), or(trainerOptions, Map.of()),
-                    LearningRateSchedule.parse(or(lrSchedule, DEFAULT_LR_SCHEDULE)).spec(), or(patience, 0),
-                    or(minDelta, DEFAULT_MIN_DELTA), dir.toString(), best.toString(), or(verbose, 0),
-                    pluginVersions), null);
+            Map<String, String> pluginVersions =
+                    plugins != null ? plugins : pluginsInUse(data == null ? datasetName : null, model, trainerName);
+            return new TrainingRun(
+                    this,
+                    new TrainingConfig(
+                            datasetName,
+                            model,
+                            trainerName,
+                            or(optimizer, DEFAULT_OPTIMIZER),
+                            or(learningRate, DEFAULT_LEARNING_RATE),
+                            or(batchSize, DEFAULT_BATCH_SIZE),
+                            or(epochs, DEFAULT_EPOCHS),
+                            or(trainRatio, DEFAULT_TRAIN_RATIO),
+                            or(seed, DEFAULT_SEED),
+                            or(limit, 0),
+                            Device.parse(or(device, DEFAULT_DEVICE)).toString(),
+                            or(threads, defaultThreads()),
+                            or(modelOptions, Map.of()),
+                            or(trainerOptions, Map.of()),
+                            LearningRateSchedule.parse(or(lrSchedule, DEFAULT_LR_SCHEDULE))
+                                    .spec(),
+                            or(patience, 0),
+                            or(minDelta, DEFAULT_MIN_DELTA),
+                            dir.toString(),
+                            best.toString(),
+                            or(verbose, 0),
+                            pluginVersions),
+                    null);
         }
 
         /**
@@ -595,8 +671,8 @@ public final class TrainingRun {
         private String datasetName() {
             if (data != null) {
                 if (dataset != null && !dataset.equals(data.name())) {
-                    throw new InvalidConfigurationException("dataset", dataset,
-                            "differs from the name of the data given, '" + data.name() + "'");
+                    throw new InvalidConfigurationException(
+                            "dataset", dataset, "differs from the name of the data given, '" + data.name() + "'");
                 }
                 return data.name();
             }
@@ -604,8 +680,8 @@ public final class TrainingRun {
                 throw new InvalidConfigurationException("dataset", null, "is required (or give the data itself)");
             }
             if (datasetLoader == null) {
-                throw new InvalidConfigurationException("datasetLoader", null,
-                        "is required to load dataset '" + dataset + "'");
+                throw new InvalidConfigurationException(
+                        "datasetLoader", null, "is required to load dataset '" + dataset + "'");
             }
             return dataset;
         }
@@ -673,13 +749,16 @@ public final class TrainingRun {
                 same("lrSchedule", LearningRateSchedule.parse(lrSchedule).spec(), old.lrSchedule());
             }
             if (data == null && datasetLoader == null) {
-                throw new InvalidConfigurationException("datasetLoader", null,
-                        "is required to load dataset '" + old.dataset() + "'");
+                throw new InvalidConfigurationException(
+                        "datasetLoader", null, "is required to load dataset '" + old.dataset() + "'");
             }
             int total = or(epochs, old.epochs());
             if (total <= checkpoint.epoch()) {
-                throw new InvalidConfigurationException("epochs", total, "is the total number of epochs and must "
-                        + "exceed the " + checkpoint.epoch() + " already done in " + resumeFrom);
+                throw new InvalidConfigurationException(
+                        "epochs",
+                        total,
+                        "is the total number of epochs and must " + "exceed the " + checkpoint.epoch()
+                                + " already done in " + resumeFrom);
             }
             Path oldDir = Path.of(old.runDir()).toAbsolutePath().normalize();
             Path checkpointDir = resumeFrom.toAbsolutePath().normalize().getParent();
@@ -687,7 +766,8 @@ public final class TrainingRun {
             // The best checkpoint follows the run directory (also when the directory was moved), unless the run
             // kept it elsewhere (--model-fn outside the run directory).
             Path oldBest = Path.of(old.bestCheckpoint()).toAbsolutePath().normalize();
-            Path best = bestCheckpoint != null ? bestCheckpoint
+            Path best = bestCheckpoint != null
+                    ? bestCheckpoint
                     : oldDir.equals(oldBest.getParent()) ? dir.resolve(oldBest.getFileName()) : oldBest;
             checkBestFile(dir, best);
             if (!dir.toAbsolutePath().normalize().equals(checkpointDir)) {
@@ -695,19 +775,39 @@ public final class TrainingRun {
             }
             dir = dir.toAbsolutePath().normalize();
             best = best.toAbsolutePath().normalize();
-            return new TrainingConfig(old.dataset(), old.model(), old.trainer(), old.optimizer(), old.learningRate(),
-                    old.batchSize(), total, old.trainRatio(), old.seed(), old.limit(),
-                    Device.parse(or(device, old.device())).toString(), or(threads, old.threads()),
-                    old.modelOptions(), old.trainerOptions(), old.lrSchedule(), or(patience, old.patience()),
-                    or(minDelta, old.minDelta()), dir.toString(), best.toString(), or(verbose, old.verbose()),
-                    plugins != null ? plugins : pluginsInUse(data == null ? old.dataset() : null, old.model(),
-                            old.trainer()));
+            return new TrainingConfig(
+                    old.dataset(),
+                    old.model(),
+                    old.trainer(),
+                    old.optimizer(),
+                    old.learningRate(),
+                    old.batchSize(),
+                    total,
+                    old.trainRatio(),
+                    old.seed(),
+                    old.limit(),
+                    Device.parse(or(device, old.device())).toString(),
+                    or(threads, old.threads()),
+                    old.modelOptions(),
+                    old.trainerOptions(),
+                    old.lrSchedule(),
+                    or(patience, old.patience()),
+                    or(minDelta, old.minDelta()),
+                    dir.toString(),
+                    best.toString(),
+                    or(verbose, old.verbose()),
+                    plugins != null
+                            ? plugins
+                            : pluginsInUse(data == null ? old.dataset() : null, old.model(), old.trainer()));
         }
 
         private void same(String option, Object given, Object saved) {
             if (given != null && !given.equals(saved)) {
-                throw new InvalidConfigurationException(option, given, "differs from " + saved + " in " + resumeFrom
-                        + "; a resumed run keeps the settings it started with");
+                throw new InvalidConfigurationException(
+                        option,
+                        given,
+                        "differs from " + saved + " in " + resumeFrom
+                                + "; a resumed run keeps the settings it started with");
             }
         }
 
@@ -715,16 +815,20 @@ public final class TrainingRun {
         private void checkNotAnotherRun(Path dir) {
             Path last = dir.resolve(RunDirectory.LAST_CHECKPOINT);
             if (!overwrite && Files.exists(last)) {
-                throw new InvalidConfigurationException("runDir", dir, "already holds a run (" + last.getFileName()
-                        + "): resume it, choose another directory, or allow overwriting");
+                throw new InvalidConfigurationException(
+                        "runDir",
+                        dir,
+                        "already holds a run (" + last.getFileName()
+                                + "): resume it, choose another directory, or allow overwriting");
             }
         }
 
         private static void checkBestFile(Path dir, Path best) {
-            Path last = dir.resolve(RunDirectory.LAST_CHECKPOINT).toAbsolutePath().normalize();
+            Path last =
+                    dir.resolve(RunDirectory.LAST_CHECKPOINT).toAbsolutePath().normalize();
             if (best.toAbsolutePath().normalize().equals(last)) {
-                throw new InvalidConfigurationException("bestCheckpoint", best,
-                        "must differ from the run's " + RunDirectory.LAST_CHECKPOINT);
+                throw new InvalidConfigurationException(
+                        "bestCheckpoint", best, "must differ from the run's " + RunDirectory.LAST_CHECKPOINT);
             }
         }
 

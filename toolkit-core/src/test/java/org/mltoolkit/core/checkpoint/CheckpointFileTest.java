@@ -39,11 +39,27 @@ class CheckpointFileTest {
         List<EpochMetrics> history = List.of(
                 new EpochMetrics(1, 0.9, 0.6, 12.5, 0.3, 0.8, 0.7, 1e-3, 1.25, 0.1),
                 new EpochMetrics(2, 0.1 + 0.2, 1.0 / 3, Math.PI, Math.E, 0.85, 0.69, 5e-4, 1.5, 0.2));
-        return new Checkpoint("softmax", "softmax-trainer", "synthetic",
-                new ModelSpec(new ExampleShape(1, 2, 3), 4, 99, Device.parse("cuda:1"), 3,
+        return new Checkpoint(
+                "softmax",
+                "softmax-trainer",
+                "synthetic",
+                new ModelSpec(
+                        new ExampleShape(1, 2, 3),
+                        4,
+                        99,
+                        Device.parse("cuda:1"),
+                        3,
                         new PluginOptions(Map.of("hidden", "500,400"))),
-                epoch, 42, 1, 0.8, history, "{\"epochs\":3,\"seed\":42}", Map.of("test-plugin", "1.2.3"),
-                modelState, optimizer, best);
+                epoch,
+                42,
+                1,
+                0.8,
+                history,
+                "{\"epochs\":3,\"seed\":42}",
+                Map.of("test-plugin", "1.2.3"),
+                modelState,
+                optimizer,
+                best);
     }
 
     static Map<String, Tensor> weights(float scale) {
@@ -134,8 +150,8 @@ class CheckpointFileTest {
         byte[] before = Files.readAllBytes(file);
 
         Checkpoint failing = sample(2, 2, new ThrowingAfterFirst(weights(2)));
-        IllegalStateException crash = assertThrows(IllegalStateException.class,
-                () -> CheckpointFile.write(file, failing));
+        IllegalStateException crash =
+                assertThrows(IllegalStateException.class, () -> CheckpointFile.write(file, failing));
         assertEquals("simulated crash", crash.getMessage());
 
         assertArrayEquals(before, Files.readAllBytes(file));
@@ -153,7 +169,8 @@ class CheckpointFileTest {
         Files.writeString(dir.resolve(".last.ckpt.notes"), "not a temporary file");
         assertEquals(1, AtomicFiles.removeLeftovers(file));
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(List.of(".best.ckpt.3bl1mq8l4g640.tmp", ".last.ckpt.notes"),
+            assertEquals(
+                    List.of(".best.ckpt.3bl1mq8l4g640.tmp", ".last.ckpt.notes"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
@@ -163,8 +180,8 @@ class CheckpointFileTest {
         Path blocker = dir.resolve("blocker");
         Files.writeString(blocker, "a file where a directory should be");
         Path file = blocker.resolve("best.ckpt");
-        var e = assertThrows(org.mltoolkit.api.ToolkitException.class,
-                () -> CheckpointFile.write(file, sample(1, 1, weights(1))));
+        var e = assertThrows(
+                org.mltoolkit.api.ToolkitException.class, () -> CheckpointFile.write(file, sample(1, 1, weights(1))));
         assertTrue(e.getMessage().startsWith("cannot write " + file), e.getMessage());
     }
 

@@ -23,15 +23,20 @@ class DataManagerTest {
     @Test
     void dataDirectoryComesFromTheFirstSourceThatIsSet() {
         Path home = Path.of("/home/ada");
-        assertEquals(Path.of("/explicit"), DataManager.resolveDataDir(Path.of("/explicit"),
-                Map.of(DataManager.DATA_ENV, "/env", "XDG_DATA_HOME", "/xdg"), home));
-        assertEquals(Path.of("/env"), DataManager.resolveDataDir(null,
-                Map.of(DataManager.DATA_ENV, "/env", "XDG_DATA_HOME", "/xdg"), home));
-        assertEquals(Path.of("/xdg/mltoolkit"), DataManager.resolveDataDir(null,
-                Map.of(DataManager.DATA_ENV, "", "XDG_DATA_HOME", "/xdg"), home));
+        assertEquals(
+                Path.of("/explicit"),
+                DataManager.resolveDataDir(
+                        Path.of("/explicit"), Map.of(DataManager.DATA_ENV, "/env", "XDG_DATA_HOME", "/xdg"), home));
+        assertEquals(
+                Path.of("/env"),
+                DataManager.resolveDataDir(null, Map.of(DataManager.DATA_ENV, "/env", "XDG_DATA_HOME", "/xdg"), home));
+        assertEquals(
+                Path.of("/xdg/mltoolkit"),
+                DataManager.resolveDataDir(null, Map.of(DataManager.DATA_ENV, "", "XDG_DATA_HOME", "/xdg"), home));
         // The XDG specification says a relative XDG_DATA_HOME is to be ignored.
-        assertEquals(Path.of("/home/ada/.local/share/mltoolkit"), DataManager.resolveDataDir(null,
-                Map.of("XDG_DATA_HOME", "relative"), home));
+        assertEquals(
+                Path.of("/home/ada/.local/share/mltoolkit"),
+                DataManager.resolveDataDir(null, Map.of("XDG_DATA_HOME", "relative"), home));
         assertEquals(Path.of("/home/ada/.local/share/mltoolkit"), DataManager.resolveDataDir(null, Map.of(), home));
     }
 
@@ -40,10 +45,12 @@ class DataManagerTest {
         FileBackedDataset dataset = new FileBackedDataset();
         DataManager data = new DataManager(temp.resolve("data"));
 
-        DataMissingException e = assertThrows(DataMissingException.class,
-                () -> data.ensureAvailable(dataset, true, ProgressListener.NONE));
-        assertEquals("dataset 'pair' is not in " + temp.resolve("data") + " (missing train.bin, test.bin); fetch it"
-                + " with 'toolkit data fetch pair'", e.getMessage());
+        DataMissingException e = assertThrows(
+                DataMissingException.class, () -> data.ensureAvailable(dataset, true, ProgressListener.NONE));
+        assertEquals(
+                "dataset 'pair' is not in " + temp.resolve("data") + " (missing train.bin, test.bin); fetch it"
+                        + " with 'toolkit data fetch pair'",
+                e.getMessage());
         assertEquals(List.of(), dataset.requests);
         assertEquals(2, e.getMissing().size());
     }
@@ -53,7 +60,8 @@ class DataManagerTest {
         FileBackedDataset dataset = new FileBackedDataset();
         DataManager data = new DataManager(temp.resolve("new").resolve("data"));
 
-        assertEquals(2, data.ensureAvailable(dataset, false, ProgressListener.NONE).size());
+        assertEquals(
+                2, data.ensureAvailable(dataset, false, ProgressListener.NONE).size());
         assertEquals(1, dataset.requests.size());
         assertEquals(Optional.empty(), dataset.lastFromDir());
         assertEquals(List.of(), data.missingFiles(dataset));
@@ -74,8 +82,8 @@ class DataManagerTest {
         assertEquals(Optional.of(from), dataset.lastFromDir());
 
         Path absent = temp.resolve("absent");
-        ToolkitException e = assertThrows(ToolkitException.class,
-                () -> data.fetch(dataset, Optional.of(absent), ProgressListener.NONE));
+        ToolkitException e = assertThrows(
+                ToolkitException.class, () -> data.fetch(dataset, Optional.of(absent), ProgressListener.NONE));
         assertEquals("source directory " + absent + " does not exist", e.getMessage());
     }
 
@@ -83,9 +91,11 @@ class DataManagerTest {
     void anUncreatableDataDirectoryIsNamed() throws IOException {
         Path file = Files.writeString(temp.resolve("file"), "x");
         DataManager data = new DataManager(file.resolve("data"));
-        ToolkitException e = assertThrows(ToolkitException.class,
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
                 () -> data.fetch(new FileBackedDataset(), Optional.empty(), ProgressListener.NONE));
-        assertTrue(e.getMessage().startsWith("cannot create data directory " + file.resolve("data") + ": "),
+        assertTrue(
+                e.getMessage().startsWith("cannot create data directory " + file.resolve("data") + ": "),
                 e.getMessage());
     }
 }

@@ -14,8 +14,8 @@ class DatasetStatisticsTest {
 
     @Test
     void countsHistogramMeanAndPopulationStandardDeviationPerSplit() {
-        LabeledData train = new LabeledData(new float[] {0f, 0.5f, 1f, 0.5f, 0.25f, 0.75f},
-                new int[] {0, 2, 2}, SHAPE, 3);
+        LabeledData train =
+                new LabeledData(new float[] {0f, 0.5f, 1f, 0.5f, 0.25f, 0.75f}, new int[] {0, 2, 2}, SHAPE, 3);
         LabeledData test = new LabeledData(new float[] {1f, 1f}, new int[] {1}, SHAPE, 3);
         DatasetStatistics stats = DatasetStatistics.of(new DatasetSplits("toy", train, test, List.of("a", "b", "c")));
 

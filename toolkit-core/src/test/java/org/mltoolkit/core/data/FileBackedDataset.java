@@ -40,7 +40,9 @@ final class FileBackedDataset implements DatasetProvider {
 
     @Override
     public List<Path> files(Path dataDir) {
-        return List.of(dataDir.resolve("pair").resolve("train.bin"), dataDir.resolve("pair").resolve("test.bin"));
+        return List.of(
+                dataDir.resolve("pair").resolve("train.bin"),
+                dataDir.resolve("pair").resolve("test.bin"));
     }
 
     @Override

@@ -55,7 +55,8 @@ class BatchLoaderTest {
         List<Integer> sizes = new ArrayList<>();
         List<Integer> seen = visit(loader, 1, sizes);
         assertEquals(List.of(16, 16, 16, 2), sizes);
-        assertArrayEquals(subset, seen.stream().mapToInt(Integer::intValue).sorted().toArray());
+        assertArrayEquals(
+                subset, seen.stream().mapToInt(Integer::intValue).sorted().toArray());
     }
 
     @Test

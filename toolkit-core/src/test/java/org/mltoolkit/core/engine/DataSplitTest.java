@@ -18,7 +18,9 @@ class DataSplitTest {
         DataSplit split = DataSplit.of(60_000, 0.8, 42, 0);
         assertEquals(48_000, split.train().length);
         assertEquals(12_000, split.valid().length);
-        int[] all = IntStream.concat(Arrays.stream(split.train()), Arrays.stream(split.valid())).sorted().toArray();
+        int[] all = IntStream.concat(Arrays.stream(split.train()), Arrays.stream(split.valid()))
+                .sorted()
+                .toArray();
         assertArrayEquals(IntStream.range(0, 60_000).toArray(), all);
     }
 
@@ -45,7 +47,8 @@ class DataSplitTest {
         assertEquals(80, limited.train().length);
         assertEquals(20, limited.valid().length);
         int[] permutationStart = Arrays.copyOf(full.train(), 100);
-        int[] limitedOrder = IntStream.concat(Arrays.stream(limited.train()), Arrays.stream(limited.valid())).toArray();
+        int[] limitedOrder = IntStream.concat(Arrays.stream(limited.train()), Arrays.stream(limited.valid()))
+                .toArray();
         assertArrayEquals(permutationStart, limitedOrder);
     }
 
@@ -57,13 +60,13 @@ class DataSplitTest {
 
     @Test
     void badRatiosAndTooSmallLimitsAreRefusedWithTheValue() {
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> DataSplit.of(100, 1.5, 1, 0));
+        InvalidConfigurationException e =
+                assertThrows(InvalidConfigurationException.class, () -> DataSplit.of(100, 1.5, 1, 0));
         assertEquals("trainRatio", e.getOption());
         assertTrue(e.getMessage().contains("1.5"), e.getMessage());
         assertThrows(InvalidConfigurationException.class, () -> DataSplit.of(100, 0.0, 1, 0));
-        InvalidConfigurationException tiny = assertThrows(InvalidConfigurationException.class,
-                () -> DataSplit.of(100, 0.8, 1, 1));
+        InvalidConfigurationException tiny =
+                assertThrows(InvalidConfigurationException.class, () -> DataSplit.of(100, 0.8, 1, 1));
         assertEquals("limit", tiny.getOption());
     }
 }

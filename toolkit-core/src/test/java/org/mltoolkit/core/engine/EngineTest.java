@@ -40,7 +40,10 @@ class EngineTest {
     private static Engine recording(List<String> log) {
         Engine engine = new Engine(batch -> new StepResult(0.5, 1, 1, 1));
         for (Event event : Event.values()) {
-            engine.on(event, e -> log.add(event + "@" + e.state().epoch() + "." + e.state().epochIteration()));
+            engine.on(
+                    event,
+                    e -> log.add(
+                            event + "@" + e.state().epoch() + "." + e.state().epochIteration()));
         }
         return engine;
     }
@@ -50,10 +53,19 @@ class EngineTest {
         List<String> log = new ArrayList<>();
         Engine engine = recording(log);
         EngineState state = engine.run(source(2, 1), 0, 2);
-        assertEquals(List.of("STARTED@0.0",
-                "EPOCH_STARTED@1.0", "ITERATION_COMPLETED@1.1", "ITERATION_COMPLETED@1.2", "EPOCH_COMPLETED@1.2",
-                "EPOCH_STARTED@2.0", "ITERATION_COMPLETED@2.1", "ITERATION_COMPLETED@2.2", "EPOCH_COMPLETED@2.2",
-                "COMPLETED@2.2"), log);
+        assertEquals(
+                List.of(
+                        "STARTED@0.0",
+                        "EPOCH_STARTED@1.0",
+                        "ITERATION_COMPLETED@1.1",
+                        "ITERATION_COMPLETED@1.2",
+                        "EPOCH_COMPLETED@1.2",
+                        "EPOCH_STARTED@2.0",
+                        "ITERATION_COMPLETED@2.1",
+                        "ITERATION_COMPLETED@2.2",
+                        "EPOCH_COMPLETED@2.2",
+                        "COMPLETED@2.2"),
+                log);
         assertEquals(4, state.iteration());
     }
 
@@ -99,7 +111,9 @@ class EngineTest {
             log.add("validate " + e.state().epoch());
             e.fire(Event.VALIDATION_COMPLETED);
         });
-        engine.on(Event.VALIDATION_COMPLETED, e -> log.add("validated " + e.state().epoch()));
+        engine.on(
+                Event.VALIDATION_COMPLETED,
+                e -> log.add("validated " + e.state().epoch()));
         engine.run(source(1, 1), 0, 2);
         assertEquals(List.of("validate 1", "validated 1", "validate 2", "validated 2"), log);
     }

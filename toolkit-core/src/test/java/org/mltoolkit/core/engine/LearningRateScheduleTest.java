@@ -48,8 +48,8 @@ class LearningRateScheduleTest {
     @Test
     void badSpecsNameTheSettingAndValue() {
         for (String bad : new String[] {"linear", "step:0", "step:2:-1", "step:x", "cosine:-1", "none:3"}) {
-            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                    () -> LearningRateSchedule.parse(bad), bad);
+            InvalidConfigurationException e =
+                    assertThrows(InvalidConfigurationException.class, () -> LearningRateSchedule.parse(bad), bad);
             assertEquals("lrSchedule", e.getOption());
         }
     }

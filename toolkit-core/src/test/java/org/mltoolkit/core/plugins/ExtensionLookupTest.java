@@ -27,23 +27,30 @@ class ExtensionLookupTest {
 
         assertSame(tiny, lookup.dataset("tiny"));
         assertSame(other, lookup.dataset("alpha"));
-        assertEquals("unknown dataset 'Tiny'; known datasets: alpha, tiny",
-                assertThrows(UnknownExtensionException.class, () -> lookup.dataset("Tiny")).getMessage());
-        assertEquals("unknown model 'fc'; known models: (none: no plugin provides one)",
-                assertThrows(UnknownExtensionException.class, () -> lookup.model("fc")).getMessage());
+        assertEquals(
+                "unknown dataset 'Tiny'; known datasets: alpha, tiny",
+                assertThrows(UnknownExtensionException.class, () -> lookup.dataset("Tiny"))
+                        .getMessage());
+        assertEquals(
+                "unknown model 'fc'; known models: (none: no plugin provides one)",
+                assertThrows(UnknownExtensionException.class, () -> lookup.model("fc"))
+                        .getMessage());
         assertTrue(lookup.pluginOf(tiny).isEmpty());
     }
 
     @Test
     void pluginsDirectoryComesFromTheFirstSourceThatIsSet() {
         Path work = Path.of("/work/dir");
-        assertEquals(Path.of("/explicit"), ToolkitPaths.pluginsDir(Path.of("/explicit"),
-                Map.of(ToolkitPaths.PLUGINS_ENV, "/env"), "/home", work));
+        assertEquals(
+                Path.of("/explicit"),
+                ToolkitPaths.pluginsDir(Path.of("/explicit"), Map.of(ToolkitPaths.PLUGINS_ENV, "/env"), "/home", work));
         assertEquals(Path.of("/work/dir/relative"), ToolkitPaths.pluginsDir(Path.of("relative"), Map.of(), null, work));
-        assertEquals(Path.of("/env"), ToolkitPaths.pluginsDir(null,
-                Map.of(ToolkitPaths.PLUGINS_ENV, "/env"), "/home", work));
-        assertEquals(Path.of("/home/plugins"), ToolkitPaths.pluginsDir(null,
-                Map.of(ToolkitPaths.PLUGINS_ENV, " "), "/home", work));
+        assertEquals(
+                Path.of("/env"),
+                ToolkitPaths.pluginsDir(null, Map.of(ToolkitPaths.PLUGINS_ENV, "/env"), "/home", work));
+        assertEquals(
+                Path.of("/home/plugins"),
+                ToolkitPaths.pluginsDir(null, Map.of(ToolkitPaths.PLUGINS_ENV, " "), "/home", work));
         assertEquals(Path.of("/work/dir/plugins"), ToolkitPaths.pluginsDir(null, Map.of(), "", work));
     }
 }

@@ -64,7 +64,9 @@ class PluginRegistryTest {
 
     @Test
     void pluginWithoutExtensionsStartsHealthy() throws IOException {
-        pluginJar(pluginsDir.resolve("empty.jar"), "empty").pluginVersion("0.1.0").build();
+        pluginJar(pluginsDir.resolve("empty.jar"), "empty")
+                .pluginVersion("0.1.0")
+                .build();
 
         try (PluginRegistry registry = PluginRegistry.load(pluginsDir)) {
             PluginStatus empty = registry.plugins().get(0);
@@ -80,53 +82,89 @@ class PluginRegistryTest {
         goodPlugin("good");
         writeJar(pluginsDir.resolve("no-id.jar"), Map.of("Plugin-Version", "1.0.0"), Map.of());
         try (OutputStream out = Files.newOutputStream(pluginsDir.resolve("no-manifest.jar"));
-             java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+                java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
             zip.putNextEntry(new java.util.zip.ZipEntry("readme.txt"));
             zip.write("no manifest here".getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
         }
         writeJar(pluginsDir.resolve("no-version.jar"), Map.of("Plugin-Id", "noversion"), Map.of());
         pluginJar(pluginsDir.resolve("missing-plugin-class.jar"), "missingpluginclass")
-                .pluginVersion("1.0.0").pluginClass("org.example.NoSuchPlugin").build();
-        writeJar(pluginsDir.resolve("missing-extension.jar"), Map.of("Plugin-Id", "missingextension",
-                "Plugin-Version", "1.0.0"), Map.of("META-INF/extensions.idx",
-                "org.example.MissingDataset\n".getBytes(StandardCharsets.UTF_8)));
-        pluginJar(pluginsDir.resolve("throwing.jar"), "throwing").pluginVersion("1.0.0")
-                .extension(ThrowingDataset.class.getName()).build();
+                .pluginVersion("1.0.0")
+                .pluginClass("org.example.NoSuchPlugin")
+                .build();
+        writeJar(
+                pluginsDir.resolve("missing-extension.jar"),
+                Map.of("Plugin-Id", "missingextension", "Plugin-Version", "1.0.0"),
+                Map.of("META-INF/extensions.idx", "org.example.MissingDataset\n".getBytes(StandardCharsets.UTF_8)));
+        pluginJar(pluginsDir.resolve("throwing.jar"), "throwing")
+                .pluginVersion("1.0.0")
+                .extension(ThrowingDataset.class.getName())
+                .build();
         Files.writeString(pluginsDir.resolve("not-a-jar.jar"), "this is text, not a zip archive");
-        writeJar(pluginsDir.resolve("bundles-api.jar"), Map.of("Plugin-Id", "bundlesapi", "Plugin-Version", "1.0.0"),
-                Map.of("META-INF/extensions.idx", (TinyDataset.class.getName() + "\n").getBytes(StandardCharsets.UTF_8),
-                        classEntry(TinyDataset.class), classBytes(TinyDataset.class),
-                        classEntry(DatasetProvider.class), classBytes(DatasetProvider.class)));
-        pluginJar(pluginsDir.resolve("not-an-extension.jar"), "notanextension").pluginVersion("1.0.0")
-                .extension(NotAnExtension.class.getName()).build();
-        pluginJar(pluginsDir.resolve("zz-duplicate.jar"), "zz-duplicate").pluginVersion("1.0.0")
-                .extension(TinyDataset.class.getName()).build();
+        writeJar(
+                pluginsDir.resolve("bundles-api.jar"),
+                Map.of("Plugin-Id", "bundlesapi", "Plugin-Version", "1.0.0"),
+                Map.of(
+                        "META-INF/extensions.idx",
+                        (TinyDataset.class.getName() + "\n").getBytes(StandardCharsets.UTF_8),
+                        classEntry(TinyDataset.class),
+                        classBytes(TinyDataset.class),
+                        classEntry(DatasetProvider.class),
+                        classBytes(DatasetProvider.class)));
+        pluginJar(pluginsDir.resolve("not-an-extension.jar"), "notanextension")
+                .pluginVersion("1.0.0")
+                .extension(NotAnExtension.class.getName())
+                .build();
+        pluginJar(pluginsDir.resolve("zz-duplicate.jar"), "zz-duplicate")
+                .pluginVersion("1.0.0")
+                .extension(TinyDataset.class.getName())
+                .build();
 
         try (PluginRegistry registry = PluginRegistry.load(pluginsDir)) {
             assertEquals("tiny", registry.dataset("tiny").name());
-            assertEquals("good", registry.pluginOf(registry.dataset("tiny")).orElseThrow().id());
+            assertEquals(
+                    "good",
+                    registry.pluginOf(registry.dataset("tiny")).orElseThrow().id());
             assertEquals(1, registry.datasets().size());
             assertEquals(11, registry.plugins().size());
             assertEquals(10, registry.failedPlugins().size());
 
             assertFailed(registry, "no-id.jar", PluginStatus.State.FAILED, "invalid manifest: no Plugin-Id");
             assertNull(status(registry, "no-id.jar").id());
-            assertFailed(registry, "no-manifest.jar", PluginStatus.State.FAILED,
+            assertFailed(
+                    registry,
+                    "no-manifest.jar",
+                    PluginStatus.State.FAILED,
                     "invalid manifest: the jar has no META-INF/MANIFEST.MF");
             assertFailed(registry, "noversion", PluginStatus.State.FAILED, "invalid manifest: no Plugin-Version");
-            assertFailed(registry, "missingpluginclass", PluginStatus.State.FAILED,
-                    "Plugin-Class org.example.NoSuchPlugin cannot be loaded: class not found: org.example.NoSuchPlugin");
-            assertFailed(registry, "missingextension", PluginStatus.State.STARTED,
+            assertFailed(
+                    registry,
+                    "missingpluginclass",
+                    PluginStatus.State.FAILED,
+                    "Plugin-Class org.example.NoSuchPlugin cannot be loaded: class not found: "
+                            + "org.example.NoSuchPlugin");
+            assertFailed(
+                    registry,
+                    "missingextension",
+                    PluginStatus.State.STARTED,
                     "extension org.example.MissingDataset: class not found: org.example.MissingDataset");
-            assertFailed(registry, "throwing", PluginStatus.State.STARTED,
+            assertFailed(
+                    registry,
+                    "throwing",
+                    PluginStatus.State.STARTED,
                     "extension org.mltoolkit.core.plugins.fixtures.ThrowingDataset: cannot be instantiated:"
                             + " IllegalStateException: cannot open the catalogue");
             assertFailed(registry, "not-a-jar.jar", PluginStatus.State.FAILED, "Cannot read manifest");
-            assertFailed(registry, "bundlesapi", PluginStatus.State.STARTED,
+            assertFailed(
+                    registry,
+                    "bundlesapi",
+                    PluginStatus.State.STARTED,
                     "copy of org.mltoolkit.api.DatasetProvider from the plugin jar");
             assertFailed(registry, "notanextension", PluginStatus.State.STARTED, "implements none of");
-            assertFailed(registry, "zz-duplicate", PluginStatus.State.STARTED,
+            assertFailed(
+                    registry,
+                    "zz-duplicate",
+                    PluginStatus.State.STARTED,
                     "dataset name 'tiny' is already provided by plugin 'good'");
             for (PluginStatus status : registry.failedPlugins()) {
                 assertFalse(status.failureReason().contains("\n"), status.failureReason());
@@ -140,8 +178,10 @@ class PluginRegistryTest {
         Files.writeString(pluginsDir.resolve("broken.jar"), "not a jar");
 
         try (PluginRegistry registry = PluginRegistry.load(pluginsDir)) {
-            UnknownExtensionException e = assertThrows(UnknownExtensionException.class, () -> registry.dataset("cifar"));
-            assertEquals("unknown dataset 'cifar'; known datasets: tiny; 1 plugin failed to load: broken.jar",
+            UnknownExtensionException e =
+                    assertThrows(UnknownExtensionException.class, () -> registry.dataset("cifar"));
+            assertEquals(
+                    "unknown dataset 'cifar'; known datasets: tiny; 1 plugin failed to load: broken.jar",
                     e.getMessage());
             assertEquals("cifar", e.getName());
             assertEquals("dataset", e.getKind());
@@ -156,9 +196,12 @@ class PluginRegistryTest {
         try (PluginRegistry registry = PluginRegistry.load(absent)) {
             assertFalse(registry.pluginsDirExists());
             assertEquals(List.of(), registry.plugins());
-            UnknownExtensionException e = assertThrows(UnknownExtensionException.class, () -> registry.dataset("mnist"));
-            assertEquals("unknown dataset 'mnist'; known datasets: (none: no plugin provides one); plugins directory "
-                    + absent + " does not exist", e.getMessage());
+            UnknownExtensionException e =
+                    assertThrows(UnknownExtensionException.class, () -> registry.dataset("mnist"));
+            assertEquals(
+                    "unknown dataset 'mnist'; known datasets: (none: no plugin provides one); plugins directory "
+                            + absent + " does not exist",
+                    e.getMessage());
         }
     }
 
@@ -184,13 +227,17 @@ class PluginRegistryTest {
     }
 
     private void goodPlugin(String id) throws IOException {
-        pluginJar(pluginsDir.resolve(id + ".jar"), id).pluginVersion("1.0.0")
+        pluginJar(pluginsDir.resolve(id + ".jar"), id)
+                .pluginVersion("1.0.0")
                 .manifestAttribute("Plugin-Description", "a good plugin")
-                .extension(TinyDataset.class.getName()).build();
+                .extension(TinyDataset.class.getName())
+                .build();
     }
 
     private static PluginStatus status(PluginRegistry registry, String label) {
-        return registry.plugins().stream().filter(p -> p.label().equals(label)).findFirst()
+        return registry.plugins().stream()
+                .filter(p -> p.label().equals(label))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no plugin " + label + " in " + registry.plugins()));
     }
 
@@ -198,8 +245,9 @@ class PluginRegistryTest {
         PluginStatus status = status(registry, label);
         assertEquals(state, status.state(), label);
         assertFalse(status.isHealthy(), label);
-        assertTrue(status.failureReason().contains(reason), label + ": '" + status.failureReason()
-                + "' should contain '" + reason + "'");
+        assertTrue(
+                status.failureReason().contains(reason),
+                label + ": '" + status.failureReason() + "' should contain '" + reason + "'");
         assertEquals(List.of(), status.extensions(), label);
     }
 
@@ -229,7 +277,8 @@ class PluginRegistryTest {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifestEntries.forEach((k, v) -> manifest.getMainAttributes().put(new Attributes.Name(k), v));
-        try (OutputStream out = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(out, manifest)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                JarOutputStream jar = new JarOutputStream(out, manifest)) {
             for (Map.Entry<String, byte[]> entry : new LinkedHashMap<>(entries).entrySet()) {
                 jar.putNextEntry(new JarEntry(entry.getKey()));
                 jar.write(entry.getValue());

@@ -23,23 +23,29 @@ class EmbeddingExampleTest {
     @Test
     void theReadmeExampleTrainsEvaluatesAndReportsEachEpoch() {
         // --- README example: begin ---
-        ExtensionLookup extensions = new StaticExtensions(List.of(),
-                List.of(new SoftmaxRegression.Provider()), List.of(new SoftmaxTrainer.Provider()));
+        ExtensionLookup extensions = new StaticExtensions(
+                List.of(), List.of(new SoftmaxRegression.Provider()), List.of(new SoftmaxTrainer.Provider()));
         DatasetSplits data = SyntheticData.make("synthetic", 400, 100, 4, 1);
 
         TrainingResult result = TrainingRun.builder()
                 .lookup(extensions)
-                .data(data)                       // or .dataset("mnist").datasetLoader(...)
+                .data(data) // or .dataset("mnist").datasetLoader(...)
                 .model("softmax")
                 .epochs(3)
                 .batchSize(32)
                 .learningRate(0.05)
                 .runDir(runDir)
-                .on(Event.VALIDATION_COMPLETED, engine -> System.out.printf("epoch %d: valid loss %.4f%n",
-                        engine.state().epoch(), engine.state().lastEpoch().validLoss()))
+                .on(
+                        Event.VALIDATION_COMPLETED,
+                        engine -> System.out.printf(
+                                "epoch %d: valid loss %.4f%n",
+                                engine.state().epoch(),
+                                engine.state().lastEpoch().validLoss()))
                 .build()
                 .run();
-        System.out.printf("best epoch %d, test accuracy %.4f%n", result.bestEpoch(), result.test().accuracy());
+        System.out.printf(
+                "best epoch %d, test accuracy %.4f%n",
+                result.bestEpoch(), result.test().accuracy());
 
         EvaluationResult evaluation = Evaluation.builder()
                 .lookup(extensions)

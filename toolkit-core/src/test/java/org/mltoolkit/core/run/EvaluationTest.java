@@ -35,8 +35,12 @@ class EvaluationTest {
     @Test
     void evaluatingTheBestCheckpointReproducesTheRunsTestMetrics() {
         TrainingResult run = train();
-        EvaluationResult evaluation = Evaluation.builder().lookup(TestExtensions.create())
-                .checkpoint(run.bestCheckpoint()).data(TrainingRunTest.DATA).build().run();
+        EvaluationResult evaluation = Evaluation.builder()
+                .lookup(TestExtensions.create())
+                .checkpoint(run.bestCheckpoint())
+                .data(TrainingRunTest.DATA)
+                .build()
+                .run();
         assertEquals(run.test().accuracy(), evaluation.test().accuracy());
         assertEquals(run.test().loss(), evaluation.test().loss());
         assertEquals(100, evaluation.test().examples());
@@ -48,9 +52,14 @@ class EvaluationTest {
     @Test
     void aCheckpointGivenAsAnotherModelIsRefusedInOneLine() {
         TrainingResult run = train();
-        ToolkitException e = assertThrows(ToolkitException.class, () -> Evaluation.builder()
-                .lookup(TestExtensions.create()).checkpoint(run.bestCheckpoint()).model(Scripted.MODEL)
-                .data(TrainingRunTest.DATA).build());
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
+                () -> Evaluation.builder()
+                        .lookup(TestExtensions.create())
+                        .checkpoint(run.bestCheckpoint())
+                        .model(Scripted.MODEL)
+                        .data(TrainingRunTest.DATA)
+                        .build());
         assertEquals(run.bestCheckpoint() + ": holds a 'softmax' model, not 'scripted'", e.getMessage());
     }
 
@@ -85,10 +94,19 @@ class EvaluationTest {
             }
         };
         StaticExtensions lookup = new StaticExtensions(List.of(), List.of(impostor), List.of());
-        ToolkitException e = assertThrows(ToolkitException.class, () -> Evaluation.builder().lookup(lookup)
-                .checkpoint(run.bestCheckpoint()).data(TrainingRunTest.DATA).build().run());
-        assertTrue(e.getMessage().startsWith(run.bestCheckpoint() + ": the model 'scripted' rejects this checkpoint's"
-                + " weights: "), e.getMessage());
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
+                () -> Evaluation.builder()
+                        .lookup(lookup)
+                        .checkpoint(run.bestCheckpoint())
+                        .data(TrainingRunTest.DATA)
+                        .build()
+                        .run());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(run.bestCheckpoint() + ": the model 'scripted' rejects this checkpoint's"
+                                + " weights: "),
+                e.getMessage());
         assertTrue(e.getMessage().lines().count() == 1, e.getMessage());
     }
 
@@ -98,20 +116,35 @@ class EvaluationTest {
         Path cut = dir.resolve("cut.ckpt");
         byte[] bytes = Files.readAllBytes(run.bestCheckpoint());
         Files.write(cut, Arrays.copyOf(bytes, bytes.length - 20));
-        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Evaluation.builder()
-                .lookup(TestExtensions.create()).checkpoint(cut).data(TrainingRunTest.DATA).build());
+        CheckpointFormatException e = assertThrows(
+                CheckpointFormatException.class,
+                () -> Evaluation.builder()
+                        .lookup(TestExtensions.create())
+                        .checkpoint(cut)
+                        .data(TrainingRunTest.DATA)
+                        .build());
         assertTrue(e.getMessage().startsWith(cut + ": truncated checkpoint"), e.getMessage());
     }
 
     @Test
     void aDatasetOfAnotherShapeIsRefused() {
         TrainingResult run = train();
-        var other = new org.mltoolkit.api.DatasetSplits("other", SyntheticData.make("x", 10, 10, 3, 1).train(),
-                SyntheticData.make("x", 10, 10, 3, 1).test(), List.of("a", "b", "c"));
-        ToolkitException e = assertThrows(ToolkitException.class, () -> Evaluation.builder()
-                .lookup(new StaticExtensions(List.of(), List.of(new SoftmaxRegression.Provider()),
-                        List.of(new SoftmaxTrainer.Provider())))
-                .checkpoint(run.bestCheckpoint()).data(other).build().run());
+        var other = new org.mltoolkit.api.DatasetSplits(
+                "other",
+                SyntheticData.make("x", 10, 10, 3, 1).train(),
+                SyntheticData.make("x", 10, 10, 3, 1).test(),
+                List.of("a", "b", "c"));
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
+                () -> Evaluation.builder()
+                        .lookup(new StaticExtensions(
+                                List.of(),
+                                List.of(new SoftmaxRegression.Provider()),
+                                List.of(new SoftmaxTrainer.Provider())))
+                        .checkpoint(run.bestCheckpoint())
+                        .data(other)
+                        .build()
+                        .run());
         assertTrue(e.getMessage().contains("4 classes") && e.getMessage().contains("'other'"), e.getMessage());
     }
 }

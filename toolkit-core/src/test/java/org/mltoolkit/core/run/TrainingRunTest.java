@@ -49,6 +49,7 @@ import org.mltoolkit.core.testing.TestExtensions;
 class TrainingRunTest {
     /** 400 training examples: 320 train and 80 validate, 10 batches of 32 per epoch. */
     static final DatasetSplits DATA = SyntheticData.make("synthetic", 400, 100, 4, 1);
+
     static final int STEPS_PER_EPOCH = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,15 +57,28 @@ class TrainingRunTest {
     Path dir;
 
     static TrainingRun.Builder softmax(Path runDir) {
-        return TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).model("softmax")
-                .batchSize(32).epochs(3).learningRate(0.05).seed(7).runDir(runDir);
+        return TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .model("softmax")
+                .batchSize(32)
+                .epochs(3)
+                .learningRate(0.05)
+                .seed(7)
+                .runDir(runDir);
     }
 
     static TrainingRun.Builder scripted(Path runDir, String validLosses, Consumer<Map<String, String>> more) {
         Map<String, String> options = new LinkedHashMap<>(Scripted.options(STEPS_PER_EPOCH, validLosses));
         more.accept(options);
-        return TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).model(Scripted.MODEL)
-                .modelOptions(options).batchSize(32).epochs(validLosses.split(",").length).runDir(runDir);
+        return TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .model(Scripted.MODEL)
+                .modelOptions(options)
+                .batchSize(32)
+                .epochs(validLosses.split(",").length)
+                .runDir(runDir);
     }
 
     @Test
@@ -73,7 +87,8 @@ class TrainingRunTest {
         TrainingResult result = softmax(runDir).build().run();
 
         assertEquals(3, result.epochsRun());
-        assertTrue(result.test().accuracy() > 0.9, "test accuracy " + result.test().accuracy());
+        assertTrue(
+                result.test().accuracy() > 0.9, "test accuracy " + result.test().accuracy());
         assertEquals(100, result.test().examples());
         assertEquals("cpu", result.device());
         assertNull(result.stopReason());
@@ -89,11 +104,19 @@ class TrainingRunTest {
         for (int i = 0; i < 3; i++) {
             JsonNode row = JSON.readTree(lines.get(i));
             assertEquals(i + 1, row.get("epoch").asInt());
-            for (String key : List.of("train_loss", "train_accuracy", "param_norm", "grad_norm", "valid_loss",
-                    "valid_accuracy", "lr", "seconds")) {
+            for (String key : List.of(
+                    "train_loss",
+                    "train_accuracy",
+                    "param_norm",
+                    "grad_norm",
+                    "valid_loss",
+                    "valid_accuracy",
+                    "lr",
+                    "seconds")) {
                 assertTrue(row.get(key).isNumber(), key + " in " + lines.get(i));
             }
-            assertEquals(result.history().get(i).validLoss(), row.get("valid_loss").asDouble());
+            assertEquals(
+                    result.history().get(i).validLoss(), row.get("valid_loss").asDouble());
         }
 
         JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
@@ -114,10 +137,13 @@ class TrainingRunTest {
         assertEquals(result.bestEpoch(), best.epoch());
         assertEquals(3, last.epoch());
         assertEquals(result.bestWeights(), best.modelState());
-        assertEquals(Set5.of("step", "m.weight", "v.weight", "m.bias", "v.bias"), last.optimizerState().keySet());
+        assertEquals(
+                Set5.of("step", "m.weight", "v.weight", "m.bias", "v.bias"),
+                last.optimizerState().keySet());
         assertEquals(config, TrainingConfig.fromJson(last.configJson()));
         try (Stream<Path> files = Files.list(runDir)) {
-            assertEquals(List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json"),
+            assertEquals(
+                    List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
@@ -132,29 +158,43 @@ class TrainingRunTest {
     @Test
     void verboseOnePrintsTheReferencesTwoLinesPerEpoch() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TrainingResult result = softmax(dir.resolve("run")).verbose(1)
-                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8)).build().run();
+        TrainingResult result = softmax(dir.resolve("run"))
+                .verbose(1)
+                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+                .build()
+                .run();
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(6, lines.size(), lines.toString());
         String number = "\\d\\.\\d{4}e[+-]\\d{2}";
         for (int epoch = 1; epoch <= 3; epoch++) {
             String train = lines.get(2 * epoch - 2);
             String valid = lines.get(2 * epoch - 1);
-            assertTrue(train.matches("EPOCH " + epoch + " - \\|param\\|=" + number + " \\|g_param\\|=" + number
-                    + " loss=" + number + " accuracy=\\d\\.\\d{4}"), train);
-            assertTrue(valid.matches("Validation - loss=" + number + " accuracy=\\d\\.\\d{4} best_loss=" + number),
-                    valid);
+            assertTrue(
+                    train.matches("EPOCH " + epoch + " - \\|param\\|=" + number + " \\|g_param\\|=" + number + " loss="
+                            + number + " accuracy=\\d\\.\\d{4}"),
+                    train);
+            assertTrue(
+                    valid.matches("Validation - loss=" + number + " accuracy=\\d\\.\\d{4} best_loss=" + number), valid);
             EpochMetrics m = result.history().get(epoch - 1);
-            assertTrue(valid.startsWith(String.format(java.util.Locale.ROOT, "Validation - loss=%.4e accuracy=%.4f",
-                    m.validLoss(), m.validAccuracy())), valid);
+            assertTrue(
+                    valid.startsWith(String.format(
+                            java.util.Locale.ROOT,
+                            "Validation - loss=%.4e accuracy=%.4f",
+                            m.validLoss(),
+                            m.validAccuracy())),
+                    valid);
         }
     }
 
     @Test
     void verboseTwoAddsAProgressBarPerEpoch() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        softmax(dir.resolve("run")).epochs(2).verbose(2)
-                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8)).build().run();
+        softmax(dir.resolve("run"))
+                .epochs(2)
+                .verbose(2)
+                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+                .build()
+                .run();
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("Epoch 1/2") && out.contains("Epoch 2/2"), out);
         assertTrue(out.contains("img/s"), out);
@@ -165,8 +205,12 @@ class TrainingRunTest {
     @Test
     void verboseZeroPrintsNothing() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        softmax(dir.resolve("run")).epochs(1).verbose(0).output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .build().run();
+        softmax(dir.resolve("run"))
+                .epochs(1)
+                .verbose(0)
+                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
+                .build()
+                .run();
         assertEquals("", bytes.toString(StandardCharsets.UTF_8));
     }
 
@@ -175,11 +219,18 @@ class TrainingRunTest {
         // A constant rate: a schedule over the total re-plans itself when a resume raises the total.
         Path straight = dir.resolve("straight");
         Path interrupted = dir.resolve("interrupted");
-        TrainingResult a = softmax(straight).lrSchedule("none").epochs(3).build().run();
-        TrainingResult first = softmax(interrupted).lrSchedule("none").epochs(2).build().run();
+        TrainingResult a =
+                softmax(straight).lrSchedule("none").epochs(3).build().run();
+        TrainingResult first =
+                softmax(interrupted).lrSchedule("none").epochs(2).build().run();
         assertEquals(2, first.epochsRun());
-        TrainingResult b = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA)
-                .resumeFrom(interrupted.resolve("last.ckpt")).epochs(3).build().run();
+        TrainingResult b = TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .resumeFrom(interrupted.resolve("last.ckpt"))
+                .epochs(3)
+                .build()
+                .run();
 
         assertEquals(interrupted, b.runDirectory(), "a resumed run continues in the checkpoint's directory");
         assertEquals(3, b.epochsRun());
@@ -191,28 +242,44 @@ class TrainingRunTest {
         assertEquals(withoutTimings(a.history()), withoutTimings(b.history()));
         assertEquals(a.bestEpoch(), b.bestEpoch());
         assertEquals(a.bestWeights(), b.bestWeights());
-        assertEquals(a.test(), new org.mltoolkit.core.engine.EvaluationMetrics(b.test().loss(), b.test().accuracy(),
-                b.test().examples(), a.test().seconds()));
-        assertEquals(CheckpointFile.read(straight.resolve("best.ckpt")).modelState(),
+        assertEquals(
+                a.test(),
+                new org.mltoolkit.core.engine.EvaluationMetrics(
+                        b.test().loss(),
+                        b.test().accuracy(),
+                        b.test().examples(),
+                        a.test().seconds()));
+        assertEquals(
+                CheckpointFile.read(straight.resolve("best.ckpt")).modelState(),
                 CheckpointFile.read(interrupted.resolve("best.ckpt")).modelState());
-        assertEquals(3, CheckpointFile.read(interrupted.resolve("last.ckpt")).history().size());
+        assertEquals(
+                3,
+                CheckpointFile.read(interrupted.resolve("last.ckpt")).history().size());
     }
 
     @Test
     void aCosineRunStoppedAfterTwoOfThreeEpochsAndResumedEqualsTheStraightRunBitForBit() {
         Path straight = dir.resolve("straight");
         Path interrupted = dir.resolve("interrupted");
-        TrainingResult a = softmax(straight).lrSchedule("cosine").epochs(3).build().run();
-        softmax(interrupted).lrSchedule("cosine").epochs(3)
+        TrainingResult a =
+                softmax(straight).lrSchedule("cosine").epochs(3).build().run();
+        softmax(interrupted)
+                .lrSchedule("cosine")
+                .epochs(3)
                 .on(Event.VALIDATION_COMPLETED, e -> {
                     if (e.state().epoch() == 2) {
                         e.terminate("stopped as if killed");
                     }
                 })
-                .build().run();
+                .build()
+                .run();
         assertEquals(2, CheckpointFile.read(interrupted.resolve("last.ckpt")).epoch());
-        TrainingResult b = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA)
-                .resumeFrom(interrupted.resolve("last.ckpt")).build().run();
+        TrainingResult b = TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .resumeFrom(interrupted.resolve("last.ckpt"))
+                .build()
+                .run();
 
         assertEquals(3, b.epochsRun());
         Checkpoint lastA = CheckpointFile.read(straight.resolve("last.ckpt"));
@@ -232,19 +299,36 @@ class TrainingRunTest {
         Path runDir = dir.resolve("run");
         softmax(runDir).epochs(2).build().run();
         Path last = runDir.resolve("last.ckpt");
-        InvalidConfigurationException noMore = assertThrows(InvalidConfigurationException.class,
-                () -> TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).resumeFrom(last).epochs(2)
+        InvalidConfigurationException noMore = assertThrows(
+                InvalidConfigurationException.class,
+                () -> TrainingRun.builder()
+                        .lookup(TestExtensions.create())
+                        .data(DATA)
+                        .resumeFrom(last)
+                        .epochs(2)
                         .build());
         assertEquals("epochs", noMore.getOption());
         assertTrue(noMore.getMessage().contains("total"), noMore.getMessage());
-        InvalidConfigurationException changed = assertThrows(InvalidConfigurationException.class,
-                () -> TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).resumeFrom(last).epochs(3)
-                        .batchSize(64).build());
+        InvalidConfigurationException changed = assertThrows(
+                InvalidConfigurationException.class,
+                () -> TrainingRun.builder()
+                        .lookup(TestExtensions.create())
+                        .data(DATA)
+                        .resumeFrom(last)
+                        .epochs(3)
+                        .batchSize(64)
+                        .build());
         assertEquals("batchSize", changed.getOption());
         assertTrue(changed.getMessage().contains("64") && changed.getMessage().contains("32"), changed.getMessage());
         // Unchanged settings given again are fine.
-        TrainingRun same = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).resumeFrom(last)
-                .epochs(3).batchSize(32).model("softmax").build();
+        TrainingRun same = TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .resumeFrom(last)
+                .epochs(3)
+                .batchSize(32)
+                .model("softmax")
+                .build();
         assertEquals(3, same.config().epochs());
     }
 
@@ -253,8 +337,14 @@ class TrainingRunTest {
         Path original = dir.resolve("original");
         softmax(original).epochs(2).build().run();
         Path elsewhere = dir.resolve("elsewhere");
-        TrainingResult resumed = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA)
-                .resumeFrom(original.resolve("last.ckpt")).epochs(3).runDir(elsewhere).build().run();
+        TrainingResult resumed = TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .resumeFrom(original.resolve("last.ckpt"))
+                .epochs(3)
+                .runDir(elsewhere)
+                .build()
+                .run();
         assertEquals(elsewhere, resumed.runDirectory());
         assertTrue(Files.isRegularFile(elsewhere.resolve("best.ckpt")));
         assertEquals(3, CheckpointFile.read(elsewhere.resolve("last.ckpt")).epoch());
@@ -266,7 +356,8 @@ class TrainingRunTest {
         Path runDir = dir.resolve("taken");
         softmax(runDir).epochs(1).build().run();
         byte[] last = Files.readAllBytes(runDir.resolve("last.ckpt"));
-        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+        InvalidConfigurationException e = assertThrows(
+                InvalidConfigurationException.class,
                 () -> softmax(runDir).epochs(2).build());
         assertEquals("runDir", e.getOption());
         assertTrue(e.getMessage().contains("already holds a run (last.ckpt)"), e.getMessage());
@@ -275,8 +366,15 @@ class TrainingRunTest {
 
         Path other = dir.resolve("other");
         softmax(other).epochs(1).build().run();
-        assertThrows(InvalidConfigurationException.class, () -> TrainingRun.builder().lookup(TestExtensions.create())
-                .data(DATA).resumeFrom(runDir.resolve("last.ckpt")).epochs(3).runDir(other).build(),
+        assertThrows(
+                InvalidConfigurationException.class,
+                () -> TrainingRun.builder()
+                        .lookup(TestExtensions.create())
+                        .data(DATA)
+                        .resumeFrom(runDir.resolve("last.ckpt"))
+                        .epochs(3)
+                        .runDir(other)
+                        .build(),
                 "resuming into a directory that holds another run");
     }
 
@@ -286,8 +384,13 @@ class TrainingRunTest {
         softmax(original).epochs(1).build().run();
         Path moved = dir.resolve("moved");
         Files.move(original, moved);
-        TrainingResult resumed = TrainingRun.builder().lookup(TestExtensions.create()).data(DATA)
-                .resumeFrom(moved.resolve("last.ckpt")).epochs(2).build().run();
+        TrainingResult resumed = TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .resumeFrom(moved.resolve("last.ckpt"))
+                .epochs(2)
+                .build()
+                .run();
         assertEquals(moved, resumed.runDirectory());
         assertEquals(moved.resolve("best.ckpt"), resumed.bestCheckpoint());
         assertFalse(Files.exists(original));
@@ -297,10 +400,13 @@ class TrainingRunTest {
     void theBestCheckpointFollowsTheValidationLossWithTiesGoingToTheLaterEpoch() {
         Path runDir = dir.resolve("scripted");
         List<Integer> bestFileEpochs = new ArrayList<>();
-        TrainingResult result = scripted(runDir, "0.5,0.4,0.45,0.4,0.6", o -> { })
-                .on(Event.VALIDATION_COMPLETED,
-                        e -> bestFileEpochs.add(CheckpointFile.read(runDir.resolve("best.ckpt")).epoch()))
-                .build().run();
+        TrainingResult result = scripted(runDir, "0.5,0.4,0.45,0.4,0.6", o -> {})
+                .on(
+                        Event.VALIDATION_COMPLETED,
+                        e -> bestFileEpochs.add(
+                                CheckpointFile.read(runDir.resolve("best.ckpt")).epoch()))
+                .build()
+                .run();
         assertEquals(List.of(1, 2, 2, 4, 4), bestFileEpochs);
         assertEquals(4, result.bestEpoch());
         assertEquals(0.4f, (float) result.bestValidLoss());
@@ -309,11 +415,11 @@ class TrainingRunTest {
         Checkpoint last = CheckpointFile.read(runDir.resolve("last.ckpt"));
         assertEquals(5, last.epoch());
         assertEquals(4, last.bestEpoch());
-        assertEquals(4 * STEPS_PER_EPOCH, last.bestWeights().get("steps").data()[0],
-                "last.ckpt carries the best weights");
+        assertEquals(
+                4 * STEPS_PER_EPOCH, last.bestWeights().get("steps").data()[0], "last.ckpt carries the best weights");
         assertEquals(5 * STEPS_PER_EPOCH, last.modelState().get("steps").data()[0]);
-        assertEquals(4 * STEPS_PER_EPOCH, result.bestWeights().get("steps").data()[0],
-                "best weights restored at the end");
+        assertEquals(
+                4 * STEPS_PER_EPOCH, result.bestWeights().get("steps").data()[0], "best weights restored at the end");
         // The scripted model's test loss is that of the epoch whose weights are loaded: the best one.
         assertEquals(0.4f, (float) result.test().loss());
     }
@@ -321,8 +427,11 @@ class TrainingRunTest {
     @Test
     void aCrashWhileWritingACheckpointLeavesThePreviousCheckpointsIntact() throws IOException {
         Path runDir = dir.resolve("crash");
-        IllegalStateException crash = assertThrows(IllegalStateException.class,
-                () -> scripted(runDir, "0.5,0.4,0.3", o -> o.put("fail_state_at_epoch", "2")).build().run());
+        IllegalStateException crash = assertThrows(
+                IllegalStateException.class,
+                () -> scripted(runDir, "0.5,0.4,0.3", o -> o.put("fail_state_at_epoch", "2"))
+                        .build()
+                        .run());
         assertTrue(crash.getMessage().contains("simulated crash"), crash.getMessage());
         Checkpoint best = CheckpointFile.read(runDir.resolve("best.ckpt"));
         Checkpoint last = CheckpointFile.read(runDir.resolve("last.ckpt"));
@@ -330,8 +439,10 @@ class TrainingRunTest {
         assertEquals(1, last.epoch());
         assertEquals(STEPS_PER_EPOCH, best.modelState().get("steps").data()[0]);
         try (Stream<Path> files = Files.list(runDir)) {
-            assertEquals(List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl"),
-                    files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary file is left");
+            assertEquals(
+                    List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temporary file is left");
         }
     }
 
@@ -339,14 +450,17 @@ class TrainingRunTest {
     void aNanTrainingLossStopsTheRunAndLeavesTheBestCheckpointAlone() throws IOException {
         Path runDir = dir.resolve("nan");
         List<byte[]> bestAfterEpoch1 = new ArrayList<>();
-        NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
+        NonFiniteLossException e = assertThrows(
+                NonFiniteLossException.class,
                 () -> scripted(runDir, "0.5,0.4,0.3", o -> o.put("train_losses", "1,NaN,1"))
                         .on(Event.VALIDATION_COMPLETED, h -> bestAfterEpoch1.add(read(runDir.resolve("best.ckpt"))))
-                        .build().run());
+                        .build()
+                        .run());
         assertEquals(2, e.getEpoch());
         assertTrue(e.getMessage().contains("training loss became NaN in epoch 2 (step 1 of 10)"), e.getMessage());
-        assertTrue(e.getMessage().contains(
-                "best checkpoint " + runDir.resolve("best.ckpt") + " (epoch 1) is untouched"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("best checkpoint " + runDir.resolve("best.ckpt") + " (epoch 1) is untouched"),
+                e.getMessage());
         assertArrayEquals(bestAfterEpoch1.get(0), read(runDir.resolve("best.ckpt")));
         assertEquals(1, CheckpointFile.read(runDir.resolve("last.ckpt")).epoch());
         assertFalse(Files.exists(runDir.resolve("summary.json")));
@@ -355,10 +469,19 @@ class TrainingRunTest {
     @Test
     void aResumedRunThatFailsLeavesNoSummaryOfTheEarlierRun() {
         Path runDir = dir.resolve("stale");
-        scripted(runDir, "0.5,0.4", o -> o.put("train_losses", "1,1,NaN")).build().run();
+        scripted(runDir, "0.5,0.4", o -> o.put("train_losses", "1,1,NaN"))
+                .build()
+                .run();
         assertTrue(Files.exists(runDir.resolve("summary.json")));
-        assertThrows(NonFiniteLossException.class, () -> TrainingRun.builder().lookup(TestExtensions.create())
-                .data(DATA).resumeFrom(runDir.resolve("last.ckpt")).epochs(3).build().run());
+        assertThrows(
+                NonFiniteLossException.class,
+                () -> TrainingRun.builder()
+                        .lookup(TestExtensions.create())
+                        .data(DATA)
+                        .resumeFrom(runDir.resolve("last.ckpt"))
+                        .epochs(3)
+                        .build()
+                        .run());
         assertFalse(Files.exists(runDir.resolve("summary.json")));
         assertEquals(2, CheckpointFile.read(runDir.resolve("last.ckpt")).epoch());
     }
@@ -366,8 +489,9 @@ class TrainingRunTest {
     @Test
     void anInfiniteValidationLossStopsTheRunBeforeAnyCheckpointOfThatEpoch() {
         Path runDir = dir.resolve("inf");
-        NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
-                () -> scripted(runDir, "0.5,Infinity,0.3", o -> { }).build().run());
+        NonFiniteLossException e = assertThrows(
+                NonFiniteLossException.class,
+                () -> scripted(runDir, "0.5,Infinity,0.3", o -> {}).build().run());
         assertTrue(e.getMessage().contains("validation loss became Infinity after epoch 2"), e.getMessage());
         assertEquals(1, CheckpointFile.read(runDir.resolve("last.ckpt")).epoch());
         assertEquals(1, CheckpointFile.read(runDir.resolve("best.ckpt")).epoch());
@@ -384,7 +508,10 @@ class TrainingRunTest {
     @Test
     void earlyStoppingEndsTheRunAfterPatienceEpochsWithoutImprovement() throws IOException {
         Path runDir = dir.resolve("early");
-        TrainingResult result = scripted(runDir, "0.5,0.4,0.41,0.42,0.43,0.1", o -> { }).patience(2).build().run();
+        TrainingResult result = scripted(runDir, "0.5,0.4,0.41,0.42,0.43,0.1", o -> {})
+                .patience(2)
+                .build()
+                .run();
         assertEquals(4, result.epochsRun());
         assertEquals(2, result.bestEpoch());
         assertNotNull(result.stopReason());
@@ -397,8 +524,11 @@ class TrainingRunTest {
 
     @Test
     void minDeltaDecidesWhatCountsAsAnImprovement() {
-        TrainingResult result = scripted(dir.resolve("delta"), "0.5,0.45,0.44,0.43,0.42", o -> { })
-                .patience(2).minDelta(0.1).build().run();
+        TrainingResult result = scripted(dir.resolve("delta"), "0.5,0.45,0.44,0.43,0.42", o -> {})
+                .patience(2)
+                .minDelta(0.1)
+                .build()
+                .run();
         assertEquals(3, result.epochsRun());
         assertEquals(3, result.bestEpoch(), "the best checkpoint still takes every <= loss");
     }
@@ -406,15 +536,35 @@ class TrainingRunTest {
     @Test
     void theLearningRateScheduleIsAppliedEveryEpoch() {
         SoftmaxTrainer.Provider trainers = new SoftmaxTrainer.Provider();
-        StaticExtensions lookup = new StaticExtensions(List.of(), List.of(new SoftmaxRegression.Provider()),
-                List.of(trainers));
-        TrainingResult step = TrainingRun.builder().lookup(lookup).data(DATA).model("softmax").batchSize(32)
-                .epochs(3).learningRate(0.1).lrSchedule("step:1:0.5").runDir(dir.resolve("step")).build().run();
-        assertEquals(List.of(0.1, 0.05, 0.025), step.history().stream().map(EpochMetrics::lr).toList());
+        StaticExtensions lookup =
+                new StaticExtensions(List.of(), List.of(new SoftmaxRegression.Provider()), List.of(trainers));
+        TrainingResult step = TrainingRun.builder()
+                .lookup(lookup)
+                .data(DATA)
+                .model("softmax")
+                .batchSize(32)
+                .epochs(3)
+                .learningRate(0.1)
+                .lrSchedule("step:1:0.5")
+                .runDir(dir.resolve("step"))
+                .build()
+                .run();
+        assertEquals(
+                List.of(0.1, 0.05, 0.025),
+                step.history().stream().map(EpochMetrics::lr).toList());
         assertEquals(List.of(0.1, 0.05, 0.025), trainers.created.get(0).ratesSet);
 
-        TrainingResult cosine = TrainingRun.builder().lookup(lookup).data(DATA).model("softmax").batchSize(32)
-                .epochs(4).learningRate(0.1).lrSchedule("cosine").runDir(dir.resolve("cos")).build().run();
+        TrainingResult cosine = TrainingRun.builder()
+                .lookup(lookup)
+                .data(DATA)
+                .model("softmax")
+                .batchSize(32)
+                .epochs(4)
+                .learningRate(0.1)
+                .lrSchedule("cosine")
+                .runDir(dir.resolve("cos"))
+                .build()
+                .run();
         List<Double> rates = cosine.history().stream().map(EpochMetrics::lr).toList();
         assertEquals(0.1, rates.get(0), 1e-15);
         assertEquals(0.05, rates.get(2), 1e-15);
@@ -439,23 +589,36 @@ class TrainingRunTest {
         for (Map.Entry<String, Consumer<TrainingRun.Builder>> entry : bad.entrySet()) {
             TrainingRun.Builder builder = softmax(dir.resolve("run"));
             entry.getValue().accept(builder);
-            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, builder::build,
-                    entry.getKey());
+            InvalidConfigurationException e =
+                    assertThrows(InvalidConfigurationException.class, builder::build, entry.getKey());
             assertEquals(entry.getKey(), e.getOption());
         }
-        InvalidConfigurationException ratio = assertThrows(InvalidConfigurationException.class,
+        InvalidConfigurationException ratio = assertThrows(
+                InvalidConfigurationException.class,
                 () -> softmax(dir).trainRatio(1.5).build());
         assertEquals("invalid value '1.5' for trainRatio: must lie strictly between 0 and 1", ratio.getMessage());
-        InvalidConfigurationException noModel = assertThrows(InvalidConfigurationException.class,
-                () -> TrainingRun.builder().lookup(TestExtensions.create()).data(DATA).build());
+        InvalidConfigurationException noModel = assertThrows(
+                InvalidConfigurationException.class,
+                () -> TrainingRun.builder()
+                        .lookup(TestExtensions.create())
+                        .data(DATA)
+                        .build());
         assertEquals("model", noModel.getOption());
-        UnknownExtensionException unknown = assertThrows(UnknownExtensionException.class,
+        UnknownExtensionException unknown = assertThrows(
+                UnknownExtensionException.class,
                 () -> softmax(dir).model("resnet").build());
         assertTrue(unknown.getMessage().contains("softmax"), unknown.getMessage());
-        assertThrows(InvalidConfigurationException.class,
-                () -> softmax(dir).trainer(Scripted.TRAINER).build().run(), "a trainer that cannot train the model");
-        InvalidConfigurationException noLoader = assertThrows(InvalidConfigurationException.class,
-                () -> TrainingRun.builder().lookup(TestExtensions.create()).dataset("mnist").model("softmax").build());
+        assertThrows(
+                InvalidConfigurationException.class,
+                () -> softmax(dir).trainer(Scripted.TRAINER).build().run(),
+                "a trainer that cannot train the model");
+        InvalidConfigurationException noLoader = assertThrows(
+                InvalidConfigurationException.class,
+                () -> TrainingRun.builder()
+                        .lookup(TestExtensions.create())
+                        .dataset("mnist")
+                        .model("softmax")
+                        .build());
         assertEquals("datasetLoader", noLoader.getOption());
     }
 
@@ -463,16 +626,25 @@ class TrainingRunTest {
     void aNamedDatasetIsLoadedThroughTheCallerSuppliedLoader() {
         List<String> asked = new ArrayList<>();
         DatasetProvider provider = new InMemoryDataset(DATA);
-        StaticExtensions lookup = new StaticExtensions(List.of(provider), List.of(new SoftmaxRegression.Provider()),
-                List.of(new SoftmaxTrainer.Provider()));
+        StaticExtensions lookup = new StaticExtensions(
+                List.of(provider), List.of(new SoftmaxRegression.Provider()), List.of(new SoftmaxTrainer.Provider()));
         Path modelFn = dir.resolve("models/softmax.ckpt");
-        TrainingResult result = TrainingRun.builder().lookup(lookup).dataset("synthetic")
+        TrainingResult result = TrainingRun.builder()
+                .lookup(lookup)
+                .dataset("synthetic")
                 .datasetLoader(p -> {
                     asked.add(p.name());
                     return p.load(dir);
                 })
-                .model("softmax").epochs(1).batchSize(32).limit(200).bestCheckpoint(modelFn)
-                .plugins(Map.of("test-models", "0.0.1")).runDir(dir.resolve("named")).build().run();
+                .model("softmax")
+                .epochs(1)
+                .batchSize(32)
+                .limit(200)
+                .bestCheckpoint(modelFn)
+                .plugins(Map.of("test-models", "0.0.1"))
+                .runDir(dir.resolve("named"))
+                .build()
+                .run();
         assertEquals(List.of("synthetic"), asked);
         assertEquals(modelFn, result.bestCheckpoint());
         Checkpoint best = CheckpointFile.read(modelFn);
@@ -504,15 +676,31 @@ class TrainingRunTest {
             @Override
             public java.util.Optional<PluginStatus> pluginOf(Object extension) {
                 return extension instanceof org.mltoolkit.api.ModelProvider
-                        ? java.util.Optional.of(new PluginStatus("test-models", "9.9", PluginStatus.State.STARTED,
-                                Path.of("test-models.jar"), "", List.of(), List.of()))
+                        ? java.util.Optional.of(new PluginStatus(
+                                "test-models",
+                                "9.9",
+                                PluginStatus.State.STARTED,
+                                Path.of("test-models.jar"),
+                                "",
+                                List.of(),
+                                List.of()))
                         : java.util.Optional.empty();
             }
         };
-        TrainingRun run = TrainingRun.builder().lookup(lookup).data(DATA).model("softmax").runDir(dir).build();
+        TrainingRun run = TrainingRun.builder()
+                .lookup(lookup)
+                .data(DATA)
+                .model("softmax")
+                .runDir(dir)
+                .build();
         assertEquals(Map.of("test-models", "9.9"), run.config().plugins());
-        TrainingRun given = TrainingRun.builder().lookup(lookup).data(DATA).model("softmax").runDir(dir)
-                .plugins(Map.of("mine", "1.0")).build();
+        TrainingRun given = TrainingRun.builder()
+                .lookup(lookup)
+                .data(DATA)
+                .model("softmax")
+                .runDir(dir)
+                .plugins(Map.of("mine", "1.0"))
+                .build();
         assertEquals(Map.of("mine", "1.0"), given.config().plugins());
     }
 

@@ -30,8 +30,7 @@ public final class Scripted {
     public static final String MODEL = "scripted";
     public static final String TRAINER = "scripted-trainer";
 
-    private Scripted() {
-    }
+    private Scripted() {}
 
     /** Options for a script. */
     public static Map<String, String> options(int stepsPerEpoch, String validLosses) {
@@ -185,7 +184,8 @@ public final class Scripted {
         @Override
         public StepResult step(Batch batch) {
             int epochIndex = model.completedEpochs();
-            double loss = model.trainLosses == null ? 1.0
+            double loss = model.trainLosses == null
+                    ? 1.0
                     : model.trainLosses[Math.min(epochIndex, model.trainLosses.length - 1)];
             model.steps++;
             return new StepResult(loss, batch.size() / 2, model.steps, 0.5);

@@ -124,8 +124,8 @@ public final class SoftmaxRegression implements Model {
             throw new ToolkitException("softmax state needs exactly 'weight' and 'bias', got " + state.keySet());
         }
         if (w.size() != weight.length || b.size() != bias.length) {
-            throw new ToolkitException("softmax state has shapes " + w + " and " + b + ", expected ["
-                    + classes + ", " + inputs + "] and [" + classes + "]");
+            throw new ToolkitException("softmax state has shapes " + w + " and " + b + ", expected [" + classes + ", "
+                    + inputs + "] and [" + classes + "]");
         }
         System.arraycopy(w.data(), 0, weight, 0, weight.length);
         System.arraycopy(b.data(), 0, bias, 0, bias.length);

@@ -14,8 +14,7 @@ import org.mltoolkit.api.LabeledData;
 public final class SyntheticData {
     public static final ExampleShape SHAPE = new ExampleShape(1, 2, 3);
 
-    private SyntheticData() {
-    }
+    private SyntheticData() {}
 
     /** A dataset called {@code name} with {@code trainSize} + {@code testSize} examples in {@code classes} classes. */
     public static DatasetSplits make(String name, int trainSize, int testSize, int classes, long seed) {

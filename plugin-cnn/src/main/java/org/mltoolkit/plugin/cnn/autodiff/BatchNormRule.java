@@ -48,14 +48,17 @@ final class BatchNormRule implements GradientRule {
         c.save(node, "count", count);
 
         String flatMean = g.op("Reshape", mean, g.ints(channels));
-        String unbiased = g.op("Mul", g.op("Reshape", variance, g.ints(channels)),
+        String unbiased = g.op(
+                "Mul",
+                g.op("Reshape", variance, g.ints(channels)),
                 g.op("Div", count, g.op("Sub", count, g.floatScalar(1f))));
         c.updateBuffer(node.getInput(3), blend(g, node.getInput(3), flatMean, momentum));
         c.updateBuffer(node.getInput(4), blend(g, node.getInput(4), unbiased, momentum));
     }
 
     private static String blend(GraphBuilder g, String running, String batch, float momentum) {
-        return g.op("Add", g.op("Mul", running, g.floatScalar(momentum)), g.op("Mul", batch, g.floatScalar(1f - momentum)));
+        return g.op(
+                "Add", g.op("Mul", running, g.floatScalar(momentum)), g.op("Mul", batch, g.floatScalar(1f - momentum)));
     }
 
     @Override

@@ -54,9 +54,17 @@ final class ConvRule implements GradientRule {
             int t = 0;
             for (long i = 0; i < geo.kH; i++) {
                 for (long j = 0; j < geo.kW; j++) {
-                    String tap = g.op("Reshape", g.op("Slice", List.of(padded, g.ints(i, j),
-                            g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1), g.ints(1, 2),
-                            g.ints(s[0], s[1]))), g.ints(geo.inC, -1));
+                    String tap = g.op(
+                            "Reshape",
+                            g.op(
+                                    "Slice",
+                                    List.of(
+                                            padded,
+                                            g.ints(i, j),
+                                            g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1),
+                                            g.ints(1, 2),
+                                            g.ints(s[0], s[1]))),
+                            g.ints(geo.inC, -1));
                     String wTap = weightTaps[t];
                     yT = yT == null ? g.op("Gemm", List.of(wTap, tap)) : g.op("Gemm", List.of(wTap, tap, yT));
                     c.save(node, "tap" + t++, tap);
@@ -66,9 +74,14 @@ final class ConvRule implements GradientRule {
             List<String> taps = new ArrayList<>();
             for (long i = 0; i < geo.kH; i++) {
                 for (long j = 0; j < geo.kW; j++) {
-                    String tap = g.op("Slice", List.of(padded, g.ints(i, j),
-                            g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1), g.ints(1, 2),
-                            g.ints(s[0], s[1])));
+                    String tap = g.op(
+                            "Slice",
+                            List.of(
+                                    padded,
+                                    g.ints(i, j),
+                                    g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1),
+                                    g.ints(1, 2),
+                                    g.ints(s[0], s[1])));
                     taps.add(g.op("Unsqueeze", tap, g.ints(1)));
                 }
             }
@@ -104,8 +117,8 @@ final class ConvRule implements GradientRule {
      */
     private static String[] weightTaps(GraphBuilder g, String w, ConvGeometry geo) {
         int taps = (int) (geo.kH * geo.kW);
-        String tapMajor = g.op("Reshape", g.op("Transpose", w, attrs("perm", 2, 3, 0, 1)),
-                g.ints(taps, geo.outC, geo.inC));
+        String tapMajor =
+                g.op("Reshape", g.op("Transpose", w, attrs("perm", 2, 3, 0, 1)), g.ints(taps, geo.outC, geo.inC));
         if (taps == 1) {
             return new String[] {g.op("Reshape", tapMajor, g.ints(geo.outC, geo.inC))};
         }
@@ -171,8 +184,10 @@ final class ConvRule implements GradientRule {
             if (perTap(geo.inC, geo.outC)) {
                 List<String> parts = new ArrayList<>();
                 for (int t = 0; t < geo.kH * geo.kW; t++) {
-                    parts.add(g.op("Unsqueeze", g.op("Gemm", List.of(gyT, c.saved(node, "tap" + t)),
-                            attr("transB", 1L)), g.ints(2)));
+                    parts.add(g.op(
+                            "Unsqueeze",
+                            g.op("Gemm", List.of(gyT, c.saved(node, "tap" + t)), attr("transB", 1L)),
+                            g.ints(2)));
                 }
                 dwm = parts.size() == 1 ? parts.get(0) : g.op("Concat", parts, attr("axis", 2L));
             } else {
@@ -225,13 +240,16 @@ final class ConvRule implements GradientRule {
                         }
                         long r0 = offH[ph][i] + top;
                         long c0 = offW[pw][j] + left;
-                        String window = g.op("Slice", List.of(padded, g.ints(r0, c0),
-                                g.ints(r0 + planeH, c0 + planeW), g.ints(1, 2)));
+                        String window = g.op(
+                                "Slice",
+                                List.of(padded, g.ints(r0, c0), g.ints(r0 + planeH, c0 + planeW), g.ints(1, 2)));
                         if (perTap(geo.outC, geo.inC)) {
                             String win = g.op("Reshape", window, g.ints(geo.outC, -1));
                             String wTap = weightTaps[(int) (i * geo.kW + j)];
-                            accumulated = g.op("Gemm", accumulated == null ? List.of(wTap, win)
-                                    : List.of(wTap, win, accumulated), attr("transA", 1L));
+                            accumulated = g.op(
+                                    "Gemm",
+                                    accumulated == null ? List.of(wTap, win) : List.of(wTap, win, accumulated),
+                                    attr("transA", 1L));
                         } else {
                             windows.add(g.op("Unsqueeze", window, g.ints(1)));
                             weights.add(g.op("Unsqueeze", weightTaps[(int) (i * geo.kW + j)], g.ints(2)));
@@ -250,8 +268,13 @@ final class ConvRule implements GradientRule {
                     String col = g.op("Reshape", unfolded, g.ints(geo.outC * taps, -1));
                     // weights: [Co, C, taps] -> [C, Co, taps] -> [C, Co*taps], matching the rows (co, tap) of col
                     String stacked = taps == 1 ? weights.get(0) : g.op("Concat", weights, attr("axis", 2L));
-                    String wt = g.op("Reshape", g.op("Transpose", g.op("Reshape", stacked,
-                            g.ints(geo.outC, geo.inC, taps)), attrs("perm", 1, 0, 2)), g.ints(geo.inC, geo.outC * taps));
+                    String wt = g.op(
+                            "Reshape",
+                            g.op(
+                                    "Transpose",
+                                    g.op("Reshape", stacked, g.ints(geo.outC, geo.inC, taps)),
+                                    attrs("perm", 1, 0, 2)),
+                            g.ints(geo.inC, geo.outC * taps));
                     plane = g.op("Reshape", g.op("Gemm", List.of(wt, col)), g.ints(geo.inC, planeH, planeW, -1));
                 }
                 planes.add(plane);
@@ -261,7 +284,9 @@ final class ConvRule implements GradientRule {
             } else {
                 List<String> expanded = new ArrayList<>();
                 planes.forEach(pl -> expanded.add(g.op("Unsqueeze", pl, g.ints(3))));
-                rowsOfPlanes.add(g.op("Reshape", g.op("Concat", expanded, attr("axis", 3L)),
+                rowsOfPlanes.add(g.op(
+                        "Reshape",
+                        g.op("Concat", expanded, attr("axis", 3L)),
                         g.ints(geo.inC, planeH, planeW * sW, -1)));
             }
         }
@@ -271,7 +296,10 @@ final class ConvRule implements GradientRule {
         } else {
             List<String> expanded = new ArrayList<>();
             rowsOfPlanes.forEach(r -> expanded.add(g.op("Unsqueeze", r, g.ints(2))));
-            dx = g.op("Reshape", g.op("Concat", expanded, attr("axis", 2L)), g.ints(geo.inC, planeH * sH, planeW * sW, -1));
+            dx = g.op(
+                    "Reshape",
+                    g.op("Concat", expanded, attr("axis", 2L)),
+                    g.ints(geo.inC, planeH * sH, planeW * sW, -1));
         }
         if (planeH * sH != geo.inH || planeW * sW != geo.inW) {
             dx = g.op("Slice", List.of(dx, g.ints(0, 0), g.ints(geo.inH, geo.inW), g.ints(1, 2)));
@@ -325,29 +353,47 @@ final class ConvRule implements GradientRule {
         long padLeft = geo.kW - 1 - geo.pads[1];
         long padBottom = geo.kH - 1 - geo.pads[2];
         long padRight = geo.kW - 1 - geo.pads[3];
-        if (geo.strides[0] == 1 && geo.strides[1] == 1 && padTop >= 0 && padLeft >= 0 && padBottom >= 0
+        if (geo.strides[0] == 1
+                && geo.strides[1] == 1
+                && padTop >= 0
+                && padLeft >= 0
+                && padBottom >= 0
                 && padRight >= 0) {
-            String flipped = g.op("Slice", List.of(w, g.ints(-1, -1), g.ints(Long.MIN_VALUE, Long.MIN_VALUE),
-                    g.ints(2, 3), g.ints(-1, -1)));
+            String flipped = g.op(
+                    "Slice",
+                    List.of(w, g.ints(-1, -1), g.ints(Long.MIN_VALUE, Long.MIN_VALUE), g.ints(2, 3), g.ints(-1, -1)));
             String wt = g.op("Transpose", flipped, attrs("perm", 1, 0, 2, 3));
             return g.op("Conv", List.of(gy, wt), attrs("pads", padTop, padLeft, padBottom, padRight));
         }
         long opH = geo.inH - (geo.strides[0] * (geo.outH - 1) + geo.kH - geo.pads[0] - geo.pads[2]);
         long opW = geo.inW - (geo.strides[1] * (geo.outW - 1) + geo.kW - geo.pads[1] - geo.pads[3]);
-        return g.op("ConvTranspose", List.of(gy, w), attrs("strides", geo.strides), attrs("pads", geo.pads),
+        return g.op(
+                "ConvTranspose",
+                List.of(gy, w),
+                attrs("strides", geo.strides),
+                attrs("pads", geo.pads),
                 attrs("output_padding", opH, opW));
     }
 
     /** The static geometry of a 2-D Conv node, validated. */
-    record ConvGeometry(long inC, long inH, long inW, long outC, long outH, long outW, long kH, long kW,
-                        long[] strides, long[] pads) {
+    record ConvGeometry(
+            long inC,
+            long inH,
+            long inW,
+            long outC,
+            long outH,
+            long outW,
+            long kH,
+            long kW,
+            long[] strides,
+            long[] pads) {
         static ConvGeometry of(NodeProto node, DifferentiationContext c) {
             long[] x = c.shape(node.getInput(0));
             long[] w = c.shape(node.getInput(1));
             long[] y = c.shape(node.getOutput(0));
             if (x.length != 4) {
-                throw new ToolkitException(Attributes.describe(node) + ": only 2-D convolutions can be trained, input has rank "
-                        + x.length);
+                throw new ToolkitException(Attributes.describe(node)
+                        + ": only 2-D convolutions can be trained, input has rank " + x.length);
             }
             if (Attributes.getInt(node, "group", 1) != 1) {
                 throw new ToolkitException(Attributes.describe(node) + ": grouped convolutions cannot be trained yet");

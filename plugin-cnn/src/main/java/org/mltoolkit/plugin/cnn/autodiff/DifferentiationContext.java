@@ -8,9 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.plugin.cnn.graph.Attributes;
 import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
-import org.mltoolkit.api.ToolkitException;
 
 /**
  * The state of one differentiation: the graph being written, the static shapes, which tensors need gradients, the
@@ -32,13 +32,12 @@ public final class DifferentiationContext {
     private final Map<String, String> toChannelsFirst = new HashMap<>();
 
     /** A forward node as emitted into the training graph, with the rule that differentiates it. */
-    record TapeEntry(NodeProto node, GradientRule rule) {
-    }
+    record TapeEntry(NodeProto node, GradientRule rule) {}
 
     private static final GradientRule TRANSPOSE = new TransposeRule();
 
-    DifferentiationContext(GraphBuilder graph, Map<String, long[]> shapes, Set<String> requiresGradient,
-                           int gemmConvMaxPixels) {
+    DifferentiationContext(
+            GraphBuilder graph, Map<String, long[]> shapes, Set<String> requiresGradient, int gemmConvMaxPixels) {
         this.graph = graph;
         this.gemmConvMaxPixels = gemmConvMaxPixels;
         this.shapes = shapes;
@@ -108,8 +107,13 @@ public final class DifferentiationContext {
             perm[i] = resultChannelsFirst ? (i + 1) % perm.length : (i + perm.length - 1) % perm.length;
         }
         String out = graph.fresh(resultChannelsFirst ? "channels_first" : "batch_first");
-        NodeProto transpose = NodeProto.newBuilder().setOpType("Transpose").setName(graph.fresh("layout"))
-                .addInput(tensor).addOutput(out).addAttribute(GraphBuilder.attrs("perm", perm)).build();
+        NodeProto transpose = NodeProto.newBuilder()
+                .setOpType("Transpose")
+                .setName(graph.fresh("layout"))
+                .addInput(tensor)
+                .addOutput(out)
+                .addAttribute(GraphBuilder.attrs("perm", perm))
+                .build();
         graph.add(transpose);
         shapes.put(out, shape);
         if (resultChannelsFirst) {
@@ -224,7 +228,10 @@ public final class DifferentiationContext {
         }
         String reduced = gradient;
         if (!axes.isEmpty()) {
-            reduced = graph.op("ReduceSum", reduced, graph.ints(axes.stream().mapToLong(Long::longValue).toArray()),
+            reduced = graph.op(
+                    "ReduceSum",
+                    reduced,
+                    graph.ints(axes.stream().mapToLong(Long::longValue).toArray()),
                     GraphBuilder.attr("keepdims", 1L));
         }
         return graph.op("Reshape", reduced, graph.ints(to));

@@ -16,9 +16,13 @@ import java.util.Set;
  * @param gemmConvMaxPixels convolutions whose output has at most this many pixels per image are computed as one
  *                    batch-wide matrix product (im2col) in training, forward and backward; larger ones use Conv
  */
-public record DifferentiationRequest(Map<String, long[]> inputShapes, String output, String labels,
-                                     Set<String> parameters, Set<String> buffers,
-                                     int gemmConvMaxPixels) {
+public record DifferentiationRequest(
+        Map<String, long[]> inputShapes,
+        String output,
+        String labels,
+        Set<String> parameters,
+        Set<String> buffers,
+        int gemmConvMaxPixels) {
     public DifferentiationRequest {
         Objects.requireNonNull(inputShapes, "inputShapes");
         Objects.requireNonNull(output, "output");
@@ -27,8 +31,12 @@ public record DifferentiationRequest(Map<String, long[]> inputShapes, String out
     }
 
     /** A request with the default choice of convolution formulation. */
-    public DifferentiationRequest(Map<String, long[]> inputShapes, String output, String labels,
-                                  Set<String> parameters, Set<String> buffers) {
+    public DifferentiationRequest(
+            Map<String, long[]> inputShapes,
+            String output,
+            String labels,
+            Set<String> parameters,
+            Set<String> buffers) {
         this(inputShapes, output, labels, parameters, buffers, DEFAULT_GEMM_CONV_MAX_PIXELS);
     }
 

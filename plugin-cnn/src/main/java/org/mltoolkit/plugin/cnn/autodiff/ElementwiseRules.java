@@ -10,8 +10,7 @@ import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 
 /** Gradient rules of elementwise operators: Relu, LeakyRelu, Add, Sub, Mul, Identity and Dropout. */
 final class ElementwiseRules {
-    private ElementwiseRules() {
-    }
+    private ElementwiseRules() {}
 
     /** y = max(x, 0): dx = dy where y > 0, else 0. */
     static final class Relu implements GradientRule {
@@ -116,16 +115,26 @@ final class ElementwiseRules {
         @Override
         public void forward(NodeProto node, DifferentiationContext c) {
             GraphBuilder g = c.graph();
-            String ratio = node.getInputCount() > 1 && !node.getInput(1).isEmpty()
-                    ? node.getInput(1) : g.floatScalar(0.5f);
+            String ratio =
+                    node.getInputCount() > 1 && !node.getInput(1).isEmpty() ? node.getInput(1) : g.floatScalar(0.5f);
             String training = g.fresh("training_mode");
-            g.initializers().add(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName(training)
-                    .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.BOOL.getNumber()).addInt32Data(1).build());
+            g.initializers()
+                    .add(ai.onnx.proto.OnnxMl.TensorProto.newBuilder()
+                            .setName(training)
+                            .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.BOOL.getNumber())
+                            .addInt32Data(1)
+                            .build());
             String mask = node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()
-                    ? node.getOutput(1) : g.fresh("dropout_mask");
-            NodeProto.Builder rewritten = node.toBuilder().clearInput().clearOutput()
-                    .addInput(node.getInput(0)).addInput(ratio).addInput(training)
-                    .addOutput(node.getOutput(0)).addOutput(mask);
+                    ? node.getOutput(1)
+                    : g.fresh("dropout_mask");
+            NodeProto.Builder rewritten = node.toBuilder()
+                    .clearInput()
+                    .clearOutput()
+                    .addInput(node.getInput(0))
+                    .addInput(ratio)
+                    .addInput(training)
+                    .addOutput(node.getOutput(0))
+                    .addOutput(mask);
             GradientRule.forwardKeepingLayout(rewritten.build(), c, this);
             c.save(node, "mask", mask);
             c.save(node, "ratio", ratio);

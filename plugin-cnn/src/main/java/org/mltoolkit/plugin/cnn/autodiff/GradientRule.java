@@ -37,8 +37,8 @@ public interface GradientRule {
     }
 
     /**
-     * Emits, for the node as recorded by {@link #forward}, the nodes that compute the gradients of the node's inputs that need one
-     * ({@link DifferentiationContext#needsGradient}) from the gradients of its outputs
+     * Emits, for the node as recorded by {@link #forward}, the nodes that compute the gradients of the node's inputs
+     * that need one ({@link DifferentiationContext#needsGradient}) from the gradients of its outputs
      * ({@link DifferentiationContext#gradient}), and hands them over with {@link DifferentiationContext#accumulate}.
      * Throws ToolkitException, naming the node, for attribute values the rule does not support.
      */

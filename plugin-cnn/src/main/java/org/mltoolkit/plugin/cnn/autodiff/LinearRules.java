@@ -11,8 +11,7 @@ import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 
 /** Gradient rules of Gemm, MatMul, Flatten and Reshape. */
 final class LinearRules {
-    private LinearRules() {
-    }
+    private LinearRules() {}
 
     /** Y = alpha * op(A) op(B) + beta * C, op being an optional transpose. */
     static final class Gemm implements GradientRule {
@@ -31,25 +30,29 @@ final class LinearRules {
             String b = node.getInput(1);
             if (c.needsGradient(a)) {
                 String ga = ta
-                        ? gemm(g, b, gy, tb, true, alpha)    // dA = op(B) gy^T
+                        ? gemm(g, b, gy, tb, true, alpha) // dA = op(B) gy^T
                         : gemm(g, gy, b, false, !tb, alpha); // dA = gy op(B)^T
                 c.accumulate(a, ga);
             }
             if (c.needsGradient(b)) {
                 String gb = tb
-                        ? gemm(g, gy, a, true, ta, alpha)    // dB = gy^T op(A)
+                        ? gemm(g, gy, a, true, ta, alpha) // dB = gy^T op(A)
                         : gemm(g, a, gy, !ta, false, alpha); // dB = op(A)^T gy
                 c.accumulate(b, gb);
             }
             if (node.getInputCount() > 2 && !node.getInput(2).isEmpty() && c.needsGradient(node.getInput(2))) {
                 String gc = beta == 1f ? gy : g.op("Mul", gy, g.floatScalar(beta));
-                c.accumulate(node.getInput(2), c.reduceToShape(gc, c.shape(node.getOutput(0)),
-                        c.shape(node.getInput(2))));
+                c.accumulate(
+                        node.getInput(2), c.reduceToShape(gc, c.shape(node.getOutput(0)), c.shape(node.getInput(2))));
             }
         }
 
         private static String gemm(GraphBuilder g, String x, String y, boolean tx, boolean ty, float alpha) {
-            return g.op("Gemm", List.of(x, y), attr("transA", tx ? 1L : 0L), attr("transB", ty ? 1L : 0L),
+            return g.op(
+                    "Gemm",
+                    List.of(x, y),
+                    attr("transA", tx ? 1L : 0L),
+                    attr("transB", ty ? 1L : 0L),
                     attr("alpha", alpha));
         }
     }
@@ -68,7 +71,8 @@ final class LinearRules {
             long[] sa = c.shape(a);
             long[] sb = c.shape(b);
             if (sa.length < 2 || sb.length < 2) {
-                throw new ToolkitException(Attributes.describe(node) + ": gradients need MatMul operands of rank 2 or more");
+                throw new ToolkitException(
+                        Attributes.describe(node) + ": gradients need MatMul operands of rank 2 or more");
             }
             long[] sy = c.shape(node.getOutput(0));
             if (c.needsGradient(a)) {

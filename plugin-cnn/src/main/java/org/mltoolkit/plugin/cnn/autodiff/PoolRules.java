@@ -12,8 +12,7 @@ import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 
 /** Gradient rules of 2-D MaxPool and AveragePool (explicit pads, floor mode). */
 final class PoolRules {
-    private PoolRules() {
-    }
+    private PoolRules() {}
 
     private static void validate(NodeProto node, DifferentiationContext c) {
         if (c.shape(node.getInput(0)).length != 4) {
@@ -23,7 +22,8 @@ final class PoolRules {
             throw new ToolkitException(Attributes.describe(node) + ": ceil_mode=1 is not supported for training");
         }
         if (!Attributes.getString(node, "auto_pad", "NOTSET").equals("NOTSET")) {
-            throw new ToolkitException(Attributes.describe(node) + ": auto_pad is not supported for training; give explicit pads");
+            throw new ToolkitException(
+                    Attributes.describe(node) + ": auto_pad is not supported for training; give explicit pads");
         }
         long[] dilations = Attributes.getInts(node, "dilations", null);
         if (dilations != null && Arrays.stream(dilations).anyMatch(d -> d != 1)) {
@@ -37,12 +37,17 @@ final class PoolRules {
         public void forward(NodeProto node, DifferentiationContext c) {
             validate(node, c);
             if (Attributes.getInt(node, "storage_order", 0) != 0) {
-                throw new ToolkitException(Attributes.describe(node) + ": storage_order=1 is not supported for training");
+                throw new ToolkitException(
+                        Attributes.describe(node) + ": storage_order=1 is not supported for training");
             }
             String indices = node.getOutputCount() > 1 && !node.getOutput(1).isEmpty()
-                    ? node.getOutput(1) : c.graph().fresh("maxpool_indices");
-            NodeProto emitted = c.withBatchFirstInputs(node).toBuilder().clearOutput().addOutput(node.getOutput(0))
-                    .addOutput(indices).build();
+                    ? node.getOutput(1)
+                    : c.graph().fresh("maxpool_indices");
+            NodeProto emitted = c.withBatchFirstInputs(node).toBuilder()
+                    .clearOutput()
+                    .addOutput(node.getOutput(0))
+                    .addOutput(indices)
+                    .build();
             c.graph().add(emitted);
             c.record(emitted, this);
             c.save(node, "indices", indices);
@@ -60,8 +65,8 @@ final class PoolRules {
             String zeros = g.op("ConstantOfShape", flatSize);
             String indices = g.op("Reshape", c.saved(node, "indices"), g.ints(-1));
             String updates = g.op("Reshape", gy, g.ints(-1));
-            String scattered = g.op("ScatterElements", List.of(zeros, indices, updates), attr("axis", 0L),
-                    attr("reduction", "add"));
+            String scattered = g.op(
+                    "ScatterElements", List.of(zeros, indices, updates), attr("axis", 0L), attr("reduction", "add"));
             c.accumulate(x, g.op("Reshape", scattered, c.runtimeShape(x)));
         }
     }
@@ -100,8 +105,11 @@ final class PoolRules {
                 Arrays.fill(ones, 1f);
                 float[] window = new float[(int) (k[0] * k[1])];
                 Arrays.fill(window, 1f);
-                String counts = g.op("Conv", List.of(g.floats(ones, 1, 1, xs[2], xs[3]), g.floats(window, 1, 1, k[0], k[1])),
-                        attrs("strides", strides), attrs("pads", pads));
+                String counts = g.op(
+                        "Conv",
+                        List.of(g.floats(ones, 1, 1, xs[2], xs[3]), g.floats(window, 1, 1, k[0], k[1])),
+                        attrs("strides", strides),
+                        attrs("pads", pads));
                 scaled = g.op("Div", gy, counts);
             }
             long channels = xs[1];
@@ -109,9 +117,15 @@ final class PoolRules {
             Arrays.fill(kernel, 1f);
             long opH = xs[2] - (strides[0] * (ys[2] - 1) + k[0] - pads[0] - pads[2]);
             long opW = xs[3] - (strides[1] * (ys[3] - 1) + k[1] - pads[1] - pads[3]);
-            c.accumulate(x, g.op("ConvTranspose", List.of(scaled, g.floats(kernel, channels, 1, k[0], k[1])),
-                    attr("group", channels), attrs("strides", strides), attrs("pads", pads),
-                    attrs("output_padding", opH, opW)));
+            c.accumulate(
+                    x,
+                    g.op(
+                            "ConvTranspose",
+                            List.of(scaled, g.floats(kernel, channels, 1, k[0], k[1])),
+                            attr("group", channels),
+                            attrs("strides", strides),
+                            attrs("pads", pads),
+                            attrs("output_padding", opH, opW)));
         }
     }
 }

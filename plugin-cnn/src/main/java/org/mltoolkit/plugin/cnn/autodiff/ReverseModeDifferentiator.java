@@ -49,8 +49,7 @@ public final class ReverseModeDifferentiator {
         RULES.put("Transpose", new TransposeRule());
     }
 
-    private ReverseModeDifferentiator() {
-    }
+    private ReverseModeDifferentiator() {}
 
     /** The operators that can be trained, sorted. */
     public static Set<String> supportedOperators() {
@@ -87,13 +86,18 @@ public final class ReverseModeDifferentiator {
         String seedInput = null;
         if (request.labels() != null) {
             lossOutput = "loss";
-            differentiated.add(NodeProto.newBuilder().setOpType("NegativeLogLikelihoodLoss").setName("t/loss")
-                    .addInput(request.output()).addInput(request.labels()).addOutput(lossOutput)
-                    .addAttribute(attr("reduction", "mean")).build());
+            differentiated.add(NodeProto.newBuilder()
+                    .setOpType("NegativeLogLikelihoodLoss")
+                    .setName("t/loss")
+                    .addInput(request.output())
+                    .addInput(request.labels())
+                    .addOutput(lossOutput)
+                    .addAttribute(attr("reduction", "mean"))
+                    .build());
             shapes.put(lossOutput, new long[0]);
         }
-        DifferentiationContext context = new DifferentiationContext(builder, shapes, requiresGradient,
-                request.gemmConvMaxPixels());
+        DifferentiationContext context =
+                new DifferentiationContext(builder, shapes, requiresGradient, request.gemmConvMaxPixels());
         for (NodeProto node : differentiated) {
             RULES.get(node.getOpType()).forward(node, context);
         }

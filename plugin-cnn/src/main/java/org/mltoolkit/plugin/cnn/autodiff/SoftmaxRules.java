@@ -10,8 +10,7 @@ import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 
 /** Gradient rules of LogSoftmax and of the mean NegativeLogLikelihoodLoss. */
 final class SoftmaxRules {
-    private SoftmaxRules() {
-    }
+    private SoftmaxRules() {}
 
     /** y = x - logsumexp(x): dx = dy - exp(y) * sum(dy) along the axis. */
     static final class LogSoftmax implements GradientRule {
@@ -35,7 +34,8 @@ final class SoftmaxRules {
     static final class NegativeLogLikelihoodLoss implements GradientRule {
         @Override
         public void forward(NodeProto node, DifferentiationContext c) {
-            if (!Attributes.getString(node, "reduction", "mean").equals("mean") || node.getInputCount() > 2
+            if (!Attributes.getString(node, "reduction", "mean").equals("mean")
+                    || node.getInputCount() > 2
                     || Attributes.has(node, "ignore_index")) {
                 throw new ToolkitException(Attributes.describe(node)
                         + ": only reduction=mean without class weights or ignore_index is supported for training");
@@ -52,12 +52,15 @@ final class SoftmaxRules {
             }
             long[] shape = c.shape(input);
             if (shape.length != 2) {
-                throw new ToolkitException(Attributes.describe(node) + ": only [N, C] inputs are supported for training");
+                throw new ToolkitException(
+                        Attributes.describe(node) + ": only [N, C] inputs are supported for training");
             }
             GraphBuilder g = c.graph();
             String target = node.getInput(1);
-            String oneHot = g.op("OneHot", List.of(target, g.intScalar(shape[1]),
-                    g.floats(new float[] {0f, -1f}, 2)), attr("axis", -1L));
+            String oneHot = g.op(
+                    "OneHot",
+                    List.of(target, g.intScalar(shape[1]), g.floats(new float[] {0f, -1f}, 2)),
+                    attr("axis", -1L));
             String count = g.op("Cast", g.op("Shape", target), attr("to", 1L));
             String scale = g.op("Div", gLoss, count);
             c.accumulate(input, g.op("Mul", oneHot, scale));

@@ -13,6 +13,10 @@ import java.util.Map;
  * @param gradientOutputs  parameter name to the output holding its gradient, in the request's order
  * @param bufferOutputs    buffer name to the output holding its value after this step
  */
-public record TrainingGraph(ModelProto model, String lossOutput, String predictionOutput, String seedInput,
-                            Map<String, String> gradientOutputs, Map<String, String> bufferOutputs) {
-}
+public record TrainingGraph(
+        ModelProto model,
+        String lossOutput,
+        String predictionOutput,
+        String seedInput,
+        Map<String, String> gradientOutputs,
+        Map<String, String> bufferOutputs) {}

@@ -5,8 +5,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 
 /** Reads a node's attributes with defaults. Never mutates the node. */
 public final class Attributes {
-    private Attributes() {
-    }
+    private Attributes() {}
 
     private static AttributeProto find(NodeProto node, String name) {
         for (AttributeProto a : node.getAttributeList()) {

@@ -21,20 +21,18 @@ public final class ConvClassifierGraph {
     public static final String INPUT = "input";
     public static final String OUTPUT = "log_probs";
 
-    private ConvClassifierGraph() {
-    }
+    private ConvClassifierGraph() {}
 
     /** The forward model and the order of its state tensors. */
-    public record Network(ModelProto model, List<ParameterSpec> state) {
-    }
+    public record Network(ModelProto model, List<ParameterSpec> state) {}
 
     /**
      * Builds the network with weights initialised like PyTorch's defaults (uniform in +-1/sqrt(fan_in) for
      * convolution and linear weights and biases; BatchNorm scale 1, bias 0, running mean 0, running variance 1),
      * drawn from {@code seed}.
      */
-    public static Network build(int channels, int height, int width, int numClasses, long[] blockChannels,
-                                int hidden, long seed) {
+    public static Network build(
+            int channels, int height, int width, int numClasses, long[] blockChannels, int hidden, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         GraphBuilder g = new GraphBuilder("");
         List<ParameterSpec> state = new ArrayList<>();
@@ -64,8 +62,10 @@ public final class ConvClassifierGraph {
         x = linear(g, state, random, "fc2", x, hidden, numClasses);
         g.node("LogSoftmax", List.of(x), List.of(OUTPUT), attr("axis", 1L));
 
-        GraphProto graph = GraphProto.newBuilder().setName("conv_classifier")
-                .addInput(OnnxModels.valueInfo(INPUT, TensorProto.DataType.FLOAT, new long[] {-1, channels, height, width}))
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("conv_classifier")
+                .addInput(OnnxModels.valueInfo(
+                        INPUT, TensorProto.DataType.FLOAT, new long[] {-1, channels, height, width}))
                 .addOutput(OnnxModels.valueInfo(OUTPUT, TensorProto.DataType.FLOAT, new long[] {-1, numClasses}))
                 .addAllNode(g.nodes())
                 .addAllInitializer(g.initializers())
@@ -73,17 +73,35 @@ public final class ConvClassifierGraph {
         return new Network(OnnxModels.model(graph), List.copyOf(state));
     }
 
-    private static String conv(GraphBuilder g, List<ParameterSpec> state, SplittableRandom random, String name,
-                               String x, long in, long out, long stride) {
+    private static String conv(
+            GraphBuilder g,
+            List<ParameterSpec> state,
+            SplittableRandom random,
+            String name,
+            String x,
+            long in,
+            long out,
+            long stride) {
         double bound = 1 / Math.sqrt(in * 9.0);
-        String weight = parameter(g, state, name + ".weight", uniform(random, (int) (out * in * 9), bound), out, in, 3, 3);
+        String weight =
+                parameter(g, state, name + ".weight", uniform(random, (int) (out * in * 9), bound), out, in, 3, 3);
         String bias = parameter(g, state, name + ".bias", uniform(random, (int) out, bound), out);
-        return g.op("Conv", List.of(x, weight, bias), attrs("kernel_shape", 3, 3), attrs("pads", 1, 1, 1, 1),
+        return g.op(
+                "Conv",
+                List.of(x, weight, bias),
+                attrs("kernel_shape", 3, 3),
+                attrs("pads", 1, 1, 1, 1),
                 attrs("strides", stride, stride));
     }
 
-    private static String linear(GraphBuilder g, List<ParameterSpec> state, SplittableRandom random, String name,
-                                 String x, long in, long out) {
+    private static String linear(
+            GraphBuilder g,
+            List<ParameterSpec> state,
+            SplittableRandom random,
+            String name,
+            String x,
+            long in,
+            long out) {
         double bound = 1 / Math.sqrt(in);
         String weight = parameter(g, state, name + ".weight", uniform(random, (int) (out * in), bound), out, in);
         String bias = parameter(g, state, name + ".bias", uniform(random, (int) out, bound), out);
@@ -98,12 +116,15 @@ public final class ConvClassifierGraph {
         String mean = buffer(g, state, name + ".running_mean", new float[(int) channels], channels);
         String var = buffer(g, state, name + ".running_var", ones.clone(), channels);
         // ONNX momentum weighs the old running value: PyTorch's momentum 0.1 is ONNX's 0.9.
-        return g.op("BatchNormalization", List.of(x, scale, bias, mean, var), attr("epsilon", 1e-5f),
+        return g.op(
+                "BatchNormalization",
+                List.of(x, scale, bias, mean, var),
+                attr("epsilon", 1e-5f),
                 attr("momentum", 0.9f));
     }
 
-    private static String parameter(GraphBuilder g, List<ParameterSpec> state, String name, float[] values,
-                                    long... dims) {
+    private static String parameter(
+            GraphBuilder g, List<ParameterSpec> state, String name, float[] values, long... dims) {
         g.initializers().add(GraphBuilder.floatTensor(name, values, dims));
         state.add(new ParameterSpec(name, dims, true));
         return name;

@@ -120,8 +120,12 @@ public final class GraphBuilder {
     public static TensorProto floatTensor(String name, float[] values, long[] dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .addAllDims(toList(dims)).setRawData(ByteString.copyFrom(bytes.array())).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addAllDims(toList(dims))
+                .setRawData(ByteString.copyFrom(bytes.array()))
+                .build();
     }
 
     public static TensorProto floatTensor(String name, java.nio.FloatBuffer values, long[] dims) {
@@ -129,15 +133,23 @@ public final class GraphBuilder {
         source.rewind();
         ByteBuffer bytes = ByteBuffer.allocate(source.remaining() * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(source);
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .addAllDims(toList(dims)).setRawData(ByteString.copyFrom(bytes.array())).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addAllDims(toList(dims))
+                .setRawData(ByteString.copyFrom(bytes.array()))
+                .build();
     }
 
     public static TensorProto int64Tensor(String name, long[] values, long[] dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asLongBuffer().put(values);
-        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
-                .addAllDims(toList(dims)).setRawData(ByteString.copyFrom(bytes.array())).build();
+        return TensorProto.newBuilder()
+                .setName(name)
+                .setDataType(TensorProto.DataType.INT64.getNumber())
+                .addAllDims(toList(dims))
+                .setRawData(ByteString.copyFrom(bytes.array()))
+                .build();
     }
 
     /** Decodes a float or int64 initializer (raw or typed storage) into doubles. */
@@ -158,8 +170,8 @@ public final class GraphBuilder {
                 out[i] = raw ? bytes.getLong(i * Long.BYTES) : tensor.getInt64Data(i);
             }
         } else {
-            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has data type "
-                    + tensor.getDataType() + ", expected float or int64");
+            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has data type " + tensor.getDataType()
+                    + ", expected float or int64");
         }
         return out;
     }
@@ -173,17 +185,27 @@ public final class GraphBuilder {
     }
 
     public static AttributeProto attr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 
     public static AttributeProto attr(String name, float value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value)
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.FLOAT)
+                .setF(value)
                 .build();
     }
 
     public static AttributeProto attr(String name, String value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(value)).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value))
+                .build();
     }
 
     public static AttributeProto attrs(String name, long... values) {
@@ -195,7 +217,10 @@ public final class GraphBuilder {
     }
 
     public static AttributeProto attr(String name, TensorProto value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.TENSOR).setT(value)
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.TENSOR)
+                .setT(value)
                 .build();
     }
 }

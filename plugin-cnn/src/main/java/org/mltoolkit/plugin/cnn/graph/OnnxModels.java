@@ -15,15 +15,17 @@ public final class OnnxModels {
     /** IR version matching {@link #OPSET}. */
     public static final long IR_VERSION = 8;
 
-    private OnnxModels() {
-    }
+    private OnnxModels() {}
 
     /** A model around {@code graph}, importing the default ONNX domain at {@link #OPSET}. */
     public static ModelProto model(GraphProto graph) {
         return ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("mltoolkit")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET).build())
+                .addOpsetImport(OperatorSetIdProto.newBuilder()
+                        .setDomain("")
+                        .setVersion(OPSET)
+                        .build())
                 .setGraph(graph)
                 .build();
     }
@@ -40,9 +42,12 @@ public final class OnnxModels {
             }
             shape.addDim(dim);
         }
-        return ValueInfoProto.newBuilder().setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                        .setElemType(type.getNumber()).setShape(shape)))
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder()
+                                .setElemType(type.getNumber())
+                                .setShape(shape)))
                 .build();
     }
 }

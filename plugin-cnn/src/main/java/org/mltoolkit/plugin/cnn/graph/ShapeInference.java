@@ -13,8 +13,7 @@ import org.mltoolkit.api.ToolkitException;
  * of -1 is unknown until run time (the batch). Pure: reads the graph, mutates nothing.
  */
 public final class ShapeInference {
-    private ShapeInference() {
-    }
+    private ShapeInference() {}
 
     /**
      * @param graph       the forward graph
@@ -26,17 +25,25 @@ public final class ShapeInference {
         Map<String, long[]> shapes = new HashMap<>(inputShapes);
         Map<String, TensorProto> constants = new HashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
-            shapes.put(t.getName(), t.getDimsList().stream().mapToLong(Long::longValue).toArray());
+            shapes.put(
+                    t.getName(),
+                    t.getDimsList().stream().mapToLong(Long::longValue).toArray());
             constants.put(t.getName(), t);
         }
         for (NodeProto node : graph.getNodeList()) {
             long[] x = node.getInputCount() > 0 ? shapes.get(node.getInput(0)) : null;
             if (node.getInputCount() > 0 && x == null) {
-                throw new ToolkitException("cannot infer the shape of input '" + node.getInput(0) + "' of "
-                        + Attributes.describe(node));
+                throw new ToolkitException(
+                        "cannot infer the shape of input '" + node.getInput(0) + "' of " + Attributes.describe(node));
             }
             switch (node.getOpType()) {
-                case "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Identity", "LogSoftmax", "Softmax",
+                case "Relu",
+                        "LeakyRelu",
+                        "Sigmoid",
+                        "Tanh",
+                        "Identity",
+                        "LogSoftmax",
+                        "Softmax",
                         "BatchNormalization" -> {
                     shapes.put(node.getOutput(0), x);
                 }
@@ -46,8 +53,8 @@ public final class ShapeInference {
                         shapes.put(node.getOutput(1), x);
                     }
                 }
-                case "Add", "Sub", "Mul", "Div" -> shapes.put(node.getOutput(0),
-                        broadcast(x, shapes.get(node.getInput(1)), node));
+                case "Add", "Sub", "Mul", "Div" ->
+                    shapes.put(node.getOutput(0), broadcast(x, shapes.get(node.getInput(1)), node));
                 case "Conv", "MaxPool", "AveragePool" -> {
                     long[] kernel = node.getOpType().equals("Conv")
                             ? Arrays.copyOfRange(shapes.get(node.getInput(1)), 2, x.length)
@@ -79,8 +86,9 @@ public final class ShapeInference {
                 case "MatMul" -> {
                     long[] b = shapes.get(node.getInput(1));
                     if (x.length < 2 || b.length < 2) {
-                        throw new ToolkitException(Attributes.describe(node) + ": MatMul needs operands of rank 2 or more, got "
-                                + Arrays.toString(x) + " and " + Arrays.toString(b));
+                        throw new ToolkitException(
+                                Attributes.describe(node) + ": MatMul needs operands of rank 2 or more, got "
+                                        + Arrays.toString(x) + " and " + Arrays.toString(b));
                     }
                     long[] batch = broadcast(Arrays.copyOf(x, x.length - 2), Arrays.copyOf(b, b.length - 2), node);
                     long[] out = Arrays.copyOf(batch, batch.length + 2);
@@ -131,8 +139,9 @@ public final class ShapeInference {
                     shapes.put(node.getOutput(0), out);
                 }
                 case "NegativeLogLikelihoodLoss" -> shapes.put(node.getOutput(0), new long[0]);
-                default -> throw new ToolkitException("unsupported operator " + node.getOpType() + " in node '"
-                        + node.getName() + "': no shape or gradient rule");
+                default ->
+                    throw new ToolkitException("unsupported operator " + node.getOpType() + " in node '"
+                            + node.getName() + "': no shape or gradient rule");
             }
         }
         return shapes;

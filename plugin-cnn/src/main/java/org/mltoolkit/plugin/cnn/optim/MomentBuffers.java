@@ -25,7 +25,9 @@ final class MomentBuffers {
 
     void save(Map<String, Tensor> into) {
         for (int i = 0; i < parameters.size(); i++) {
-            into.put(kind + "." + parameters.get(i).name(), Tensor.copyOf(values[i], parameters.get(i).shape()));
+            into.put(
+                    kind + "." + parameters.get(i).name(),
+                    Tensor.copyOf(values[i], parameters.get(i).shape()));
         }
     }
 

@@ -7,16 +7,17 @@ import java.nio.LongBuffer;
 
 /** Direct, native-order buffers: ONNX Runtime wraps them in tensors without copying. */
 public final class NativeBuffers {
-    private NativeBuffers() {
-    }
+    private NativeBuffers() {}
 
     public static FloatBuffer floats(int count) {
-        return ByteBuffer.allocateDirect(Math.multiplyExact(count, Float.BYTES)).order(ByteOrder.nativeOrder())
+        return ByteBuffer.allocateDirect(Math.multiplyExact(count, Float.BYTES))
+                .order(ByteOrder.nativeOrder())
                 .asFloatBuffer();
     }
 
     public static LongBuffer longs(int count) {
-        return ByteBuffer.allocateDirect(Math.multiplyExact(count, Long.BYTES)).order(ByteOrder.nativeOrder())
+        return ByteBuffer.allocateDirect(Math.multiplyExact(count, Long.BYTES))
+                .order(ByteOrder.nativeOrder())
                 .asLongBuffer();
     }
 
@@ -32,16 +33,19 @@ public final class NativeBuffers {
                 chunks.add(new int[] {b, start, Math.min(buffers[b].capacity(), start + chunk)});
             }
         }
-        return java.util.stream.IntStream.range(0, chunks.size()).parallel().mapToDouble(k -> {
-            int[] c = chunks.get(k);
-            FloatBuffer buffer = buffers[c[0]];
-            double sum = 0;
-            for (int i = c[1]; i < c[2]; i++) {
-                float v = buffer.get(i);
-                sum += (double) v * v;
-            }
-            return sum;
-        }).sum();
+        return java.util.stream.IntStream.range(0, chunks.size())
+                .parallel()
+                .mapToDouble(k -> {
+                    int[] c = chunks.get(k);
+                    FloatBuffer buffer = buffers[c[0]];
+                    double sum = 0;
+                    for (int i = c[1]; i < c[2]; i++) {
+                        float v = buffer.get(i);
+                        sum += (double) v * v;
+                    }
+                    return sum;
+                })
+                .sum();
     }
 
     /** Copies {@code count} floats from {@code source} into {@code target} starting at 0 (positions untouched). */

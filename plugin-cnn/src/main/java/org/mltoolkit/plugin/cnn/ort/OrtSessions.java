@@ -12,8 +12,7 @@ import org.mltoolkit.api.ToolkitException;
  * threads, and the CUDA execution provider where the device is a GPU.
  */
 public final class OrtSessions {
-    private OrtSessions() {
-    }
+    private OrtSessions() {}
 
     public static OrtEnvironment environment() {
         return OrtEnvironment.getEnvironment();
@@ -39,8 +38,9 @@ public final class OrtSessions {
                 System.err.println("warning: no usable CUDA device (" + reason + "); running on cpu");
                 return Device.CPU;
             }
-            throw new ToolkitException("device " + requested + " is not usable: the CUDA execution provider did not load ("
-                    + reason + ")", e);
+            throw new ToolkitException(
+                    "device " + requested + " is not usable: the CUDA execution provider did not load (" + reason + ")",
+                    e);
         }
     }
 
@@ -72,8 +72,8 @@ public final class OrtSessions {
             }
             return environment().createSession(model, options);
         } catch (OrtException e) {
-            throw new ToolkitException("ONNX Runtime could not open the model on " + device + ": "
-                    + firstLine(e.getMessage()), e);
+            throw new ToolkitException(
+                    "ONNX Runtime could not open the model on " + device + ": " + firstLine(e.getMessage()), e);
         }
     }
 }

@@ -146,5 +146,4 @@ final class GradientChecker implements AutoCloseable {
     public void close() throws OrtException {
         session.close();
     }
-
 }

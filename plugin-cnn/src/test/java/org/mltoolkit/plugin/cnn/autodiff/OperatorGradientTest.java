@@ -35,10 +35,18 @@ class OperatorGradientTest {
         check(opType, inputShapes, gemmPixels, Map.of(), attributes);
     }
 
-    private static void check(String opType, long[][] inputShapes, int gemmPixels, Map<String, long[]> intConstants,
-                              AttributeProto... attributes) throws OrtException {
+    private static void check(
+            String opType,
+            long[][] inputShapes,
+            int gemmPixels,
+            Map<String, long[]> intConstants,
+            AttributeProto... attributes)
+            throws OrtException {
         GraphProto.Builder graph = GraphProto.newBuilder().setName(opType.toLowerCase(java.util.Locale.ROOT));
-        NodeProto.Builder node = NodeProto.newBuilder().setOpType(opType).setName("op").addOutput("y")
+        NodeProto.Builder node = NodeProto.newBuilder()
+                .setOpType(opType)
+                .setName("op")
+                .addOutput("y")
                 .addAllAttribute(Arrays.asList(attributes));
         Map<String, long[]> shapes = new HashMap<>();
         Map<String, float[]> values = new LinkedHashMap<>();
@@ -64,8 +72,8 @@ class OperatorGradientTest {
         long[] outShape = inferred.get("y");
         graph.addOutput(OnnxModels.valueInfo("y", TensorProto.DataType.FLOAT, outShape));
         ModelProto model = OnnxModels.model(graph.build());
-        TrainingGraph training = ReverseModeDifferentiator.differentiate(model, new DifferentiationRequest(shapes, "y",
-                null, wrt, Set.of(), gemmPixels));
+        TrainingGraph training = ReverseModeDifferentiator.differentiate(
+                model, new DifferentiationRequest(shapes, "y", null, wrt, Set.of(), gemmPixels));
         try (GradientChecker checker = new GradientChecker(training, values, new HashMap<>(shapes), null)) {
             int outSize = (int) ShapeInference.product(outShape, 0, outShape.length);
             checker.seed(GradientChecker.random(random, outSize, 1.0), outShape);
@@ -85,9 +93,17 @@ class OperatorGradientTest {
     @Test
     void convStride2Padded() throws OrtException {
         for (int gemm : new int[] {0, 4096}) {
-            check("Conv", new long[][] {{2, 3, 6, 6}, {4, 3, 3, 3}, {4}}, gemm, attrs("pads", 1, 1, 1, 1),
+            check(
+                    "Conv",
+                    new long[][] {{2, 3, 6, 6}, {4, 3, 3, 3}, {4}},
+                    gemm,
+                    attrs("pads", 1, 1, 1, 1),
                     attrs("strides", 2, 2));
-            check("Conv", new long[][] {{2, 2, 7, 7}, {3, 2, 3, 3}}, gemm, attrs("pads", 1, 1, 1, 1),
+            check(
+                    "Conv",
+                    new long[][] {{2, 2, 7, 7}, {3, 2, 3, 3}},
+                    gemm,
+                    attrs("pads", 1, 1, 1, 1),
                     attrs("strides", 2, 2));
         }
     }
@@ -96,7 +112,11 @@ class OperatorGradientTest {
     void convWithManyChannelsUsesOneGemmPerTap() throws OrtException {
         for (int gemm : new int[] {0, 4096}) {
             check("Conv", new long[][] {{2, 16, 4, 4}, {16, 16, 3, 3}, {16}}, gemm, attrs("pads", 1, 1, 1, 1));
-            check("Conv", new long[][] {{2, 16, 5, 5}, {20, 16, 3, 3}, {20}}, gemm, attrs("pads", 1, 1, 1, 1),
+            check(
+                    "Conv",
+                    new long[][] {{2, 16, 5, 5}, {20, 16, 3, 3}, {20}},
+                    gemm,
+                    attrs("pads", 1, 1, 1, 1),
                     attrs("strides", 2, 2));
         }
     }
@@ -112,7 +132,12 @@ class OperatorGradientTest {
     void gemmAllTranspositions() throws OrtException {
         check("Gemm", new long[][] {{3, 4}, {4, 5}, {5}}, 0);
         check("Gemm", new long[][] {{3, 4}, {5, 4}, {1, 5}}, 0, attr("transB", 1L));
-        check("Gemm", new long[][] {{4, 3}, {4, 5}, {3, 1}}, 0, attr("transA", 1L), attr("alpha", 0.5f),
+        check(
+                "Gemm",
+                new long[][] {{4, 3}, {4, 5}, {3, 1}},
+                0,
+                attr("transA", 1L),
+                attr("alpha", 0.5f),
                 attr("beta", 2f));
         check("Gemm", new long[][] {{4, 3}, {5, 4}}, 0, attr("transA", 1L), attr("transB", 1L));
     }
@@ -158,17 +183,32 @@ class OperatorGradientTest {
     @Test
     void maxPool() throws OrtException {
         check("MaxPool", new long[][] {{2, 2, 5, 5}}, 0, attrs("kernel_shape", 2, 2), attrs("strides", 2, 2));
-        check("MaxPool", new long[][] {{2, 2, 5, 5}}, 0, attrs("kernel_shape", 3, 3), attrs("strides", 2, 2),
+        check(
+                "MaxPool",
+                new long[][] {{2, 2, 5, 5}},
+                0,
+                attrs("kernel_shape", 3, 3),
+                attrs("strides", 2, 2),
                 attrs("pads", 1, 1, 1, 1));
     }
 
     @Test
     void averagePool() throws OrtException {
         check("AveragePool", new long[][] {{2, 2, 6, 6}}, 0, attrs("kernel_shape", 2, 2), attrs("strides", 2, 2));
-        check("AveragePool", new long[][] {{2, 2, 5, 5}}, 0, attrs("kernel_shape", 3, 3), attrs("strides", 2, 2),
+        check(
+                "AveragePool",
+                new long[][] {{2, 2, 5, 5}},
+                0,
+                attrs("kernel_shape", 3, 3),
+                attrs("strides", 2, 2),
                 attrs("pads", 1, 1, 1, 1));
-        check("AveragePool", new long[][] {{2, 2, 5, 5}}, 0, attrs("kernel_shape", 3, 3), attrs("strides", 2, 2),
-                attrs("pads", 1, 1, 1, 1), attr("count_include_pad", 1L));
+        check(
+                "AveragePool",
+                new long[][] {{2, 2, 5, 5}},
+                0,
+                attrs("kernel_shape", 3, 3),
+                attrs("strides", 2, 2),
+                attrs("pads", 1, 1, 1, 1),
+                attr("count_include_pad", 1L));
     }
-
 }

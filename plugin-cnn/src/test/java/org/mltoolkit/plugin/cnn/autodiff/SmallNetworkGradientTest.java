@@ -40,14 +40,21 @@ class SmallNetworkGradientTest {
             float[] v = new float[init.length];
             for (int i = 0; i < v.length; i++) {
                 // perturb BatchNorm scale and bias away from 1 and 0 so that their gradients are exercised fully
-                v[i] = (float) init[i] + (p.name().contains("bn") && p.trainable() ? (float) (random.nextDouble() * 0.4 - 0.2) : 0f);
+                v[i] = (float) init[i]
+                        + (p.name().contains("bn") && p.trainable() ? (float) (random.nextDouble() * 0.4 - 0.2) : 0f);
             }
             values.put(p.name(), v);
             shapes.put(p.name(), p.shape());
         }
-        TrainingGraph graph = ReverseModeDifferentiator.differentiate(network.model(), new DifferentiationRequest(
-                Map.of("input", new long[] {-1, 1, 8, 8}), ConvClassifierGraph.OUTPUT, "labels", parameters, buffers,
-                gemmPixels));
+        TrainingGraph graph = ReverseModeDifferentiator.differentiate(
+                network.model(),
+                new DifferentiationRequest(
+                        Map.of("input", new long[] {-1, 1, 8, 8}),
+                        ConvClassifierGraph.OUTPUT,
+                        "labels",
+                        parameters,
+                        buffers,
+                        gemmPixels));
         long[] labels = {0, 1, 2, 1, 0, 2};
         try (GradientChecker checker = new GradientChecker(graph, values, shapes, labels)) {
             for (String p : parameters) {

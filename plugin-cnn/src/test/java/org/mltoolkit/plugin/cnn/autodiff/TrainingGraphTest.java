@@ -24,15 +24,24 @@ import org.mltoolkit.plugin.cnn.graph.OnnxModels;
 class TrainingGraphTest {
     @Test
     void unsupportedOperatorIsNamedWithItsNode() {
-        GraphProto graph = GraphProto.newBuilder().setName("g")
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("g")
                 .addInput(OnnxModels.valueInfo("x", TensorProto.DataType.FLOAT, new long[] {-1, 3}))
-                .addNode(NodeProto.newBuilder().setOpType("Sin").setName("wavy").addInput("x").addOutput("y"))
+                .addNode(NodeProto.newBuilder()
+                        .setOpType("Sin")
+                        .setName("wavy")
+                        .addInput("x")
+                        .addOutput("y"))
                 .addOutput(OnnxModels.valueInfo("y", TensorProto.DataType.FLOAT, new long[] {-1, 3}))
                 .build();
-        ToolkitException e = assertThrows(ToolkitException.class, () -> ReverseModeDifferentiator.differentiate(
-                OnnxModels.model(graph), new DifferentiationRequest(Map.of("x", new long[] {-1, 3}), "y", null,
-                        Set.of("x"), Set.of())));
-        assertTrue(e.getMessage().contains("unsupported operator Sin") && e.getMessage().contains("'wavy'"),
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
+                () -> ReverseModeDifferentiator.differentiate(
+                        OnnxModels.model(graph),
+                        new DifferentiationRequest(Map.of("x", new long[] {-1, 3}), "y", null, Set.of("x"), Set.of())));
+        assertTrue(
+                e.getMessage().contains("unsupported operator Sin")
+                        && e.getMessage().contains("'wavy'"),
                 e.getMessage());
     }
 
@@ -45,19 +54,32 @@ class TrainingGraphTest {
         float[] x = GradientChecker.random(random, n * c * hw * hw, 2.0);
         float[] runningMean = {0.5f, -0.2f, 0.1f};
         float[] runningVar = {1.5f, 0.7f, 1.0f};
-        GraphProto graph = GraphProto.newBuilder().setName("bn")
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("bn")
                 .addInput(OnnxModels.valueInfo("x", TensorProto.DataType.FLOAT, new long[] {-1, c, hw, hw}))
                 .addInitializer(GraphBuilder.floatTensor("scale", new float[] {1f, 2f, 0.5f}, new long[] {c}))
                 .addInitializer(GraphBuilder.floatTensor("bias", new float[] {0f, 1f, -1f}, new long[] {c}))
                 .addInitializer(GraphBuilder.floatTensor("mean", runningMean, new long[] {c}))
                 .addInitializer(GraphBuilder.floatTensor("var", runningVar, new long[] {c}))
-                .addNode(NodeProto.newBuilder().setOpType("BatchNormalization").setName("bn")
-                        .addInput("x").addInput("scale").addInput("bias").addInput("mean").addInput("var")
-                        .addOutput("y").addAttribute(attr("momentum", 0.9f)))
+                .addNode(NodeProto.newBuilder()
+                        .setOpType("BatchNormalization")
+                        .setName("bn")
+                        .addInput("x")
+                        .addInput("scale")
+                        .addInput("bias")
+                        .addInput("mean")
+                        .addInput("var")
+                        .addOutput("y")
+                        .addAttribute(attr("momentum", 0.9f)))
                 .addOutput(OnnxModels.valueInfo("y", TensorProto.DataType.FLOAT, new long[] {-1, c, hw, hw}))
                 .build();
-        TrainingGraph training = ReverseModeDifferentiator.differentiate(OnnxModels.model(graph),
-                new DifferentiationRequest(Map.of("x", new long[] {-1, c, hw, hw}), "y", null, Set.of("scale", "bias"),
+        TrainingGraph training = ReverseModeDifferentiator.differentiate(
+                OnnxModels.model(graph),
+                new DifferentiationRequest(
+                        Map.of("x", new long[] {-1, c, hw, hw}),
+                        "y",
+                        null,
+                        Set.of("scale", "bias"),
                         Set.of("mean", "var")));
         Map<String, float[]> values = new LinkedHashMap<>();
         values.put("x", x);
@@ -65,8 +87,17 @@ class TrainingGraphTest {
         values.put("bias", new float[] {0f, 1f, -1f});
         values.put("mean", runningMean);
         values.put("var", runningVar);
-        Map<String, long[]> shapes = new HashMap<>(Map.of("x", new long[] {n, c, hw, hw}, "scale", new long[] {c},
-                "bias", new long[] {c}, "mean", new long[] {c}, "var", new long[] {c}));
+        Map<String, long[]> shapes = new HashMap<>(Map.of(
+                "x",
+                new long[] {n, c, hw, hw},
+                "scale",
+                new long[] {c},
+                "bias",
+                new long[] {c},
+                "mean",
+                new long[] {c},
+                "var",
+                new long[] {c}));
         try (GradientChecker checker = new GradientChecker(training, values, shapes, null)) {
             checker.seed(new float[n * c * hw * hw], new long[] {n, c, hw, hw});
             Map<String, float[]> out = checker.run();
@@ -93,16 +124,22 @@ class TrainingGraphTest {
 
     @Test
     void dropoutScalesKeptValuesAndTheirGradients() throws OrtException {
-        GraphProto graph = GraphProto.newBuilder().setName("dropout")
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("dropout")
                 .addInput(OnnxModels.valueInfo("x", TensorProto.DataType.FLOAT, new long[] {-1, 50}))
                 .addInitializer(GraphBuilder.floatTensor("ratio", new float[] {0.25f}, new long[0]))
-                .addNode(NodeProto.newBuilder().setOpType("Dropout").setName("drop").addInput("x").addInput("ratio")
-                        .addOutput("y").addAttribute(attr("seed", 7L)))
+                .addNode(NodeProto.newBuilder()
+                        .setOpType("Dropout")
+                        .setName("drop")
+                        .addInput("x")
+                        .addInput("ratio")
+                        .addOutput("y")
+                        .addAttribute(attr("seed", 7L)))
                 .addOutput(OnnxModels.valueInfo("y", TensorProto.DataType.FLOAT, new long[] {-1, 50}))
                 .build();
         ModelProto model = OnnxModels.model(graph);
-        TrainingGraph training = ReverseModeDifferentiator.differentiate(model, new DifferentiationRequest(
-                Map.of("x", new long[] {-1, 50}), "y", null, Set.of("x"), Set.of()));
+        TrainingGraph training = ReverseModeDifferentiator.differentiate(
+                model, new DifferentiationRequest(Map.of("x", new long[] {-1, 50}), "y", null, Set.of("x"), Set.of()));
         SplittableRandom random = new SplittableRandom(9);
         float[] x = new float[4 * 50];
         for (int i = 0; i < x.length; i++) {

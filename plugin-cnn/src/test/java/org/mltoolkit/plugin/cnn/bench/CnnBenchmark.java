@@ -21,8 +21,7 @@ import org.mltoolkit.plugin.cnn.OrtTrainerProvider;
  * Usage: CnnBenchmark [batch=256] [steps=20] [threads=2] [profilePrefix]
  */
 public final class CnnBenchmark {
-    private CnnBenchmark() {
-    }
+    private CnnBenchmark() {}
 
     public static void main(String[] args) {
         int batchSize = args.length > 0 ? Integer.parseInt(args[0]) : 256;
@@ -52,7 +51,8 @@ public final class CnnBenchmark {
         ModelSpec spec = new ModelSpec(shape, 10, 42, Device.CPU, threads, PluginOptions.empty());
         long t0 = System.nanoTime();
         try (Model model = new CnnModelProvider().create(spec);
-             Trainer trainer = new OrtTrainerProvider().create(model, new TrainerSpec("adam", 1e-3, 42, new PluginOptions(options)))) {
+                Trainer trainer = new OrtTrainerProvider()
+                        .create(model, new TrainerSpec("adam", 1e-3, 42, new PluginOptions(options)))) {
             System.out.printf("setup %.2f s%n", (System.nanoTime() - t0) / 1e9);
             for (int i = 0; i < 3; i++) {
                 trainer.step(batch);
@@ -67,7 +67,8 @@ public final class CnnBenchmark {
                 total += seconds;
                 best = Math.min(best, seconds);
             }
-            System.out.printf("train step batch %d: mean %.3f s, best %.3f s (%d steps) last loss %.4f%n",
+            System.out.printf(
+                    "train step batch %d: mean %.3f s, best %.3f s (%d steps) last loss %.4f%n",
                     batchSize, total / steps, best, steps, last.loss());
             if (profile != null) {
                 System.out.println("profile: " + ((OrtTrainer) trainer).endProfiling());
@@ -88,10 +89,11 @@ public final class CnnBenchmark {
                 total += seconds;
                 best = Math.min(best, seconds);
             }
-            System.out.printf("forward batch %d: mean %.1f ms, best %.1f ms%n", batchSize, total / steps * 1e3,
-                    best * 1e3);
+            System.out.printf(
+                    "forward batch %d: mean %.1f ms, best %.1f ms%n", batchSize, total / steps * 1e3, best * 1e3);
         }
-        System.out.printf("peak heap %.0f MiB%n",
+        System.out.printf(
+                "peak heap %.0f MiB%n",
                 (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) / 1048576.0);
     }
 }

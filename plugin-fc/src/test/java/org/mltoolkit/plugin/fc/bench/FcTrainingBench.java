@@ -28,8 +28,7 @@ import org.mltoolkit.plugin.fc.TribuoLinearTrainerProvider;
  * <p>Arguments: {@code MNIST_DIR [model=fc] [epochs=3] [threads=2] [trainer=default]}.
  */
 public final class FcTrainingBench {
-    private FcTrainingBench() {
-    }
+    private FcTrainingBench() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -46,16 +45,19 @@ public final class FcTrainingBench {
         TrainerProvider trainerProvider = args.length > 4 && !args[4].equals("default")
                 ? (args[4].equals("backprop") ? new BackpropTrainerProvider() : new TribuoLinearTrainerProvider())
                 : (provider.defaultTrainer().equals(BackpropTrainerProvider.NAME)
-                        ? new BackpropTrainerProvider() : new TribuoLinearTrainerProvider());
+                        ? new BackpropTrainerProvider()
+                        : new TribuoLinearTrainerProvider());
         ModelSpec spec = new ModelSpec(train.shape(), 10, 42, Device.CPU, threads, PluginOptions.empty());
         int batchSize = 256;
         float[] features = new float[batchSize * d];
         int[] labels = new int[batchSize];
         Random shuffle = new Random(7);
         try (Model model = provider.create(spec);
-             Trainer trainer = trainerProvider.create(model, new TrainerSpec("adam", 1e-3, 42, PluginOptions.empty()))) {
-            System.out.printf("model %s (%d parameters), trainer %s, threads %d%n", modelName, model.parameterCount(),
-                    trainerProvider.name(), threads);
+                Trainer trainer =
+                        trainerProvider.create(model, new TrainerSpec("adam", 1e-3, 42, PluginOptions.empty()))) {
+            System.out.printf(
+                    "model %s (%d parameters), trainer %s, threads %d%n",
+                    modelName, model.parameterCount(), trainerProvider.name(), threads);
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 int[] epochOrder = permutation(trainCount, shuffle);
                 double lossSum = 0;
@@ -74,8 +76,13 @@ public final class FcTrainingBench {
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double validAccuracy = accuracy(model, train, order, trainCount, n);
-                System.out.printf("epoch %d: train %.3f s (%.0f images/s) loss %.4f acc %.4f | valid acc %.4f%n",
-                        epoch, seconds, trainCount / seconds, lossSum / trainCount, (double) correct / trainCount,
+                System.out.printf(
+                        "epoch %d: train %.3f s (%.0f images/s) loss %.4f acc %.4f | valid acc %.4f%n",
+                        epoch,
+                        seconds,
+                        trainCount / seconds,
+                        lossSum / trainCount,
+                        (double) correct / trainCount,
                         validAccuracy);
             }
             int[] identity = permutation(test.size(), null);

@@ -28,12 +28,13 @@ public final class GemmBench {
         {256, 500, 784}, {500, 784, 256}, {256, 400, 500}, {256, 500, 400},
     };
     private static final String[] NAMES = {
-        "L1 forward 256x784 by 784x500", "L1 dW 500x256 by 256x784", "L2 forward 256x500 by 500x400",
+        "L1 forward 256x784 by 784x500",
+        "L1 dW 500x256 by 256x784",
+        "L2 forward 256x500 by 500x400",
         "L2 dX 256x400 by 400x500",
     };
 
-    private GemmBench() {
-    }
+    private GemmBench() {}
 
     public static void main(String[] args) throws Exception {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -41,8 +42,9 @@ public final class GemmBench {
         NativeBlas.ensureLoaded(1);
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         System.out.printf("threads=%d; ms per product (GFLOP/s)%n", threads);
-        System.out.printf("%-32s %16s %16s %16s %16s%n", "product", "java loops", "openblas float[]",
-                "openblas own thr", "openblas split");
+        System.out.printf(
+                "%-32s %16s %16s %16s %16s%n",
+                "product", "java loops", "openblas float[]", "openblas own thr", "openblas split");
         try {
             for (int s = 0; s < SHAPES.length; s++) {
                 int m = SHAPES[s][0];
@@ -64,21 +66,50 @@ public final class GemmBench {
                 double flops = 2.0 * m * n * k;
                 double java = time(seconds, () -> javaMultiply(pool, threads, a, b, c, m, n, k));
                 float[] reference = c.clone();
-                double arrays = time(seconds, () -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                        openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasNoTrans, m, n, k, 1f, a, k, b, n, 0f,
-                        c, n));
+                double arrays = time(
+                        seconds,
+                        () -> openblas_nolapack.cblas_sgemm(
+                                openblas_nolapack.CblasRowMajor,
+                                openblas_nolapack.CblasNoTrans,
+                                openblas_nolapack.CblasNoTrans,
+                                m,
+                                n,
+                                k,
+                                1f,
+                                a,
+                                k,
+                                b,
+                                n,
+                                0f,
+                                c,
+                                n));
                 check(reference, c, "openblas float[]");
                 NativeBlas.ensureLoaded(threads);
-                double own = time(seconds, () -> openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor,
-                        openblas_nolapack.CblasNoTrans, openblas_nolapack.CblasNoTrans, m, n, k, 1f, pa, k, pb, n, 0f,
-                        pc, n));
+                double own = time(
+                        seconds,
+                        () -> openblas_nolapack.cblas_sgemm(
+                                openblas_nolapack.CblasRowMajor,
+                                openblas_nolapack.CblasNoTrans,
+                                openblas_nolapack.CblasNoTrans,
+                                m,
+                                n,
+                                k,
+                                1f,
+                                pa,
+                                k,
+                                pb,
+                                n,
+                                0f,
+                                pc,
+                                n));
                 NativeBlas.ensureLoaded(1);
                 double split = time(seconds, () -> splitMultiply(pool, threads, pa, pb, pc, m, n, k));
                 float[] fromNative = new float[m * n];
                 pc.get(fromNative);
                 check(reference, fromNative, "openblas split");
-                System.out.printf("%-32s %16s %16s %16s %16s%n", NAMES[s], fmt(java, flops), fmt(arrays, flops),
-                        fmt(own, flops), fmt(split, flops));
+                System.out.printf(
+                        "%-32s %16s %16s %16s %16s%n",
+                        NAMES[s], fmt(java, flops), fmt(arrays, flops), fmt(own, flops), fmt(split, flops));
                 pa.close();
                 pb.close();
                 pc.close();
@@ -156,13 +187,26 @@ public final class GemmBench {
         }
     }
 
-    static void splitMultiply(ExecutorService pool, int threads, FloatPointer a, FloatPointer b, FloatPointer c,
-                              int m, int n, int k) {
+    static void splitMultiply(
+            ExecutorService pool, int threads, FloatPointer a, FloatPointer b, FloatPointer c, int m, int n, int k) {
         run(pool, threads, m, (r0, r1) -> {
             FloatPointer ar = new FloatPointer(a).position((long) r0 * k);
             FloatPointer cr = new FloatPointer(c).position((long) r0 * n);
-            openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-                    openblas_nolapack.CblasNoTrans, r1 - r0, n, k, 1f, ar, k, b, n, 0f, cr, n);
+            openblas_nolapack.cblas_sgemm(
+                    openblas_nolapack.CblasRowMajor,
+                    openblas_nolapack.CblasNoTrans,
+                    openblas_nolapack.CblasNoTrans,
+                    r1 - r0,
+                    n,
+                    k,
+                    1f,
+                    ar,
+                    k,
+                    b,
+                    n,
+                    0f,
+                    cr,
+                    n);
         });
     }
 

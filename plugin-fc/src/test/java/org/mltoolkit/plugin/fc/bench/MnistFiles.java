@@ -9,8 +9,7 @@ import org.mltoolkit.api.LabeledData;
 
 /** Bench-only reader for the four raw MNIST IDX files (the toolkit itself reads data through plugin-mnist). */
 final class MnistFiles {
-    private MnistFiles() {
-    }
+    private MnistFiles() {}
 
     static LabeledData read(Path dir, String prefix) throws IOException {
         ByteBuffer images = ByteBuffer.wrap(Files.readAllBytes(dir.resolve(prefix + "-images-idx3-ubyte")));
