@@ -14,6 +14,7 @@ import org.mltoolkit.core.run.DatasetLoader;
 import org.mltoolkit.core.run.RunDirectory;
 import org.mltoolkit.core.run.TrainingResult;
 import org.mltoolkit.core.run.TrainingRun;
+import org.mltoolkit.core.run.TrainingRunBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -87,27 +88,27 @@ public final class TrainCommand extends ToolkitSubcommand {
             names = "--device",
             paramLabel = "DEVICE",
             description = "cpu, cuda:N or auto (default: ${DEFAULT-VALUE}).",
-            defaultValue = TrainingRun.DEFAULT_DEVICE)
+            defaultValue = TrainingRunBuilder.DEFAULT_DEVICE)
     private String device;
 
     @Option(
             names = "--train-ratio",
             paramLabel = "RATIO",
-            defaultValue = "" + TrainingRun.DEFAULT_TRAIN_RATIO,
+            defaultValue = "" + TrainingRunBuilder.DEFAULT_TRAIN_RATIO,
             description = "Fraction of the training split that trains; the rest validates (default: ${DEFAULT-VALUE}).")
     private double trainRatio;
 
     @Option(
             names = "--batch-size",
             paramLabel = "N",
-            defaultValue = "" + TrainingRun.DEFAULT_BATCH_SIZE,
+            defaultValue = "" + TrainingRunBuilder.DEFAULT_BATCH_SIZE,
             description = "Minibatch size (default: ${DEFAULT-VALUE}).")
     private int batchSize;
 
     @Option(
             names = "--epochs",
             paramLabel = "N",
-            defaultValue = "" + TrainingRun.DEFAULT_EPOCHS,
+            defaultValue = "" + TrainingRunBuilder.DEFAULT_EPOCHS,
             description = "Total number of epochs, counting those before a resume (default: ${DEFAULT-VALUE}).")
     private int epochs;
 
@@ -121,7 +122,7 @@ public final class TrainCommand extends ToolkitSubcommand {
     @Option(
             names = "--seed",
             paramLabel = "N",
-            defaultValue = "" + TrainingRun.DEFAULT_SEED,
+            defaultValue = "" + TrainingRunBuilder.DEFAULT_SEED,
             description = "Seed of the split, the shuffles and the initial weights; the same seed repeats a CPU run "
                     + "(default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -129,21 +130,21 @@ public final class TrainCommand extends ToolkitSubcommand {
     @Option(
             names = "--lr",
             paramLabel = "RATE",
-            defaultValue = "" + TrainingRun.DEFAULT_LEARNING_RATE,
+            defaultValue = "" + TrainingRunBuilder.DEFAULT_LEARNING_RATE,
             description = "Initial learning rate (default: ${DEFAULT-VALUE}).")
     private double learningRate;
 
     @Option(
             names = "--optimizer",
             paramLabel = "NAME",
-            defaultValue = TrainingRun.DEFAULT_OPTIMIZER,
+            defaultValue = TrainingRunBuilder.DEFAULT_OPTIMIZER,
             description = "Optimizer, as the trainer names it (default: ${DEFAULT-VALUE}).")
     private String optimizer;
 
     @Option(
             names = "--lr-schedule",
             paramLabel = "SPEC",
-            defaultValue = TrainingRun.DEFAULT_LR_SCHEDULE,
+            defaultValue = TrainingRunBuilder.DEFAULT_LR_SCHEDULE,
             description = "none, step[:EVERY[:GAMMA]] (times GAMMA, default 0.5, every EVERY epochs, default 5) or "
                     + "cosine[:MIN] (annealed to MIN over the epochs) (default: ${DEFAULT-VALUE}).")
     private String lrSchedule;
@@ -159,7 +160,7 @@ public final class TrainCommand extends ToolkitSubcommand {
     @Option(
             names = "--min-delta",
             paramLabel = "LOSS",
-            defaultValue = "" + TrainingRun.DEFAULT_MIN_DELTA,
+            defaultValue = "" + TrainingRunBuilder.DEFAULT_MIN_DELTA,
             description = "The decrease of the validation loss that counts as an improvement for --patience "
                     + "(default: ${DEFAULT-VALUE}).")
     private double minDelta;
@@ -215,7 +216,7 @@ public final class TrainCommand extends ToolkitSubcommand {
         TrainingResult result;
         try (ConsoleProgress progress = toolkit().progress(err())) {
             DatasetLoader loader = provider -> toolkit().dataManager().load(provider, offline, progress);
-            TrainingRun.Builder builder = TrainingRun.builder()
+            TrainingRunBuilder builder = TrainingRun.builder()
                     .lookup(toolkit().extensions())
                     .datasetLoader(loader)
                     .output(lines)
@@ -256,7 +257,7 @@ public final class TrainCommand extends ToolkitSubcommand {
      * Passes the settings on. A new run takes every option (defaults included); a resumed run takes only the
      * options given on the command line, so that the checkpoint's settings apply to the rest.
      */
-    private void configure(TrainingRun.Builder b, ParseResult parsed) {
+    private void configure(TrainingRunBuilder b, ParseResult parsed) {
         boolean all = resume == null;
         if (resume != null) {
             b.resumeFrom(resume);

@@ -28,19 +28,21 @@ final class CheckpointPolicy implements EventHandler {
     private final ModelSpec spec;
     private Map<String, Tensor> bestWeights;
 
-    /** {@code bestWeights} are those restored on resume, or empty for a new run. */
+    /**
+     * Writes {@code config}'s best checkpoint and {@code directory}'s last one. {@code bestWeights} are those
+     * restored on resume, or empty for a new run.
+     */
     CheckpointPolicy(
             Model model,
             Trainer trainer,
-            Path bestFile,
-            Path lastFile,
             TrainingConfig config,
             ModelSpec spec,
+            RunDirectory directory,
             Map<String, Tensor> bestWeights) {
         this.model = model;
         this.trainer = trainer;
-        this.bestFile = bestFile;
-        this.lastFile = lastFile;
+        this.bestFile = Path.of(config.bestCheckpoint());
+        this.lastFile = directory.lastCheckpoint();
         this.config = config;
         this.spec = spec;
         this.bestWeights = bestWeights;

@@ -67,7 +67,7 @@ public final class Evaluation {
                     + splits.test().shape() + " examples in "
                     + splits.classNames().size() + " classes");
         }
-        int batchSize = settings.batchSize != null ? settings.batchSize : TrainingRun.DEFAULT_BATCH_SIZE;
+        int batchSize = settings.batchSize != null ? settings.batchSize : TrainingRunBuilder.DEFAULT_BATCH_SIZE;
         ModelProvider provider = settings.lookup.model(checkpoint.modelName());
         try (Model model = openModel(settings.lookup, checkpoint, file, settings.device, settings.threads)) {
             Predictions predictions = new Evaluator(
@@ -102,7 +102,7 @@ public final class Evaluation {
                 saved.options());
         Model model = lookup.model(checkpoint.modelName()).create(spec);
         try {
-            TrainingRun.loadModelState(model, checkpoint.modelState(), file);
+            ModelWeights.load(model, checkpoint.modelState(), file);
             return model;
         } catch (RuntimeException e) {
             model.close();

@@ -1,8 +1,11 @@
 package org.mltoolkit.core.run;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.AtomicFiles;
 import org.mltoolkit.core.engine.EpochMetrics;
 
@@ -40,8 +43,21 @@ public final class RunDirectory {
         return path.resolve(LAST_CHECKPOINT);
     }
 
-    /** Replaces {@code config.json}; throws ToolkitException naming the file if it cannot. */
-    void writeConfig(TrainingConfig config) {
+    /**
+     * Readies the directory for a run with {@code config}: deletes temporary files a crashed write left beside the
+     * run's files (the best checkpoint included, wherever it lies), deletes {@code summary.json} (it would describe
+     * checkpoints this run is about to replace) and writes {@code config.json}. Throws ToolkitException naming the
+     * file that cannot be deleted or written.
+     */
+    void start(TrainingConfig config) {
+        for (Path file : List.of(config(), metrics(), summary(), lastCheckpoint(), Path.of(config.bestCheckpoint()))) {
+            AtomicFiles.removeLeftovers(file);
+        }
+        try {
+            Files.deleteIfExists(summary());
+        } catch (IOException e) {
+            throw new ToolkitException("cannot delete " + summary() + ": " + e, e);
+        }
         AtomicFiles.writeString(config(), config.toJson());
     }
 
@@ -52,15 +68,6 @@ public final class RunDirectory {
             text.append(RunJson.line(m)).append('\n');
         }
         AtomicFiles.writeString(metrics(), text.toString());
-    }
-
-    /** Deletes {@code summary.json} if it exists; throws ToolkitException naming it if it cannot. */
-    void removeSummary() {
-        try {
-            java.nio.file.Files.deleteIfExists(summary());
-        } catch (java.io.IOException e) {
-            throw new org.mltoolkit.api.ToolkitException("cannot delete " + summary() + ": " + e, e);
-        }
     }
 
     /** Replaces {@code summary.json}. */

@@ -6,7 +6,7 @@ import org.mltoolkit.api.ToolkitException;
 
 /**
  * The full configuration of a training run, as {@code config.json} and every checkpoint record it. Built and
- * validated by {@link TrainingRun.Builder}; immutable.
+ * validated by {@link TrainingRunBuilder}; immutable.
  *
  * @param dataset        dataset name
  * @param model          model provider name

@@ -56,7 +56,7 @@ class TrainingRunTest {
     @TempDir
     Path dir;
 
-    static TrainingRun.Builder softmax(Path runDir) {
+    static TrainingRunBuilder softmax(Path runDir) {
         return TrainingRun.builder()
                 .lookup(TestExtensions.create())
                 .data(DATA)
@@ -68,7 +68,7 @@ class TrainingRunTest {
                 .runDir(runDir);
     }
 
-    static TrainingRun.Builder scripted(Path runDir, String validLosses, Consumer<Map<String, String>> more) {
+    static TrainingRunBuilder scripted(Path runDir, String validLosses, Consumer<Map<String, String>> more) {
         Map<String, String> options = new LinkedHashMap<>(Scripted.options(STEPS_PER_EPOCH, validLosses));
         more.accept(options);
         return TrainingRun.builder()
@@ -573,7 +573,7 @@ class TrainingRunTest {
 
     @Test
     void theBuilderRefusesOutOfRangeSettingsNamingThem() {
-        Map<String, Consumer<TrainingRun.Builder>> bad = new LinkedHashMap<>();
+        Map<String, Consumer<TrainingRunBuilder>> bad = new LinkedHashMap<>();
         bad.put("batchSize", b -> b.batchSize(0));
         bad.put("trainRatio", b -> b.trainRatio(1.5));
         bad.put("epochs", b -> b.epochs(0));
@@ -586,8 +586,8 @@ class TrainingRunTest {
         bad.put("lrSchedule", b -> b.lrSchedule("exponential"));
         bad.put("--device", b -> b.device("gpu"));
         bad.put("bestCheckpoint", b -> b.bestCheckpoint(dir.resolve("run/last.ckpt")));
-        for (Map.Entry<String, Consumer<TrainingRun.Builder>> entry : bad.entrySet()) {
-            TrainingRun.Builder builder = softmax(dir.resolve("run"));
+        for (Map.Entry<String, Consumer<TrainingRunBuilder>> entry : bad.entrySet()) {
+            TrainingRunBuilder builder = softmax(dir.resolve("run"));
             entry.getValue().accept(builder);
             InvalidConfigurationException e =
                     assertThrows(InvalidConfigurationException.class, builder::build, entry.getKey());

@@ -1,0 +1,116 @@
+package org.mltoolkit.core.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.core.checkpoint.AtomicFiles;
+import org.mltoolkit.core.checkpoint.Checkpoint;
+import org.mltoolkit.core.checkpoint.CheckpointFile;
+
+/**
+ * Where a run writes, and what it may replace: the default run directory, the best checkpoint's place (which
+ * follows a moved run directory), the refusal to replace another run's checkpoints unless overwriting is allowed,
+ * and the best checkpoint a run resumed into a new directory carries over. Paths come back absolute, so that a
+ * resumed run writes to the same files from any working directory.
+ */
+final class RunDirectoryPolicy {
+    private static final DateTimeFormatter RUN_NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final boolean overwrite;
+
+    /** {@code overwrite}: a new run may replace another run's files in its directory. */
+    RunDirectoryPolicy(boolean overwrite) {
+        this.overwrite = overwrite;
+    }
+
+    /** A run's directory and best checkpoint file, absolute and normalised. */
+    record Placement(Path runDir, Path bestCheckpoint) {}
+
+    /**
+     * A new run's files: {@code runDir}, by default {@code runs/<model>-<date>-<time>}; {@code bestCheckpoint}, by
+     * default {@code best.ckpt} in it. Throws InvalidConfigurationException if the directory holds another run or
+     * the best checkpoint would be the last one.
+     */
+    Placement placeNewRun(Path runDir, Path bestCheckpoint, String model) {
+        Path dir = runDir != null
+                ? runDir
+                : Path.of("runs", model + "-" + LocalDateTime.now().format(RUN_NAME_TIME));
+        Path best = bestCheckpoint != null ? bestCheckpoint : dir.resolve(RunDirectory.BEST_CHECKPOINT);
+        checkBestFile(dir, best);
+        checkNotAnotherRun(dir);
+        return placement(dir, best);
+    }
+
+    /**
+     * A resumed run's files: {@code runDir}, by default the checkpoint's directory; the best checkpoint, by
+     * default the saved one, moved along with the run directory when it lay inside it. Throws
+     * InvalidConfigurationException if a new directory holds another run or the best checkpoint would be the last.
+     */
+    Placement placeResumedRun(Path runDir, Path bestCheckpoint, Path checkpointFile, TrainingConfig saved) {
+        Path savedDir = Path.of(saved.runDir()).toAbsolutePath().normalize();
+        Path checkpointDir = checkpointFile.toAbsolutePath().normalize().getParent();
+        Path dir = runDir != null ? runDir : checkpointDir;
+        // The best checkpoint follows the run directory (also when the directory was moved), unless the run kept
+        // it elsewhere.
+        Path savedBest = Path.of(saved.bestCheckpoint()).toAbsolutePath().normalize();
+        Path best = bestCheckpoint != null
+                ? bestCheckpoint
+                : savedDir.equals(savedBest.getParent()) ? dir.resolve(savedBest.getFileName()) : savedBest;
+        checkBestFile(dir, best);
+        if (!dir.toAbsolutePath().normalize().equals(checkpointDir)) {
+            checkNotAnotherRun(dir);
+        }
+        return placement(dir, best);
+    }
+
+    private static Placement placement(Path dir, Path best) {
+        return new Placement(
+                dir.toAbsolutePath().normalize(), best.toAbsolutePath().normalize());
+    }
+
+    /** Refuses to let a new run replace another run's checkpoints by accident. */
+    private void checkNotAnotherRun(Path dir) {
+        Path last = dir.resolve(RunDirectory.LAST_CHECKPOINT);
+        if (!overwrite && Files.exists(last)) {
+            throw new InvalidConfigurationException(
+                    "runDir",
+                    dir,
+                    "already holds a run (" + last.getFileName()
+                            + "): resume it, choose another directory, or allow overwriting");
+        }
+    }
+
+    private static void checkBestFile(Path dir, Path best) {
+        Path last = dir.resolve(RunDirectory.LAST_CHECKPOINT).toAbsolutePath().normalize();
+        if (best.toAbsolutePath().normalize().equals(last)) {
+            throw new InvalidConfigurationException(
+                    "bestCheckpoint", best, "must differ from the run's " + RunDirectory.LAST_CHECKPOINT);
+        }
+    }
+
+    /**
+     * A run resumed into another directory starts without a best checkpoint: copies the original one to
+     * {@code bestFile} if it is the one the resumed checkpoint calls best, so that the new directory is complete
+     * even if no later epoch improves. Does nothing for a new run or when {@code bestFile} exists. Throws
+     * ToolkitException naming a file that cannot be read or written.
+     */
+    static void carryBestCheckpointOver(ResumePlan resume, Path bestFile) {
+        if (resume.checkpoint() == null || Files.exists(bestFile)) {
+            return;
+        }
+        Path original = Path.of(resume.savedConfig().bestCheckpoint());
+        if (!Files.isRegularFile(original) && !original.isAbsolute()) {
+            // A relative name may have been relative to another working directory: look beside the checkpoint.
+            original = resume.file().toAbsolutePath().resolveSibling(original.getFileName());
+        }
+        if (Files.isRegularFile(original)) {
+            Checkpoint best = CheckpointFile.read(original);
+            if (best.epoch() == resume.checkpoint().bestEpoch()) {
+                Path source = original;
+                AtomicFiles.write(bestFile, o -> Files.copy(source, o));
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package org.mltoolkit.core.run;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.mltoolkit.api.Model;
+import org.mltoolkit.api.Trainer;
+import org.mltoolkit.core.engine.BatchSource;
+import org.mltoolkit.core.engine.EarlyStopping;
+import org.mltoolkit.core.engine.Engine;
+import org.mltoolkit.core.engine.EngineState;
+import org.mltoolkit.core.engine.EpochLineReporter;
+import org.mltoolkit.core.engine.EpochMetrics;
+import org.mltoolkit.core.engine.EvaluationMetrics;
+import org.mltoolkit.core.engine.Evaluator;
+import org.mltoolkit.core.engine.Event;
+import org.mltoolkit.core.engine.EventHandler;
+import org.mltoolkit.core.engine.LearningRateSchedule;
+import org.mltoolkit.core.engine.MetricNames;
+import org.mltoolkit.core.engine.NonFiniteLossException;
+import org.mltoolkit.core.engine.NonFiniteLossGuard;
+import org.mltoolkit.core.engine.ProgressBarReporter;
+import org.mltoolkit.core.engine.RunningAverage;
+
+/**
+ * The engine of one run with the run's handlers attached: the learning-rate schedule, the running metrics, the
+ * non-finite loss guard, the validation after every epoch, the checkpoint policy, {@code metrics.jsonl}, early
+ * stopping and the caller's handlers.
+ */
+final class TrainingLoop {
+    private final Engine engine;
+    private final TrainingConfig config;
+    private final RunDirectory directory;
+
+    /** Attaches the handlers; {@code handlers} come after the run's own for each event. */
+    TrainingLoop(
+            TrainingConfig config,
+            Model model,
+            Trainer trainer,
+            Evaluator validator,
+            CheckpointPolicy policy,
+            RunDirectory directory,
+            List<Map.Entry<Event, EventHandler>> handlers,
+            PrintStream out,
+            PrintStream progressOut) {
+        this.engine = new Engine(trainer::step);
+        this.config = config;
+        this.directory = directory;
+        LearningRateSchedule schedule = LearningRateSchedule.parse(config.lrSchedule());
+        engine.on(Event.EPOCH_STARTED, e -> {
+            double rate = schedule.rate(config.learningRate(), e.state().epoch(), config.epochs());
+            trainer.setLearningRate(rate);
+            e.state().learningRate(rate);
+        });
+        RunningAverage.attachTrainingMetrics(engine, RunningAverage.DEFAULT_ALPHA);
+        NonFiniteLossGuard.attach(engine);
+        if (config.verbose() >= 2) {
+            ProgressBarReporter.attach(engine, progressOut);
+        }
+        if (config.verbose() >= 1) {
+            EpochLineReporter.attachEpochLine(engine, out);
+        }
+        engine.on(Event.EPOCH_COMPLETED, e -> {
+            EngineState s = e.state();
+            EvaluationMetrics v = validator.evaluate(model);
+            s.metrics().put(MetricNames.VALID_LOSS, v.loss());
+            s.metrics().put(MetricNames.VALID_ACCURACY, v.accuracy());
+            s.recordEpoch(new EpochMetrics(
+                    s.epoch(),
+                    s.metric(MetricNames.LOSS),
+                    s.metric(MetricNames.ACCURACY),
+                    s.metric(MetricNames.PARAM_NORM),
+                    s.metric(MetricNames.GRAD_NORM),
+                    v.loss(),
+                    v.accuracy(),
+                    s.learningRate(),
+                    s.epochTrainSeconds(),
+                    v.seconds()));
+            e.fire(Event.VALIDATION_COMPLETED);
+        });
+        engine.on(Event.VALIDATION_COMPLETED, policy);
+        engine.on(
+                Event.VALIDATION_COMPLETED,
+                e -> directory.writeMetrics(e.state().history()));
+        if (config.verbose() >= 1) {
+            EpochLineReporter.attachValidationLine(engine, out);
+        }
+        if (config.patience() > 0) {
+            EarlyStopping.attach(engine, config.patience(), config.minDelta());
+        }
+        for (Map.Entry<Event, EventHandler> h : handlers) {
+            engine.on(h.getKey(), h.getValue());
+        }
+    }
+
+    /**
+     * Trains the epochs {@code resume} leaves to do over {@code batches}, after restoring its history into the
+     * engine's state and {@code metrics.jsonl}. Returns the state. A non-finite loss ends the run with a
+     * NonFiniteLossException that also says which best checkpoint is left.
+     */
+    EngineState run(BatchSource batches, ResumePlan resume) {
+        EngineState state = engine.state();
+        int completed = resume.restoreProgress(state);
+        directory.writeMetrics(state.history());
+        try {
+            return engine.run(batches, completed, config.epochs());
+        } catch (NonFiniteLossException e) {
+            String kept = state.bestEpoch() > 0
+                    ? "the best checkpoint " + Path.of(config.bestCheckpoint()) + " (epoch " + state.bestEpoch()
+                            + ") is untouched"
+                    : "no checkpoint was written";
+            throw new NonFiniteLossException(e.getMessage() + "; " + kept, e.getEpoch(), e);
+        }
+    }
+}
