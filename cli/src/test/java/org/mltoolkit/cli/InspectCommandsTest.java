@@ -19,6 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.core.plugins.StaticExtensions;
+import org.mltoolkit.core.testing.SoftmaxRegression;
+import org.mltoolkit.core.testing.SoftmaxTrainer;
+import org.mltoolkit.core.testing.SyntheticData;
 import picocli.CommandLine;
 
 /** {@code evaluate --confusion}, {@code predict} and {@code export} on a checkpoint of the plain-Java test model. */
@@ -34,9 +37,9 @@ class InspectCommandsTest {
 
     Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(
-                List.of(new TrainingFixtures.Blobs()),
-                List.of(new TrainingFixtures.SoftmaxProvider()),
-                List.of(new TrainingFixtures.SoftmaxTrainerProvider()));
+                List.of(TrainCommandTest.BLOBS),
+                List.of(new SoftmaxRegression.Provider()),
+                List.of(new SoftmaxTrainer.Provider()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exitCode;
@@ -90,7 +93,7 @@ class InspectCommandsTest {
         }
         assertEquals(result.get("test_examples").asLong(), total);
         assertEquals(result.get("test_accuracy").asDouble(), (double) diagonal / total, 1e-12);
-        assertEquals("a", result.get("per_class").get(0).get("class").asText());
+        assertEquals("class-0", result.get("per_class").get(0).get("class").asText());
 
         Run text = toolkit("evaluate", "--checkpoint", best.toString(), "--confusion");
         assertEquals(0, text.exitCode(), text.err());
@@ -111,8 +114,8 @@ class InspectCommandsTest {
         assertTrue(run.out().contains("Shown: 3 image(s) from #0"), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.startsWith("Test - loss=")), run.out());
         BufferedImage image = ImageIO.read(png.toFile());
-        assertEquals(2 * (2 * 4 + 2 * 4), image.getWidth());
-        assertTrue(image.getHeight() > 2 * 2 * 4);
+        assertEquals(2 * (SyntheticData.SHAPE.width() * 4 + 2 * 4), image.getWidth());
+        assertTrue(image.getHeight() > 2 * SyntheticData.SHAPE.height() * 4);
         try (var siblings = Files.list(png.getParent())) {
             assertEquals(1, siblings.count(), "no temporary file is left beside the picture");
         }

@@ -19,12 +19,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.cli.fixtures.PairsDataset;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.plugins.StaticExtensions;
+import org.mltoolkit.core.testing.InMemoryDataset;
+import org.mltoolkit.core.testing.SoftmaxRegression;
+import org.mltoolkit.core.testing.SoftmaxTrainer;
+import org.mltoolkit.core.testing.SyntheticData;
 import picocli.CommandLine;
 
 /** {@code toolkit train} and {@code toolkit evaluate} end to end, with the plain-Java fixtures: exit codes and text. */
 class TrainCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NUMBER = "\\d\\.\\d{4}e[+-]\\d{2}";
+    /** Dataset {@code blobs}: 300 training and 60 test examples of 3 separable classes, always present. */
+    static final InMemoryDataset BLOBS = new InMemoryDataset(SyntheticData.make("blobs", 300, 60, 3, 5));
 
     @TempDir
     Path temp;
@@ -37,9 +43,9 @@ class TrainCommandTest {
 
     Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(
-                List.of(new TrainingFixtures.Blobs(), new PairsDataset()),
-                List.of(new TrainingFixtures.SoftmaxProvider()),
-                List.of(new TrainingFixtures.SoftmaxTrainerProvider()));
+                List.of(BLOBS, new PairsDataset()),
+                List.of(new SoftmaxRegression.Provider()),
+                List.of(new SoftmaxTrainer.Provider()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exitCode;
@@ -98,7 +104,7 @@ class TrainCommandTest {
         }
         JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
         assertEquals("blobs", summary.get("dataset").asText());
-        assertEquals("sgd-test", summary.get("trainer").asText());
+        assertEquals(SoftmaxTrainer.NAME, summary.get("trainer").asText());
         assertEquals(240, summary.get("train_examples").asInt());
         assertTrue(summary.get("test_accuracy").asDouble() > 0.9, summary.toString());
     }
@@ -310,6 +316,8 @@ class TrainCommandTest {
 
         Run wrongShape = toolkit("evaluate", "--checkpoint", best.toString(), "--dataset", "pairs");
         assertEquals(ExitCodes.ERROR, wrongShape.exitCode());
-        assertTrue(wrongShape.err().contains("the model takes 1x2x2 examples in 3 classes"), wrongShape.err());
+        assertTrue(
+                wrongShape.err().contains("the model takes " + SyntheticData.SHAPE + " examples in 3 classes"),
+                wrongShape.err());
     }
 }

@@ -27,9 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.DatasetSplits;
-import org.mltoolkit.api.ExampleShape;
-import org.mltoolkit.api.FetchRequest;
-import org.mltoolkit.api.FetchedFile;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
@@ -40,6 +37,7 @@ import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.PluginStatus;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.plugins.UnknownExtensionException;
+import org.mltoolkit.core.testing.InMemoryDataset;
 import org.mltoolkit.core.testing.Scripted;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
@@ -712,54 +710,5 @@ class TrainingRunTest {
         assertEquals(80, summary.get("train_examples").asInt());
         assertEquals(20, summary.get("valid_examples").asInt());
         assertEquals(100, summary.get("test_examples").asInt());
-    }
-
-    /** A dataset provider that hands over data held in memory. */
-    static final class InMemoryDataset implements DatasetProvider {
-        private final DatasetSplits data;
-
-        InMemoryDataset(DatasetSplits data) {
-            this.data = data;
-        }
-
-        @Override
-        public String name() {
-            return data.name();
-        }
-
-        @Override
-        public String description() {
-            return "in-memory test data";
-        }
-
-        @Override
-        public ExampleShape exampleShape() {
-            return data.train().shape();
-        }
-
-        @Override
-        public List<String> classNames() {
-            return data.classNames();
-        }
-
-        @Override
-        public List<Path> files(Path dataDir) {
-            return List.of();
-        }
-
-        @Override
-        public boolean isPresent(Path dataDir) {
-            return true;
-        }
-
-        @Override
-        public List<FetchedFile> fetch(FetchRequest request) {
-            return List.of();
-        }
-
-        @Override
-        public DatasetSplits load(Path dataDir) {
-            return data;
-        }
     }
 }

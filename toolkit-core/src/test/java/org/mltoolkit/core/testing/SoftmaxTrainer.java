@@ -13,7 +13,10 @@ import org.mltoolkit.api.Trainer;
 import org.mltoolkit.api.TrainerProvider;
 import org.mltoolkit.api.TrainerSpec;
 
-/** Minibatch SGD or Adam for {@link SoftmaxRegression}, with its optimizer state as tensors. */
+/**
+ * Minibatch SGD or Adam for {@link SoftmaxRegression}, with its optimizer state as tensors. The trainer option
+ * {@code nan_at_step=N} makes step N report a NaN loss, to test how a run stops.
+ */
 public final class SoftmaxTrainer implements Trainer {
     public static final String NAME = "softmax-trainer";
     private static final double BETA1 = 0.9;
@@ -22,6 +25,7 @@ public final class SoftmaxTrainer implements Trainer {
 
     private final SoftmaxRegression model;
     private final boolean adam;
+    private final int nanAtStep;
     private double learningRate;
     private final float[] gradWeight;
     private final float[] gradBias;
@@ -35,12 +39,14 @@ public final class SoftmaxTrainer implements Trainer {
     public final java.util.List<Double> ratesSet = new java.util.ArrayList<>();
 
     SoftmaxTrainer(SoftmaxRegression model, TrainerSpec spec) {
+        spec.options().requireOnly(NAME, java.util.Set.of("nan_at_step"));
         this.model = model;
         this.adam = switch (spec.optimizer()) {
             case "adam" -> true;
             case "sgd" -> false;
             default -> throw new InvalidConfigurationException("optimizer", spec.optimizer(), "expected adam or sgd");
         };
+        this.nanAtStep = spec.options().getInt("nan_at_step", -1);
         this.learningRate = spec.learningRate();
         this.gradWeight = new float[model.weight.length];
         this.gradBias = new float[model.bias.length];
@@ -109,7 +115,7 @@ public final class SoftmaxTrainer implements Trainer {
         steps++;
         update(model.weight, gradWeight, mWeight, vWeight);
         update(model.bias, gradBias, mBias, vBias);
-        return new StepResult(loss, correct, paramNorm, gradNorm);
+        return new StepResult(steps == nanAtStep ? Double.NaN : loss, correct, paramNorm, gradNorm);
     }
 
     private void update(float[] p, float[] g, float[] m, float[] v) {
