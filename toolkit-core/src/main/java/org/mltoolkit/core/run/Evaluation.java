@@ -59,14 +59,7 @@ public final class Evaluation {
         DatasetSplits splits = settings.data != null
                 ? settings.data
                 : settings.datasetLoader.load(settings.lookup.dataset(datasetName));
-        ModelSpec saved = checkpoint.modelSpec();
-        if (!saved.inputShape().equals(splits.test().shape())
-                || saved.numClasses() != splits.classNames().size()) {
-            throw new ToolkitException(file + ": the model takes " + saved.inputShape() + " examples in "
-                    + saved.numClasses() + " classes but dataset '" + splits.name() + "' has "
-                    + splits.test().shape() + " examples in "
-                    + splits.classNames().size() + " classes");
-        }
+        SavedModel.requireFits(checkpoint.modelSpec(), splits, splits.test(), file);
         int batchSize = settings.batchSize != null ? settings.batchSize : TrainingRunBuilder.DEFAULT_BATCH_SIZE;
         ModelProvider provider = settings.lookup.model(checkpoint.modelName());
         try (Model model = openModel(settings.lookup, checkpoint, file, settings.device, settings.threads)) {
@@ -102,7 +95,7 @@ public final class Evaluation {
                 saved.options());
         Model model = lookup.model(checkpoint.modelName()).create(spec);
         try {
-            ModelWeights.load(model, checkpoint.modelState(), file);
+            SavedModel.loadWeights(model, checkpoint.modelState(), file);
             return model;
         } catch (RuntimeException e) {
             model.close();

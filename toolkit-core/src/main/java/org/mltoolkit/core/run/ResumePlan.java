@@ -141,7 +141,7 @@ final class ResumePlan {
     /** Loads the saved weights into {@code model}; throws ToolkitException naming the checkpoint if it rejects them. */
     void restoreWeights(Model model) {
         if (checkpoint != null) {
-            ModelWeights.load(model, checkpoint.modelState(), file);
+            SavedModel.loadWeights(model, checkpoint.modelState(), file);
         }
     }
 
