@@ -16,27 +16,30 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.OnnxExportable;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
-import org.mltoolkit.plugin.cnn.graph.ConvClassifierGraph;
+import org.mltoolkit.plugin.cnn.graph.ForwardNetwork;
 import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 import org.mltoolkit.plugin.cnn.graph.ParameterSpec;
 import org.mltoolkit.plugin.cnn.ort.NativeBuffers;
 import org.mltoolkit.plugin.cnn.ort.OrtSessions;
 
 /**
- * A network whose forward ONNX graph is the single source of truth, with its state (parameters and BatchNorm
- * running statistics) held in direct native buffers that trainers update in place. Inference runs the forward
- * graph with the current state baked in as initializers; the session is rebuilt lazily after the state changed.
- * Not thread-safe.
+ * A network whose forward ONNX graph is the single source of truth (the {@code cnn} model's own graph or a user's
+ * file, model {@code onnx}), with its state (parameters and BatchNorm running statistics) held in direct native
+ * buffers that trainers update in place. Inference runs the network's inference graph with the current state baked
+ * in as initializers; the session is rebuilt lazily after the state changed. Inputs pass through the network's
+ * {@link Preprocessing} first. Not thread-safe.
  */
 public final class CnnModel implements Model, OnnxExportable {
     private final String name;
-    private final ConvClassifierGraph.Network network;
+    private final ForwardNetwork network;
+    private final Preprocessing preprocessing;
     private final Device device;
     private final int threads;
     private final int numClasses;
@@ -46,22 +49,23 @@ public final class CnnModel implements Model, OnnxExportable {
     private long sessionVersion = -1;
     private FloatBuffer inputBuffer;
 
-    CnnModel(String name, ConvClassifierGraph.Network network, Device device, int threads, int numClasses) {
+    CnnModel(
+            String name,
+            ForwardNetwork network,
+            Preprocessing preprocessing,
+            Device device,
+            int threads,
+            int numClasses) {
         this.name = name;
         this.network = network;
+        this.preprocessing = preprocessing;
         this.device = device;
         this.threads = threads;
         this.numClasses = numClasses;
-        Map<String, TensorProto> initializers = new LinkedHashMap<>();
-        for (TensorProto t : network.model().getGraph().getInitializerList()) {
-            initializers.put(t.getName(), t);
-        }
         for (ParameterSpec p : network.state()) {
-            double[] values = GraphBuilder.values(initializers.get(p.name()));
+            float[] values = network.initialState().get(p.name());
             FloatBuffer buffer = NativeBuffers.floats(values.length);
-            for (int i = 0; i < values.length; i++) {
-                buffer.put(i, (float) values[i]);
-            }
+            buffer.put(0, values);
             state.put(p.name(), buffer);
         }
     }
@@ -90,9 +94,37 @@ public final class CnnModel implements Model, OnnxExportable {
         return numClasses;
     }
 
-    /** The forward graph (initializers hold the initial state, not the current one) and the state's order. */
-    public ConvClassifierGraph.Network network() {
+    /** The network's graphs (their initializers hold the initial state, not the current one) and state order. */
+    public ForwardNetwork network() {
         return network;
+    }
+
+    /** What the network expects of its input, applied to every batch before it enters a session. */
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    /** Facts about the network worth showing and recording (output kind, input, preprocessing...), in order. */
+    public Map<String, String> description() {
+        Map<String, String> all = new LinkedHashMap<>(network.description());
+        if (!preprocessing.isIdentity()) {
+            all.put("preprocessing", preprocessing.describe());
+        }
+        return all;
+    }
+
+    /**
+     * The input tensor's dimensions for a batch of {@code n} examples of {@code shape}: the network's own
+     * ([n, C, H, W] or [n, D]). Throws ToolkitException when the examples do not have the size the network takes.
+     */
+    public long[] inputDims(int n, org.mltoolkit.api.ExampleShape shape) {
+        long[] dims = network.inputShape().clone();
+        dims[0] = n;
+        if (network.exampleSize() != shape.size()) {
+            throw new ToolkitException("model '" + name + "' takes examples of shape "
+                    + Arrays.toString(Arrays.copyOfRange(dims, 1, dims.length)) + ", got " + shape);
+        }
+        return dims;
     }
 
     /** The live buffer of a state tensor; callers that write to it must call {@link #stateChanged()}. */
@@ -123,14 +155,12 @@ public final class CnnModel implements Model, OnnxExportable {
         if (inputBuffer == null || inputBuffer.capacity() < n * exampleSize) {
             inputBuffer = NativeBuffers.floats(n * exampleSize);
         }
-        NativeBuffers.copy(batch.features(), n * exampleSize, inputBuffer);
+        long[] dims = inputDims(n, batch.shape());
+        preprocessing.apply(batch.features(), n, batch.shape(), inputBuffer);
         OrtSession session = inferenceSession();
-        long[] dims = {
-            n, batch.shape().channels(), batch.shape().height(), batch.shape().width()
-        };
         try (OnnxTensor input = OnnxTensor.createTensor(
                         OrtSessions.environment(), inputBuffer.duplicate().limit(n * exampleSize), dims);
-                OrtSession.Result result = session.run(Map.of(ConvClassifierGraph.INPUT, input))) {
+                OrtSession.Result result = session.run(Map.of(network.input(), input), Set.of(network.output()))) {
             FloatBuffer logProbs = ((OnnxTensor) result.get(0)).getFloatBuffer();
             logProbs.get(out, 0, n * numClasses);
         } catch (OrtException e) {
@@ -149,20 +179,22 @@ public final class CnnModel implements Model, OnnxExportable {
         return inferenceSession;
     }
 
-    /** The input's declared shape, -1 for the batch. */
-    long[] inputShape() {
-        return network.model().getGraph().getInput(0).getType().getTensorType().getShape().getDimList().stream()
-                .mapToLong(d -> d.hasDimValue() ? d.getDimValue() : -1)
-                .toArray();
-    }
-
     /**
-     * The forward graph with the current state as initializers: BatchNorm uses the running statistics. This is both
-     * the exported file and what predictions run.
+     * The inference graph with the current state as initializers: BatchNorm uses the running statistics, the
+     * output is log-probabilities. What predictions run.
      */
     public ModelProto inferenceModel() {
-        GraphProto.Builder graph = network.model().getGraph().toBuilder().clearInitializer();
-        for (TensorProto t : network.model().getGraph().getInitializerList()) {
+        return withCurrentState(network.inference());
+    }
+
+    /** The graph {@link #exportOnnx} writes: the network's export graph with the current state as initializers. */
+    public ModelProto exportModel() {
+        return withCurrentState(network.export());
+    }
+
+    private ModelProto withCurrentState(ModelProto model) {
+        GraphProto.Builder graph = model.getGraph().toBuilder().clearInitializer();
+        for (TensorProto t : model.getGraph().getInitializerList()) {
             FloatBuffer current = state.get(t.getName());
             if (current == null) {
                 graph.addInitializer(t);
@@ -172,7 +204,7 @@ public final class CnnModel implements Model, OnnxExportable {
                 graph.addInitializer(GraphBuilder.floatTensor(t.getName(), current, dims));
             }
         }
-        return network.model().toBuilder().setGraph(graph).build();
+        return model.toBuilder().setGraph(graph).build();
     }
 
     @Override
@@ -229,7 +261,7 @@ public final class CnnModel implements Model, OnnxExportable {
         stateChanged();
     }
 
-    /** Writes the inference graph with the current state; the file is replaced atomically. */
+    /** Writes the export graph with the current state; the file is replaced atomically. */
     @Override
     public void exportOnnx(Path file) {
         Path target = file.toAbsolutePath();
@@ -239,7 +271,7 @@ public final class CnnModel implements Model, OnnxExportable {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
             try (OutputStream out = Files.newOutputStream(temp)) {
-                inferenceModel().writeTo(out);
+                exportModel().writeTo(out);
             }
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

@@ -9,6 +9,7 @@ import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.plugin.cnn.graph.ConvClassifierGraph;
+import org.mltoolkit.plugin.cnn.graph.ForwardNetwork;
 import org.mltoolkit.plugin.cnn.ort.OrtSessions;
 import org.pf4j.Extension;
 
@@ -51,7 +52,7 @@ public final class CnnModelProvider implements ModelProvider {
         if (hidden < 1) {
             throw new InvalidConfigurationException("hidden", hidden, "must be at least 1");
         }
-        ConvClassifierGraph.Network network = ConvClassifierGraph.build(
+        ForwardNetwork network = ConvClassifierGraph.build(
                 spec.inputShape().channels(),
                 spec.inputShape().height(),
                 spec.inputShape().width(),
@@ -60,7 +61,7 @@ public final class CnnModelProvider implements ModelProvider {
                 hidden,
                 spec.seed());
         Device device = OrtSessions.resolve(spec.device());
-        return new CnnModel(NAME, network, device, spec.threads(), spec.numClasses());
+        return new CnnModel(NAME, network, Preprocessing.NONE, device, spec.threads(), spec.numClasses());
     }
 
     private static long[] parseChannels(String text) {

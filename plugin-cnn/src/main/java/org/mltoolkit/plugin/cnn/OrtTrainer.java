@@ -23,7 +23,7 @@ import org.mltoolkit.api.TrainerSpec;
 import org.mltoolkit.plugin.cnn.autodiff.DifferentiationRequest;
 import org.mltoolkit.plugin.cnn.autodiff.ReverseModeDifferentiator;
 import org.mltoolkit.plugin.cnn.autodiff.TrainingGraph;
-import org.mltoolkit.plugin.cnn.graph.ConvClassifierGraph;
+import org.mltoolkit.plugin.cnn.graph.ForwardNetwork;
 import org.mltoolkit.plugin.cnn.graph.ParameterSpec;
 import org.mltoolkit.plugin.cnn.optim.Adam;
 import org.mltoolkit.plugin.cnn.optim.Optimizer;
@@ -78,13 +78,15 @@ public final class OrtTrainer implements Trainer {
         parameters.forEach(p -> parameterNames.add(p.name()));
         Set<String> bufferNames = new LinkedHashSet<>();
         buffers.forEach(p -> bufferNames.add(p.name()));
-        ConvClassifierGraph.Network network = model.network();
-        long[] inputShape = model.inputShape();
+        ForwardNetwork network = model.network();
+        if (network.training() == null) {
+            throw new ToolkitException(network.trainingUnavailable());
+        }
         this.graph = ReverseModeDifferentiator.differentiate(
-                network.model(),
+                network.training(),
                 new DifferentiationRequest(
-                        Map.of(ConvClassifierGraph.INPUT, inputShape),
-                        ConvClassifierGraph.OUTPUT,
+                        Map.of(network.input(), network.inputShape()),
+                        network.output(),
                         LABELS,
                         parameterNames,
                         bufferNames,
@@ -174,7 +176,7 @@ public final class OrtTrainer implements Trainer {
     private BatchTensors tensorsFor(int n, long[] dims) throws OrtException {
         BatchTensors t = perBatchSize.get(n);
         if (t == null) {
-            int exampleSize = Math.toIntExact(dims[1] * dims[2] * dims[3]);
+            int exampleSize = Math.toIntExact(model.network().exampleSize());
             FloatBuffer features = NativeBuffers.floats(n * exampleSize);
             LongBuffer labels = NativeBuffers.longs(n);
             FloatBuffer loss = NativeBuffers.floats(1);
@@ -204,15 +206,11 @@ public final class OrtTrainer implements Trainer {
         if (n == 0) {
             throw new ToolkitException("cannot train on an empty batch");
         }
-        long[] dims = batch.dims();
-        if (dims.length != 4) {
-            throw new ToolkitException("model '" + model.name() + "' needs image batches [N, C, H, W], got "
-                    + java.util.Arrays.toString(dims));
-        }
+        long[] dims = model.inputDims(n, batch.shape());
         int classes = model.numClasses();
         try {
             BatchTensors t = tensorsFor(n, dims);
-            NativeBuffers.copy(batch.features(), t.features().capacity(), t.features());
+            model.preprocessing().apply(batch.features(), n, batch.shape(), t.features());
             int[] labels = batch.labels();
             for (int i = 0; i < n; i++) {
                 if (labels[i] < 0 || labels[i] >= classes) {
@@ -222,7 +220,7 @@ public final class OrtTrainer implements Trainer {
                 t.labels().put(i, labels[i]);
             }
             Map<String, OnnxTensor> inputs = new HashMap<>(stateInputs);
-            inputs.put(ConvClassifierGraph.INPUT, t.featuresTensor());
+            inputs.put(model.network().input(), t.featuresTensor());
             inputs.put(LABELS, t.labelsTensor());
             Map<String, OnnxValue> pinned = new HashMap<>(fixedOutputs);
             pinned.put(graph.lossOutput(), t.lossTensor());

@@ -27,14 +27,14 @@ public final class OrtTrainerProvider implements TrainerProvider {
 
     @Override
     public boolean supports(String modelName) {
-        return CnnModelProvider.NAME.equals(modelName);
+        return CnnModelProvider.NAME.equals(modelName) || OnnxModelProvider.NAME.equals(modelName);
     }
 
     @Override
     public Trainer create(Model model, TrainerSpec spec) {
         if (!(model instanceof CnnModel cnn)) {
             throw new ToolkitException("trainer '" + NAME + "' cannot train model '" + model.name()
-                    + "': it trains models of the cnn plugin only");
+                    + "': it trains the models cnn and onnx only");
         }
         return new OrtTrainer(cnn, spec);
     }

@@ -36,9 +36,16 @@ public final class DifferentiationContext {
 
     private static final GradientRule TRANSPOSE = new TransposeRule();
 
+    private final Map<String, ai.onnx.proto.OnnxMl.TensorProto> constants;
+
     DifferentiationContext(
-            GraphBuilder graph, Map<String, long[]> shapes, Set<String> requiresGradient, int gemmConvMaxPixels) {
+            GraphBuilder graph,
+            Map<String, long[]> shapes,
+            Set<String> requiresGradient,
+            int gemmConvMaxPixels,
+            Map<String, ai.onnx.proto.OnnxMl.TensorProto> constants) {
         this.graph = graph;
+        this.constants = constants;
         this.gemmConvMaxPixels = gemmConvMaxPixels;
         this.shapes = shapes;
         this.requiresGradient = requiresGradient;
@@ -153,6 +160,20 @@ public final class DifferentiationContext {
             throw new ToolkitException("no static shape known for tensor '" + tensor + "'");
         }
         return s;
+    }
+
+    /** The values of a constant integer initializer of the forward graph, or null when it is not one. */
+    public long[] constantInts(String tensor) {
+        ai.onnx.proto.OnnxMl.TensorProto t = constants.get(tensor);
+        if (t == null) {
+            return null;
+        }
+        double[] values = GraphBuilder.values(t);
+        long[] out = new long[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (long) values[i];
+        }
+        return out;
     }
 
     /** Records the shape of a tensor a rule created. */

@@ -8,7 +8,7 @@ import java.util.List;
 import org.mltoolkit.plugin.cnn.graph.Attributes;
 import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 
-/** Gradient rules of elementwise operators: Relu, LeakyRelu, Add, Sub, Mul, Identity and Dropout. */
+/** Gradient rules of elementwise operators: Relu, LeakyRelu, Sigmoid, Tanh, Add, Sub, Mul, Div, Identity, Dropout. */
 final class ElementwiseRules {
     private ElementwiseRules() {}
 
@@ -53,7 +53,50 @@ final class ElementwiseRules {
         }
     }
 
-    /** Add, Sub and Mul with numpy broadcasting: gradients are summed over the broadcast axes. */
+    /** y = 1 / (1 + exp(-x)): dx = dy * y * (1 - y). */
+    static final class Sigmoid implements GradientRule {
+        @Override
+        public void forward(NodeProto node, DifferentiationContext c) {
+            GradientRule.forwardKeepingLayout(node, c, this);
+        }
+
+        @Override
+        public void backward(NodeProto node, DifferentiationContext c) {
+            String gy = c.gradient(node.getOutput(0));
+            if (gy == null || !c.needsGradient(node.getInput(0))) {
+                return;
+            }
+            GraphBuilder g = c.graph();
+            String y = node.getOutput(0);
+            String slope = g.op("Mul", y, g.op("Sub", g.floatScalar(1f), y));
+            c.accumulate(node.getInput(0), g.op("Mul", gy, slope));
+        }
+    }
+
+    /** y = tanh(x): dx = dy * (1 - y^2). */
+    static final class Tanh implements GradientRule {
+        @Override
+        public void forward(NodeProto node, DifferentiationContext c) {
+            GradientRule.forwardKeepingLayout(node, c, this);
+        }
+
+        @Override
+        public void backward(NodeProto node, DifferentiationContext c) {
+            String gy = c.gradient(node.getOutput(0));
+            if (gy == null || !c.needsGradient(node.getInput(0))) {
+                return;
+            }
+            GraphBuilder g = c.graph();
+            String y = node.getOutput(0);
+            String slope = g.op("Sub", g.floatScalar(1f), g.op("Mul", y, y));
+            c.accumulate(node.getInput(0), g.op("Mul", gy, slope));
+        }
+    }
+
+    /**
+     * Add, Sub, Mul and Div with numpy broadcasting: gradients are summed over the broadcast axes. For y = a / b:
+     * da = dy / b, db = -dy * y / b.
+     */
     static final class Binary implements GradientRule {
         @Override
         public void forward(NodeProto node, DifferentiationContext c) {
@@ -78,13 +121,18 @@ final class ElementwiseRules {
             long[] out = c.shape(node.getOutput(0));
             String op = node.getOpType();
             if (c.needsGradient(a)) {
-                String ga = op.equals("Mul") ? g.op("Mul", gy, b) : gy;
+                String ga = switch (op) {
+                    case "Mul" -> g.op("Mul", gy, b);
+                    case "Div" -> g.op("Div", gy, b);
+                    default -> gy;
+                };
                 c.accumulate(a, c.reduceToShape(ga, out, c.shape(a)));
             }
             if (c.needsGradient(b)) {
                 String gb = switch (op) {
                     case "Mul" -> g.op("Mul", gy, a);
                     case "Sub" -> g.op("Neg", gy);
+                    case "Div" -> g.op("Neg", g.op("Div", g.op("Mul", gy, node.getOutput(0)), b));
                     default -> gy;
                 };
                 c.accumulate(b, c.reduceToShape(gb, out, c.shape(b)));

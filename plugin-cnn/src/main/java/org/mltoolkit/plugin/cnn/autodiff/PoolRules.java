@@ -9,8 +9,9 @@ import java.util.List;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.plugin.cnn.graph.Attributes;
 import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
+import org.mltoolkit.plugin.cnn.graph.ShapeInference;
 
-/** Gradient rules of 2-D MaxPool and AveragePool (explicit pads, floor mode). */
+/** Gradient rules of 2-D MaxPool and AveragePool (explicit pads, floor mode) and of GlobalAveragePool. */
 final class PoolRules {
     private PoolRules() {}
 
@@ -68,6 +69,26 @@ final class PoolRules {
             String scattered = g.op(
                     "ScatterElements", List.of(zeros, indices, updates), attr("axis", 0L), attr("reduction", "add"));
             c.accumulate(x, g.op("Reshape", scattered, c.runtimeShape(x)));
+        }
+    }
+
+    /** GlobalAveragePool: every input position receives its channel's output gradient over the spatial size. */
+    static final class GlobalAveragePool implements GradientRule {
+        @Override
+        public void backward(NodeProto node, DifferentiationContext c) {
+            String gy = c.gradient(node.getOutput(0));
+            String x = node.getInput(0);
+            if (gy == null || !c.needsGradient(x)) {
+                return;
+            }
+            long[] xs = c.shape(x);
+            long spatial = ShapeInference.product(xs, 2, xs.length);
+            if (spatial < 0) {
+                throw new ToolkitException(Attributes.describe(node) + ": the spatial size must be known for training");
+            }
+            GraphBuilder g = c.graph();
+            String scaled = g.op("Mul", gy, g.floatScalar(1f / spatial));
+            c.accumulate(x, g.op("Expand", scaled, c.runtimeShape(x)));
         }
     }
 

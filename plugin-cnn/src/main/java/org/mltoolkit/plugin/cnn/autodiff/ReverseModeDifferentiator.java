@@ -35,6 +35,16 @@ public final class ReverseModeDifferentiator {
         RULES.put("Add", new ElementwiseRules.Binary());
         RULES.put("Sub", new ElementwiseRules.Binary());
         RULES.put("Mul", new ElementwiseRules.Binary());
+        RULES.put("Div", new ElementwiseRules.Binary());
+        RULES.put("Sigmoid", new ElementwiseRules.Sigmoid());
+        RULES.put("Tanh", new ElementwiseRules.Tanh());
+        RULES.put("Softmax", new SoftmaxRules.Softmax());
+        RULES.put("GlobalAveragePool", new PoolRules.GlobalAveragePool());
+        RULES.put("Concat", new ShapeRules.Concat());
+        RULES.put("Pad", new ShapeRules.Pad());
+        RULES.put("Constant", new ShapeRules.Constant());
+        RULES.put("Squeeze", new LinearRules.Reshape());
+        RULES.put("Unsqueeze", new LinearRules.Reshape());
         RULES.put("Identity", new ElementwiseRules.Identity());
         RULES.put("Dropout", new ElementwiseRules.Dropout());
         RULES.put("Gemm", new LinearRules.Gemm());
@@ -57,21 +67,36 @@ public final class ReverseModeDifferentiator {
     }
 
     /**
+     * Throws ToolkitException, in one line naming the operator and the node, for the first node whose operator has
+     * no gradient rule.
+     */
+    public static void checkSupported(List<NodeProto> nodes) {
+        for (NodeProto node : nodes) {
+            if (!node.getDomain().isEmpty() || !RULES.containsKey(node.getOpType())) {
+                throw new ToolkitException("unsupported operator "
+                        + (node.getDomain().isEmpty() ? "" : node.getDomain() + ".") + node.getOpType() + " in node '"
+                        + node.getName() + "': no gradient rule (supported: " + String.join(", ", supportedOperators())
+                        + ")");
+            }
+        }
+    }
+
+    /**
      * Builds the training graph. Throws ToolkitException naming the operator and the node for an operator that
      * has no gradient rule, and naming the node for attribute values a rule does not support.
      */
     public static TrainingGraph differentiate(ModelProto forward, DifferentiationRequest request) {
         GraphProto graph = forward.getGraph();
-        for (NodeProto node : graph.getNodeList()) {
-            if (!node.getDomain().isEmpty() || !RULES.containsKey(node.getOpType())) {
-                throw new ToolkitException("unsupported operator " + node.getOpType() + " in node '" + node.getName()
-                        + "': no gradient rule (supported: " + String.join(", ", supportedOperators()) + ")");
-            }
-        }
+        checkSupported(graph.getNodeList());
         Map<String, long[]> shapes = ShapeInference.infer(graph, request.inputShapes());
         Set<String> initializerNames = new HashSet<>();
+        Map<String, TensorProto> constants = new HashMap<>();
         for (TensorProto t : graph.getInitializerList()) {
             initializerNames.add(t.getName());
+            if (!request.parameters().contains(t.getName())
+                    && !request.buffers().contains(t.getName())) {
+                constants.put(t.getName(), t);
+            }
         }
         for (String p : request.parameters()) {
             if (!shapes.containsKey(p)) {
@@ -97,7 +122,7 @@ public final class ReverseModeDifferentiator {
             shapes.put(lossOutput, new long[0]);
         }
         DifferentiationContext context =
-                new DifferentiationContext(builder, shapes, requiresGradient, request.gemmConvMaxPixels());
+                new DifferentiationContext(builder, shapes, requiresGradient, request.gemmConvMaxPixels(), constants);
         for (NodeProto node : differentiated) {
             RULES.get(node.getOpType()).forward(node, context);
         }

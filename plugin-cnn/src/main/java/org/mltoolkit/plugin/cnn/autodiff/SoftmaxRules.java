@@ -8,7 +8,7 @@ import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.plugin.cnn.graph.Attributes;
 import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 
-/** Gradient rules of LogSoftmax and of the mean NegativeLogLikelihoodLoss. */
+/** Gradient rules of Softmax, LogSoftmax and of the mean NegativeLogLikelihoodLoss. */
 final class SoftmaxRules {
     private SoftmaxRules() {}
 
@@ -25,6 +25,22 @@ final class SoftmaxRules {
             String sum = g.op("ReduceSum", gy, g.ints(axis), attr("keepdims", 1L));
             String softmax = g.op("Exp", node.getOutput(0));
             c.accumulate(node.getInput(0), g.op("Sub", gy, g.op("Mul", softmax, sum)));
+        }
+    }
+
+    /** y = softmax(x) along the axis: dx = y * (dy - sum(dy * y)) along the axis. */
+    static final class Softmax implements GradientRule {
+        @Override
+        public void backward(NodeProto node, DifferentiationContext c) {
+            String gy = c.gradient(node.getOutput(0));
+            if (gy == null || !c.needsGradient(node.getInput(0))) {
+                return;
+            }
+            GraphBuilder g = c.graph();
+            long axis = Attributes.getInt(node, "axis", -1);
+            String y = node.getOutput(0);
+            String sum = g.op("ReduceSum", g.op("Mul", gy, y), g.ints(axis), attr("keepdims", 1L));
+            c.accumulate(node.getInput(0), g.op("Mul", y, g.op("Sub", gy, sum)));
         }
     }
 

@@ -4,7 +4,6 @@ import static org.mltoolkit.plugin.cnn.graph.GraphBuilder.attr;
 import static org.mltoolkit.plugin.cnn.graph.GraphBuilder.attrs;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,15 +22,12 @@ public final class ConvClassifierGraph {
 
     private ConvClassifierGraph() {}
 
-    /** The forward model and the order of its state tensors. */
-    public record Network(ModelProto model, List<ParameterSpec> state) {}
-
     /**
      * Builds the network with weights initialised like PyTorch's defaults (uniform in +-1/sqrt(fan_in) for
      * convolution and linear weights and biases; BatchNorm scale 1, bias 0, running mean 0, running variance 1),
      * drawn from {@code seed}.
      */
-    public static Network build(
+    public static ForwardNetwork build(
             int channels, int height, int width, int numClasses, long[] blockChannels, int hidden, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         GraphBuilder g = new GraphBuilder("");
@@ -70,7 +66,8 @@ public final class ConvClassifierGraph {
                 .addAllNode(g.nodes())
                 .addAllInitializer(g.initializers())
                 .build();
-        return new Network(OnnxModels.model(graph), List.copyOf(state));
+        return ForwardNetwork.of(
+                OnnxModels.model(graph), INPUT, new long[] {-1, channels, height, width}, OUTPUT, state);
     }
 
     private static String conv(

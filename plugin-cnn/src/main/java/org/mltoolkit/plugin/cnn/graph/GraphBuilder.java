@@ -152,8 +152,14 @@ public final class GraphBuilder {
                 .build();
     }
 
-    /** Decodes a float or int64 initializer (raw or typed storage) into doubles. */
+    /**
+     * Decodes a numeric tensor (float, double, int64, int32, int8, uint8 or bool; raw or typed storage) into doubles.
+     * Throws IllegalArgumentException for other types and for data kept in an external file.
+     */
     public static double[] values(TensorProto tensor) {
+        if (tensor.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' keeps its data in an external file");
+        }
         int n = 1;
         for (long d : tensor.getDimsList()) {
             n = Math.multiplyExact(n, (int) d);
@@ -161,17 +167,25 @@ public final class GraphBuilder {
         double[] out = new double[n];
         boolean raw = !tensor.getRawData().isEmpty();
         ByteBuffer bytes = tensor.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        if (tensor.getDataType() == TensorProto.DataType.FLOAT.getNumber()) {
-            for (int i = 0; i < n; i++) {
+        int type = tensor.getDataType();
+        for (int i = 0; i < n; i++) {
+            if (type == TensorProto.DataType.FLOAT.getNumber()) {
                 out[i] = raw ? bytes.getFloat(i * Float.BYTES) : tensor.getFloatData(i);
-            }
-        } else if (tensor.getDataType() == TensorProto.DataType.INT64.getNumber()) {
-            for (int i = 0; i < n; i++) {
+            } else if (type == TensorProto.DataType.INT64.getNumber()) {
                 out[i] = raw ? bytes.getLong(i * Long.BYTES) : tensor.getInt64Data(i);
+            } else if (type == TensorProto.DataType.DOUBLE.getNumber()) {
+                out[i] = raw ? bytes.getDouble(i * Double.BYTES) : tensor.getDoubleData(i);
+            } else if (type == TensorProto.DataType.INT32.getNumber()) {
+                out[i] = raw ? bytes.getInt(i * Integer.BYTES) : tensor.getInt32Data(i);
+            } else if (type == TensorProto.DataType.INT8.getNumber()) {
+                out[i] = raw ? bytes.get(i) : tensor.getInt32Data(i);
+            } else if (type == TensorProto.DataType.UINT8.getNumber()
+                    || type == TensorProto.DataType.BOOL.getNumber()) {
+                out[i] = raw ? Byte.toUnsignedInt(bytes.get(i)) : tensor.getInt32Data(i);
+            } else {
+                throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has data type "
+                        + TensorProto.DataType.forNumber(type) + ", expected a number");
             }
-        } else {
-            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has data type " + tensor.getDataType()
-                    + ", expected float or int64");
         }
         return out;
     }

@@ -11,6 +11,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mltoolkit.plugin.cnn.graph.ConvClassifierGraph;
+import org.mltoolkit.plugin.cnn.graph.ForwardNetwork;
 import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 import org.mltoolkit.plugin.cnn.graph.ParameterSpec;
 
@@ -23,13 +24,13 @@ class SmallNetworkGradientTest {
     @ParameterizedTest(name = "gemm_conv_max_pixels={0}")
     @ValueSource(ints = {0, 4096})
     void everyParameterGradientMatchesFiniteDifferences(int gemmPixels) throws OrtException {
-        ConvClassifierGraph.Network network = ConvClassifierGraph.build(1, 8, 8, 3, new long[] {3, 4}, 5, 11);
+        ForwardNetwork network = ConvClassifierGraph.build(1, 8, 8, 3, new long[] {3, 4}, 5, 11);
         Set<String> parameters = new LinkedHashSet<>();
         Set<String> buffers = new LinkedHashSet<>();
         Map<String, float[]> values = new LinkedHashMap<>();
         Map<String, long[]> shapes = new HashMap<>();
         Map<String, TensorProto> initializers = new HashMap<>();
-        network.model().getGraph().getInitializerList().forEach(t -> initializers.put(t.getName(), t));
+        network.training().getGraph().getInitializerList().forEach(t -> initializers.put(t.getName(), t));
         SplittableRandom random = new SplittableRandom(5);
         int batch = 6;
         values.put("input", GradientChecker.random(random, batch * 64, 1.0));
@@ -47,7 +48,7 @@ class SmallNetworkGradientTest {
             shapes.put(p.name(), p.shape());
         }
         TrainingGraph graph = ReverseModeDifferentiator.differentiate(
-                network.model(),
+                network.training(),
                 new DifferentiationRequest(
                         Map.of("input", new long[] {-1, 1, 8, 8}),
                         ConvClassifierGraph.OUTPUT,

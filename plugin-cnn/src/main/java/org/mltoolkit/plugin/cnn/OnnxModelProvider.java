@@ -1,0 +1,93 @@
+package org.mltoolkit.plugin.cnn;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.mltoolkit.api.Device;
+import org.mltoolkit.api.InputLayout;
+import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.api.Model;
+import org.mltoolkit.api.ModelProvider;
+import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.plugin.cnn.imported.NetworkImporter;
+import org.mltoolkit.plugin.cnn.ort.OrtSessions;
+import org.pf4j.Extension;
+
+/**
+ * The {@code onnx} model: a classifier read from a user's ONNX file, trained by the same differentiator as
+ * {@code cnn}. Options: {@code file} (the network, required), {@code init} ({@code file}, the default, starts from
+ * the file's weights; {@code random} re-initialises them from the seed like PyTorch), {@code scale}, {@code mean},
+ * {@code std} (the preprocessing the network expects, see {@link Preprocessing}) and {@code freeze} (parameter names,
+ * a trailing {@code *} matching a prefix, kept constant in training).
+ */
+@Extension
+public final class OnnxModelProvider implements ModelProvider {
+    public static final String NAME = "onnx";
+    public static final String FILE = "file";
+    public static final String INIT = "init";
+    public static final String FREEZE = "freeze";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "your ONNX classifier (--model-option file=net.onnx): its output read as log-probabilities, "
+                + "probabilities or logits, trained through ONNX Runtime";
+    }
+
+    @Override
+    public InputLayout inputLayout() {
+        return InputLayout.IMAGE;
+    }
+
+    @Override
+    public String defaultTrainer() {
+        return OrtTrainerProvider.NAME;
+    }
+
+    @Override
+    public Model create(ModelSpec spec) {
+        spec.options()
+                .requireOnly(
+                        NAME, Set.of(FILE, INIT, FREEZE, Preprocessing.SCALE, Preprocessing.MEAN, Preprocessing.STD));
+        String init = spec.options().getString(INIT, "file").trim();
+        if (!init.equals("file") && !init.equals("random")) {
+            throw new InvalidConfigurationException(INIT, init, "expected file or random");
+        }
+        Preprocessing preprocessing = Preprocessing.fromOptions(spec.options(), spec.inputShape());
+        String file = spec.options().getString(FILE, null);
+        if (file == null || file.isBlank()) {
+            throw new InvalidConfigurationException(FILE, file, "is required: the ONNX file of the network");
+        }
+        ModelProto model = NetworkImporter.parse(read(Path.of(file)), file);
+        List<String> frozen = Arrays.stream(spec.options().getString(FREEZE, "").split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
+        NetworkImporter.Imported imported = NetworkImporter.load(
+                model,
+                new NetworkImporter.Request(
+                        file, spec.inputShape(), spec.numClasses(), spec.seed(), init.equals("random"), frozen));
+        Device device = OrtSessions.resolve(spec.device());
+        return new CnnModel(NAME, imported.network(), preprocessing, device, spec.threads(), spec.numClasses());
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ToolkitException("no such ONNX file: " + file, e);
+        } catch (IOException e) {
+            throw new ToolkitException("cannot read ONNX file " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
