@@ -122,6 +122,11 @@ public final class ShapeInference {
                     throw new ToolkitException(Attributes.describe(node) + ": the target shape '" + node.getInput(1)
                             + "' must be a constant");
                 }
+                if (Attributes.getInt(node, "allowzero", 0) != 0
+                        && java.util.Arrays.stream(values).anyMatch(v -> v == 0)) {
+                    throw new ToolkitException(
+                            Attributes.describe(node) + ": allowzero=1 with a zero in the target is not supported");
+                }
                 long[] out = new long[values.length];
                 int literal = -1;
                 int copiedUnknown = 0;
