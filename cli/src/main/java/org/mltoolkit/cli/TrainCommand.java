@@ -55,7 +55,6 @@ public final class TrainCommand extends ToolkitSubcommand {
             Map.entry("patience", "--patience"),
             Map.entry("minDelta", "--min-delta"),
             Map.entry("bestCheckpoint", "--model-fn"),
-            Map.entry("verbose", "--verbose"),
             Map.entry("runDir", "--run-dir"));
 
     @Option(
@@ -211,22 +210,27 @@ public final class TrainCommand extends ToolkitSubcommand {
 
     @Override
     public Integer call() {
-        PrintStream lines = new PrintStream(new WriterOutputStream(out()), true, StandardCharsets.UTF_8);
+        if (verbose < 0 || verbose > 2) {
+            throw new ParameterException(
+                    spec().commandLine(), "invalid value '" + verbose + "' for --verbose: must be 0, 1 or 2");
+        }
         PrintStream bar = new PrintStream(new WriterOutputStream(err()), true, StandardCharsets.UTF_8);
         TrainingResult result;
         try (ConsoleProgress progress = toolkit().progress(err())) {
             DatasetLoader loader = provider -> toolkit().dataManager().load(provider, offline, progress);
-            TrainingRunBuilder builder = TrainingRun.builder()
-                    .lookup(toolkit().extensions())
-                    .datasetLoader(loader)
-                    .output(lines)
-                    .progressOutput(bar);
+            TrainingRunBuilder builder =
+                    TrainingRun.builder().lookup(toolkit().extensions()).datasetLoader(loader);
             configure(builder, spec().commandLine().getParseResult());
+            if (verbose >= 2) {
+                ProgressBarReporter.attach(builder, bar);
+            }
+            if (verbose >= 1) {
+                EpochLineReporter.attach(builder, out());
+            }
             result = builder.build().run();
         } catch (InvalidConfigurationException e) {
             throw new ParameterException(spec().commandLine(), cliMessage(e), e);
         } finally {
-            lines.flush();
             bar.flush();
         }
         if (verbose >= 1) {
@@ -293,9 +297,6 @@ public final class TrainCommand extends ToolkitSubcommand {
         if (all || given(parsed, "--epochs")) {
             b.epochs(epochs);
         }
-        if (all || given(parsed, "--verbose")) {
-            b.verbose(verbose);
-        }
         if (all || given(parsed, "--seed")) {
             b.seed(seed);
         }
@@ -346,8 +347,8 @@ public final class TrainCommand extends ToolkitSubcommand {
     }
 
     /**
-     * Bytes written by a {@link java.io.PrintStream} (the core's reporters print to one) passed on, as UTF-8 text,
-     * to a command's {@link PrintWriter} at every flush. A PrintStream flushes after whole strings, so no character
+     * Bytes written by a {@link java.io.PrintStream} (the progress bar library draws on one) passed on, as UTF-8
+     * text, to a command's {@link PrintWriter} at every flush. A PrintStream flushes after whole strings, so no character
      * is split between two flushes.
      */
     static final class WriterOutputStream extends OutputStream {

@@ -1,12 +1,14 @@
 package org.mltoolkit.core.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Map;
 import org.mltoolkit.api.ToolkitException;
 
 /**
  * The full configuration of a training run, as {@code config.json} and every checkpoint record it. Built and
- * validated by {@link TrainingRunBuilder}; immutable.
+ * validated by {@link TrainingRunBuilder}; immutable. Reading ignores keys it does not know (such as {@code verbose},
+ * which older versions stored), so that files written by other versions still read.
  *
  * @param dataset        dataset name
  * @param model          model provider name
@@ -27,9 +29,9 @@ import org.mltoolkit.api.ToolkitException;
  * @param minDelta       the improvement of the validation loss that resets the patience
  * @param runDir         the run directory
  * @param bestCheckpoint the best checkpoint's file
- * @param verbose        0 quiet, 1 a line per epoch, 2 also a progress bar
  * @param plugins        ids and versions of the plugins in use, as the host reported them
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainingConfig(
         String dataset,
         String model,
@@ -50,7 +52,6 @@ public record TrainingConfig(
         double minDelta,
         String runDir,
         String bestCheckpoint,
-        int verbose,
         Map<String, String> plugins) {
     public TrainingConfig {
         modelOptions = sorted(modelOptions);

@@ -1,6 +1,5 @@
 package org.mltoolkit.core.run;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +9,6 @@ import org.mltoolkit.core.engine.BatchSource;
 import org.mltoolkit.core.engine.EarlyStopping;
 import org.mltoolkit.core.engine.Engine;
 import org.mltoolkit.core.engine.EngineState;
-import org.mltoolkit.core.engine.EpochLineReporter;
 import org.mltoolkit.core.engine.EpochMetrics;
 import org.mltoolkit.core.engine.EvaluationMetrics;
 import org.mltoolkit.core.engine.Evaluator;
@@ -20,20 +18,20 @@ import org.mltoolkit.core.engine.LearningRateSchedule;
 import org.mltoolkit.core.engine.MetricNames;
 import org.mltoolkit.core.engine.NonFiniteLossException;
 import org.mltoolkit.core.engine.NonFiniteLossGuard;
-import org.mltoolkit.core.engine.ProgressBarReporter;
 import org.mltoolkit.core.engine.RunningAverage;
 
 /**
  * The engine of one run with the run's handlers attached: the learning-rate schedule, the running metrics, the
  * non-finite loss guard, the validation after every epoch, the checkpoint policy, {@code metrics.jsonl}, early
- * stopping and the caller's handlers.
+ * stopping and the caller's handlers (which come after the run's own for each event, except that the validation
+ * runs after all of {@link Event#EPOCH_COMPLETED}'s handlers, so that they see the epoch before its validation).
  */
 final class TrainingLoop {
     private final Engine engine;
     private final TrainingConfig config;
     private final RunDirectory directory;
 
-    /** Attaches the handlers; {@code handlers} come after the run's own for each event. */
+    /** Attaches the run's handlers and the caller's {@code handlers}. */
     TrainingLoop(
             TrainingConfig config,
             Model model,
@@ -41,9 +39,7 @@ final class TrainingLoop {
             Evaluator validator,
             CheckpointPolicy policy,
             RunDirectory directory,
-            List<Map.Entry<Event, EventHandler>> handlers,
-            PrintStream out,
-            PrintStream progressOut) {
+            List<Map.Entry<Event, EventHandler>> handlers) {
         this.engine = new Engine(trainer::step);
         this.config = config;
         this.directory = directory;
@@ -55,11 +51,15 @@ final class TrainingLoop {
         });
         RunningAverage.attachTrainingMetrics(engine, RunningAverage.DEFAULT_ALPHA);
         NonFiniteLossGuard.attach(engine);
-        if (config.verbose() >= 2) {
-            ProgressBarReporter.attach(engine, progressOut);
+        engine.on(Event.VALIDATION_COMPLETED, policy);
+        engine.on(
+                Event.VALIDATION_COMPLETED,
+                e -> directory.writeMetrics(e.state().history()));
+        if (config.patience() > 0) {
+            EarlyStopping.attach(engine, config.patience(), config.minDelta());
         }
-        if (config.verbose() >= 1) {
-            EpochLineReporter.attachEpochLine(engine, out);
+        for (Map.Entry<Event, EventHandler> h : handlers) {
+            engine.on(h.getKey(), h.getValue());
         }
         engine.on(Event.EPOCH_COMPLETED, e -> {
             EngineState s = e.state();
@@ -79,19 +79,6 @@ final class TrainingLoop {
                     v.seconds()));
             e.fire(Event.VALIDATION_COMPLETED);
         });
-        engine.on(Event.VALIDATION_COMPLETED, policy);
-        engine.on(
-                Event.VALIDATION_COMPLETED,
-                e -> directory.writeMetrics(e.state().history()));
-        if (config.verbose() >= 1) {
-            EpochLineReporter.attachValidationLine(engine, out);
-        }
-        if (config.patience() > 0) {
-            EarlyStopping.attach(engine, config.patience(), config.minDelta());
-        }
-        for (Map.Entry<Event, EventHandler> h : handlers) {
-            engine.on(h.getKey(), h.getValue());
-        }
     }
 
     /**

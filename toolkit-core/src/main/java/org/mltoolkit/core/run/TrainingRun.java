@@ -1,6 +1,5 @@
 package org.mltoolkit.core.run;
 
-import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
 import org.mltoolkit.api.DatasetSplits;
@@ -50,8 +49,6 @@ public final class TrainingRun {
     private final TrainingConfig config;
     private final ResumePlan resume;
     private final List<Map.Entry<Event, EventHandler>> handlers;
-    private final PrintStream out;
-    private final PrintStream progressOut;
     private boolean started;
 
     TrainingRun(TrainingRunBuilder settings, TrainingConfig config, ResumePlan resume) {
@@ -61,8 +58,6 @@ public final class TrainingRun {
         this.config = config;
         this.resume = resume;
         this.handlers = List.copyOf(settings.handlers);
-        this.out = settings.out;
-        this.progressOut = settings.progressOut != null ? settings.progressOut : settings.out;
     }
 
     public static TrainingRunBuilder builder() {
@@ -113,15 +108,7 @@ public final class TrainingRun {
                 CheckpointPolicy checkpoints =
                         new CheckpointPolicy(model, trainer, config, spec, directory, resume.bestWeights());
                 TrainingLoop loop = new TrainingLoop(
-                        config,
-                        model,
-                        trainer,
-                        new Evaluator(validBatches),
-                        checkpoints,
-                        directory,
-                        handlers,
-                        out,
-                        progressOut);
+                        config, model, trainer, new Evaluator(validBatches), checkpoints, directory, handlers);
                 EngineState state = loop.run(trainBatches, resume);
 
                 model.loadStateDict(checkpoints.bestWeights());

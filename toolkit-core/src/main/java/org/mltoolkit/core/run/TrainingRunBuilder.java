@@ -1,6 +1,5 @@
 package org.mltoolkit.core.run;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,12 +60,9 @@ public final class TrainingRunBuilder {
     Double minDelta;
     Path runDir;
     Path bestCheckpoint;
-    Integer verbose;
     Map<String, String> plugins;
     Path resumeFrom;
     boolean overwrite;
-    PrintStream out = System.out;
-    PrintStream progressOut;
     final List<Map.Entry<Event, EventHandler>> handlers = new ArrayList<>();
 
     TrainingRunBuilder() {}
@@ -193,24 +189,6 @@ public final class TrainingRunBuilder {
         return this;
     }
 
-    /** 0 quiet (the default), 1 two lines per epoch, 2 also a progress bar. */
-    public TrainingRunBuilder verbose(int value) {
-        verbose = value;
-        return this;
-    }
-
-    /** Where reporters print; standard output by default. */
-    public TrainingRunBuilder output(PrintStream value) {
-        out = Objects.requireNonNull(value, "output");
-        return this;
-    }
-
-    /** Where the progress bar (verbose 2) renders; the same as {@link #output(PrintStream)} by default. */
-    public TrainingRunBuilder progressOutput(PrintStream value) {
-        progressOut = Objects.requireNonNull(value, "progressOutput");
-        return this;
-    }
-
     /**
      * Ids and versions of the plugins in use, recorded in the configuration and checkpoints. By default they are
      * those the lookup reports ({@link ExtensionLookup#pluginOf(Object)}) for the dataset, model and trainer.
@@ -235,7 +213,13 @@ public final class TrainingRunBuilder {
         return this;
     }
 
-    /** Attaches a handler to the engine, after the run's own handlers for the same event. */
+    /**
+     * Attaches a handler to the engine, after the run's own handlers for the same event. The run validates after
+     * every handler of {@link Event#EPOCH_COMPLETED}, so a handler there sees the epoch's final training metrics
+     * before the validation pass; at {@link Event#VALIDATION_COMPLETED} the epoch is recorded, the checkpoints are
+     * written and the best loss includes it. This is how a console, a log or a chart follows a run: the core itself
+     * prints nothing.
+     */
     public TrainingRunBuilder on(Event event, EventHandler handler) {
         handlers.add(Map.entry(Objects.requireNonNull(event, "event"), Objects.requireNonNull(handler, "handler")));
         return this;
@@ -303,7 +287,6 @@ public final class TrainingRunBuilder {
                 from.given(minDelta, DEFAULT_MIN_DELTA, TrainingConfig::minDelta),
                 place.runDir().toString(),
                 place.bestCheckpoint().toString(),
-                from.given(verbose, 0, TrainingConfig::verbose),
                 pluginVersions);
     }
 
@@ -366,9 +349,6 @@ public final class TrainingRunBuilder {
         }
         if (minDelta != null && (!(minDelta >= 0) || Double.isInfinite(minDelta))) {
             throw new InvalidConfigurationException("minDelta", minDelta, "must be a number >= 0");
-        }
-        if (verbose != null && (verbose < 0 || verbose > 2)) {
-            throw new InvalidConfigurationException("verbose", verbose, "must be 0, 1 or 2");
         }
         if (optimizer != null && optimizer.isBlank()) {
             throw new InvalidConfigurationException("optimizer", optimizer, "must not be empty");

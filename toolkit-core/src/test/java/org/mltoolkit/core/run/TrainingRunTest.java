@@ -11,10 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,65 +152,6 @@ class TrainingRunTest {
     }
 
     @Test
-    void verboseOnePrintsTheReferencesTwoLinesPerEpoch() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        TrainingResult result = softmax(dir.resolve("run"))
-                .verbose(1)
-                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .build()
-                .run();
-        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
-        assertEquals(6, lines.size(), lines.toString());
-        String number = "\\d\\.\\d{4}e[+-]\\d{2}";
-        for (int epoch = 1; epoch <= 3; epoch++) {
-            String train = lines.get(2 * epoch - 2);
-            String valid = lines.get(2 * epoch - 1);
-            assertTrue(
-                    train.matches("EPOCH " + epoch + " - \\|param\\|=" + number + " \\|g_param\\|=" + number + " loss="
-                            + number + " accuracy=\\d\\.\\d{4}"),
-                    train);
-            assertTrue(
-                    valid.matches("Validation - loss=" + number + " accuracy=\\d\\.\\d{4} best_loss=" + number), valid);
-            EpochMetrics m = result.history().get(epoch - 1);
-            assertTrue(
-                    valid.startsWith(String.format(
-                            java.util.Locale.ROOT,
-                            "Validation - loss=%.4e accuracy=%.4f",
-                            m.validLoss(),
-                            m.validAccuracy())),
-                    valid);
-        }
-    }
-
-    @Test
-    void verboseTwoAddsAProgressBarPerEpoch() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        softmax(dir.resolve("run"))
-                .epochs(2)
-                .verbose(2)
-                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .build()
-                .run();
-        String out = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("Epoch 1/2") && out.contains("Epoch 2/2"), out);
-        assertTrue(out.contains("img/s"), out);
-        assertTrue(out.contains("320/320"), out);
-        assertTrue(out.contains("EPOCH 2 - |param|="), out);
-    }
-
-    @Test
-    void verboseZeroPrintsNothing() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        softmax(dir.resolve("run"))
-                .epochs(1)
-                .verbose(0)
-                .output(new PrintStream(bytes, true, StandardCharsets.UTF_8))
-                .build()
-                .run();
-        assertEquals("", bytes.toString(StandardCharsets.UTF_8));
-    }
-
-    @Test
     void resumingTwoEpochsToThreeEqualsThreeStraightEpochsBitForBit() {
         // A constant rate: a schedule over the total re-plans itself when a resume raises the total.
         Path straight = dir.resolve("straight");
@@ -328,6 +267,48 @@ class TrainingRunTest {
                 .model("softmax")
                 .build();
         assertEquals(3, same.config().epochs());
+    }
+
+    @Test
+    void aCheckpointFromAnEarlierVersionWithKeysThisOneDoesNotKnowStillResumes() throws IOException {
+        Path runDir = dir.resolve("old");
+        softmax(runDir).epochs(1).build().run();
+        Path last = runDir.resolve("last.ckpt");
+        Checkpoint current = CheckpointFile.read(last);
+        // Earlier versions stored the console's verbosity in the configuration.
+        ObjectNode config = (ObjectNode) JSON.readTree(current.configJson());
+        config.put("verbose", 2);
+        CheckpointFile.write(
+                last,
+                new Checkpoint(
+                        current.modelName(),
+                        current.trainerName(),
+                        current.datasetName(),
+                        current.modelSpec(),
+                        current.epoch(),
+                        current.seed(),
+                        current.bestEpoch(),
+                        current.bestValidLoss(),
+                        current.history(),
+                        JSON.writeValueAsString(config),
+                        current.plugins(),
+                        current.modelState(),
+                        current.optimizerState(),
+                        current.bestModelState()));
+        Files.writeString(runDir.resolve("config.json"), config.toPrettyString());
+        assertEquals(
+                TrainingConfig.fromJson(current.configJson()),
+                TrainingConfig.fromJson(Files.readString(runDir.resolve("config.json"))));
+
+        TrainingResult resumed = TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .resumeFrom(last)
+                .epochs(2)
+                .build()
+                .run();
+        assertEquals(2, resumed.epochsRun());
+        assertFalse(Files.readString(runDir.resolve("config.json")).contains("verbose"));
     }
 
     @Test
@@ -580,7 +561,6 @@ class TrainingRunTest {
         bad.put("threads", b -> b.threads(0));
         bad.put("patience", b -> b.patience(-1));
         bad.put("minDelta", b -> b.minDelta(Double.NaN));
-        bad.put("verbose", b -> b.verbose(3));
         bad.put("lrSchedule", b -> b.lrSchedule("exponential"));
         bad.put("--device", b -> b.device("gpu"));
         bad.put("bestCheckpoint", b -> b.bestCheckpoint(dir.resolve("run/last.ckpt")));

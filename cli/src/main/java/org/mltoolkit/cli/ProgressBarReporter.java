@@ -1,4 +1,4 @@
-package org.mltoolkit.core.engine;
+package org.mltoolkit.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -6,12 +6,16 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.mltoolkit.core.engine.EngineState;
+import org.mltoolkit.core.engine.Event;
+import org.mltoolkit.core.engine.MetricNames;
+import org.mltoolkit.core.run.TrainingRunBuilder;
 
 /**
  * A live progress bar per training epoch (the reference's tqdm bar): images done, the running metrics,
  * images per second and the time left. Closed at the end of each epoch and when the run fails.
  */
-public final class ProgressBarReporter {
+final class ProgressBarReporter {
     /** Wide enough for the bar beside the metrics, like the reference's {@code ncols=120} tqdm bar. */
     private static final int WIDTH = 130;
 
@@ -20,13 +24,13 @@ public final class ProgressBarReporter {
 
     private ProgressBarReporter() {}
 
-    /** Attaches a progress bar to {@code engine} that renders on {@code out}. */
-    public static void attach(Engine engine, PrintStream out) {
+    /** Has {@code run} draw a progress bar per epoch on {@code out}. */
+    static void attach(TrainingRunBuilder run, PrintStream out) {
         ProgressBarReporter reporter = new ProgressBarReporter();
-        engine.on(Event.EPOCH_STARTED, e -> reporter.open(e.state(), out));
-        engine.on(Event.ITERATION_COMPLETED, e -> reporter.advance(e.state()));
-        engine.on(Event.EPOCH_COMPLETED, e -> reporter.close());
-        engine.on(Event.EXCEPTION_RAISED, e -> reporter.close());
+        run.on(Event.EPOCH_STARTED, e -> reporter.open(e.state(), out));
+        run.on(Event.ITERATION_COMPLETED, e -> reporter.advance(e.state()));
+        run.on(Event.EPOCH_COMPLETED, e -> reporter.close());
+        run.on(Event.EXCEPTION_RAISED, e -> reporter.close());
     }
 
     private void open(EngineState s, PrintStream out) {
