@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.core.engine.ConfusionMatrix;
 import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 /**
  * {@code toolkit evaluate --checkpoint FILE}: rebuilds the checkpoint's model through its plugin, loads the saved
@@ -87,11 +85,6 @@ public final class EvaluateCommand extends ToolkitSubcommand {
                 builder.threads(threads);
             }
             result = builder.build().run();
-        } catch (InvalidConfigurationException e) {
-            String message = e.getMessage()
-                    .replace(" for batchSize:", " for --batch-size:")
-                    .replace(" for threads:", " for --threads:");
-            throw new ParameterException(spec().commandLine(), message, e);
         }
         if (json) {
             ObjectNode node = Json.object();

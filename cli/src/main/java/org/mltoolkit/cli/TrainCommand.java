@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.core.run.DatasetLoader;
 import org.mltoolkit.core.run.RunDirectory;
 import org.mltoolkit.core.run.TrainingResult;
@@ -23,7 +22,8 @@ import picocli.CommandLine.ParseResult;
 /**
  * {@code toolkit train}: the reference's {@code train.py} under Java-style option names, plus resume, early
  * stopping, learning-rate schedules and a run directory. The reference's lines go to stdout, the progress bar
- * to stderr. A setting out of range is a usage error (exit 2) naming the option; a failed run exits 1.
+ * to stderr. A setting out of range is a usage error (exit 2) naming the option ({@link OptionNames}); a failed run
+ * exits 1.
  */
 @Command(
         name = "train",
@@ -36,27 +36,6 @@ import picocli.CommandLine.ParseResult;
                     + "Missing data is fetched first unless --offline."
         })
 public final class TrainCommand extends ToolkitSubcommand {
-    /** The builder's setting names as this command spells them, for error messages. */
-    private static final Map<String, String> OPTION_NAMES = Map.ofEntries(
-            Map.entry("dataset", "--dataset"),
-            Map.entry("model", "--model"),
-            Map.entry("trainer", "--trainer"),
-            Map.entry("optimizer", "--optimizer"),
-            Map.entry("learningRate", "--lr"),
-            Map.entry("batchSize", "--batch-size"),
-            Map.entry("epochs", "--epochs"),
-            Map.entry("trainRatio", "--train-ratio"),
-            Map.entry("seed", "--seed"),
-            Map.entry("limit", "--limit"),
-            Map.entry("threads", "--threads"),
-            Map.entry("modelOptions", "--model-option"),
-            Map.entry("trainerOptions", "--trainer-option"),
-            Map.entry("lrSchedule", "--lr-schedule"),
-            Map.entry("patience", "--patience"),
-            Map.entry("minDelta", "--min-delta"),
-            Map.entry("bestCheckpoint", "--model-fn"),
-            Map.entry("runDir", "--run-dir"));
-
     @Option(
             names = "--model",
             paramLabel = "NAME",
@@ -228,8 +207,6 @@ public final class TrainCommand extends ToolkitSubcommand {
                 EpochLineReporter.attach(builder, out());
             }
             result = builder.build().run();
-        } catch (InvalidConfigurationException e) {
-            throw new ParameterException(spec().commandLine(), cliMessage(e), e);
         } finally {
             bar.flush();
         }
@@ -332,18 +309,6 @@ public final class TrainCommand extends ToolkitSubcommand {
             sub = sub.subcommand();
         }
         return sub.hasMatchedOption(option);
-    }
-
-    /** The exception's message with the builder's setting name replaced by this command's option name. */
-    static String cliMessage(InvalidConfigurationException e) {
-        String option = e.getOption();
-        String cli = OPTION_NAMES.get(option);
-        if (cli == null) {
-            return e.getMessage();
-        }
-        return e.getMessage()
-                .replace(" for " + option + ":", " for " + cli + ":")
-                .replace("or allow overwriting", "or pass --overwrite");
     }
 
     /**

@@ -130,6 +130,21 @@ class InspectCommandsTest {
     }
 
     @Test
+    void aSettingOutOfRangeIsAUsageErrorNamingTheOptionInEveryCommand() {
+        Run evaluate = toolkit("evaluate", "--checkpoint", best.toString(), "--batch-size", "0");
+        assertEquals(ExitCodes.USAGE, evaluate.exitCode());
+        assertTrue(
+                evaluate.err().startsWith("error: invalid value '0' for --batch-size: must be at least 1"),
+                evaluate.err());
+        Run predict = toolkit("predict", "--checkpoint", best.toString(), "--device", "gpu");
+        assertEquals(ExitCodes.USAGE, predict.exitCode());
+        assertTrue(
+                predict.err().startsWith("error: invalid value 'gpu' for --device: expected cpu, auto or cuda:N"),
+                predict.err());
+        assertEquals(1, predict.err().strip().lines().count(), predict.err());
+    }
+
+    @Test
     void exportOfAModelWithoutAnOnnxExporterIsOneClearError() {
         Path onnx = temp.resolve("model.onnx");
         Run run = toolkit("export", "--checkpoint", best.toString(), "--onnx", onnx.toString());

@@ -238,7 +238,7 @@ class ToolkitCommandTest {
         assertEquals(ExitCodes.ERROR, run.exitCode());
         assertEquals(
                 List.of("error: dataset 'pairs' is not in " + temp.resolve("data")
-                        + " (missing train.bin, test.bin); fetch it with 'toolkit data fetch pairs'"),
+                        + " (missing train.bin, test.bin); fetch it first with 'toolkit data fetch pairs'"),
                 lines(run.err()));
         assertFalse(Files.exists(temp.resolve("data")));
     }

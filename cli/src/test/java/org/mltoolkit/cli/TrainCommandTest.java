@@ -159,7 +159,7 @@ class TrainCommandTest {
         assertTrue(
                 again.err()
                         .startsWith("error: invalid value '" + runDir + "' for --run-dir: already holds a run "
-                                + "(last.ckpt): resume it, choose another directory, or pass --overwrite"),
+                                + "(last.ckpt): resume it, choose another directory, or enable --overwrite"),
                 again.err());
         assertEquals(0, train(runDir, "--epochs", "1", "--overwrite").exitCode());
     }

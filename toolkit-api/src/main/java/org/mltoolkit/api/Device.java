@@ -44,7 +44,7 @@ public record Device(Kind kind, int index) {
                 // fall through to the error below
             }
         }
-        throw new InvalidConfigurationException("--device", text, "expected cpu, auto or cuda:N");
+        throw new InvalidConfigurationException("device", text, "expected cpu, auto or cuda:N");
     }
 
     @Override

@@ -11,7 +11,7 @@ public record TrainerSpec(String optimizer, double learningRate, long seed, Plug
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(options, "options");
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new InvalidConfigurationException("--lr", learningRate, "must be a positive number");
+            throw new InvalidConfigurationException("learningRate", learningRate, "must be a positive number");
         }
     }
 }

@@ -157,9 +157,7 @@ public final class OrtTrainer implements Trainer {
             }
             default ->
                 throw new InvalidConfigurationException(
-                        "--optimizer",
-                        spec.optimizer(),
-                        "trainer '" + OrtTrainerProvider.NAME + "' knows adam and sgd");
+                        "optimizer", spec.optimizer(), "trainer '" + OrtTrainerProvider.NAME + "' knows adam and sgd");
         }
     }
 
@@ -251,7 +249,7 @@ public final class OrtTrainer implements Trainer {
     @Override
     public void setLearningRate(double learningRate) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new InvalidConfigurationException("learning rate", learningRate, "must be a positive number");
+            throw new InvalidConfigurationException("learningRate", learningRate, "must be a positive number");
         }
         optimizer.setLearningRate(learningRate);
     }

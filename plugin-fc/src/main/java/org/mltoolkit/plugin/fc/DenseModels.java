@@ -5,7 +5,6 @@ import java.util.Set;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.ModelSpec;
-import org.mltoolkit.api.ToolkitException;
 
 /** Shared construction rules of the {@code fc} and {@code linear} providers. */
 final class DenseModels {
@@ -21,8 +20,8 @@ final class DenseModels {
     static DenseClassifier create(String name, ModelSpec spec, int[] hidden, Set<String> knownOptions) {
         spec.options().requireOnly("model " + name, knownOptions);
         if (spec.device().kind() == Device.Kind.CUDA) {
-            throw new ToolkitException("model " + name + " runs on the CPU only; device " + spec.device()
-                    + " cannot be used (use --device cpu or auto)");
+            throw new InvalidConfigurationException(
+                    "device", spec.device(), "model " + name + " runs on the CPU only: choose cpu or auto");
         }
         NativeBlas.ensureLoaded();
         int[] widths = new int[hidden.length + 2];

@@ -39,7 +39,7 @@ final class Optimizers {
             }
             default ->
                 throw new InvalidConfigurationException(
-                        "--optimizer", spec.optimizer(), "trainer " + trainer + " knows adam and sgd");
+                        "optimizer", spec.optimizer(), "trainer " + trainer + " knows adam and sgd");
         }
     }
 

@@ -6,7 +6,7 @@ import org.mltoolkit.api.ToolkitException;
 
 /**
  * A dataset whose files are not all present while fetching is not allowed (offline, or a command that only
- * reads); the message names the missing files and says how to fetch them.
+ * reads); the message names the missing files.
  */
 public class DataMissingException extends ToolkitException {
     private static final long serialVersionUID = 1L;
@@ -20,7 +20,7 @@ public class DataMissingException extends ToolkitException {
                         missing.stream()
                                 .map(p -> String.valueOf(p.getFileName()))
                                 .toList())
-                + "); fetch it with 'toolkit data fetch " + dataset + "'");
+                + "); fetch it first");
         this.dataset = dataset;
         this.missing = List.copyOf(missing);
     }

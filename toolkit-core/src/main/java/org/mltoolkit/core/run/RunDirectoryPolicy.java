@@ -78,7 +78,7 @@ final class RunDirectoryPolicy {
                     "runDir",
                     dir,
                     "already holds a run (" + last.getFileName()
-                            + "): resume it, choose another directory, or allow overwriting");
+                            + "): resume it, choose another directory, or enable {overwrite}");
         }
     }
 

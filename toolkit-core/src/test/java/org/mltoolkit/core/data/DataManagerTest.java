@@ -41,18 +41,18 @@ class DataManagerTest {
     }
 
     @Test
-    void offlineRefusesToFetchAndSaysWhatIsMissingAndHowToFetchIt() {
+    void offlineRefusesToFetchAndSaysWhatIsMissing() {
         FileBackedDataset dataset = new FileBackedDataset();
         DataManager data = new DataManager(temp.resolve("data"));
 
         DataMissingException e = assertThrows(
                 DataMissingException.class, () -> data.ensureAvailable(dataset, true, ProgressListener.NONE));
         assertEquals(
-                "dataset 'pair' is not in " + temp.resolve("data") + " (missing train.bin, test.bin); fetch it"
-                        + " with 'toolkit data fetch pair'",
+                "dataset 'pair' is not in " + temp.resolve("data") + " (missing train.bin, test.bin); fetch it first",
                 e.getMessage());
         assertEquals(List.of(), dataset.requests);
         assertEquals(2, e.getMissing().size());
+        assertEquals("pair", e.getDataset());
     }
 
     @Test

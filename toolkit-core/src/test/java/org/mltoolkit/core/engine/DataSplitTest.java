@@ -62,11 +62,11 @@ class DataSplitTest {
     void badRatiosAndTooSmallLimitsAreRefusedWithTheValue() {
         InvalidConfigurationException e =
                 assertThrows(InvalidConfigurationException.class, () -> DataSplit.of(100, 1.5, 1, 0));
-        assertEquals("trainRatio", e.getOption());
+        assertEquals("trainRatio", e.getSetting());
         assertTrue(e.getMessage().contains("1.5"), e.getMessage());
         assertThrows(InvalidConfigurationException.class, () -> DataSplit.of(100, 0.0, 1, 0));
         InvalidConfigurationException tiny =
                 assertThrows(InvalidConfigurationException.class, () -> DataSplit.of(100, 0.8, 1, 1));
-        assertEquals("limit", tiny.getOption());
+        assertEquals("limit", tiny.getSetting());
     }
 }

@@ -50,7 +50,7 @@ class LearningRateScheduleTest {
         for (String bad : new String[] {"linear", "step:0", "step:2:-1", "step:x", "cosine:-1", "none:3"}) {
             InvalidConfigurationException e =
                     assertThrows(InvalidConfigurationException.class, () -> LearningRateSchedule.parse(bad), bad);
-            assertEquals("lrSchedule", e.getOption());
+            assertEquals("lrSchedule", e.getSetting());
         }
     }
 }

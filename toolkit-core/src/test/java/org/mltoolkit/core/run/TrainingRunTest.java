@@ -244,7 +244,7 @@ class TrainingRunTest {
                         .resumeFrom(last)
                         .epochs(2)
                         .build());
-        assertEquals("epochs", noMore.getOption());
+        assertEquals("epochs", noMore.getSetting());
         assertTrue(noMore.getMessage().contains("total"), noMore.getMessage());
         InvalidConfigurationException changed = assertThrows(
                 InvalidConfigurationException.class,
@@ -255,7 +255,7 @@ class TrainingRunTest {
                         .epochs(3)
                         .batchSize(64)
                         .build());
-        assertEquals("batchSize", changed.getOption());
+        assertEquals("batchSize", changed.getSetting());
         assertTrue(changed.getMessage().contains("64") && changed.getMessage().contains("32"), changed.getMessage());
         // Unchanged settings given again are fine.
         TrainingRun same = TrainingRun.builder()
@@ -338,7 +338,7 @@ class TrainingRunTest {
         InvalidConfigurationException e = assertThrows(
                 InvalidConfigurationException.class,
                 () -> softmax(runDir).epochs(2).build());
-        assertEquals("runDir", e.getOption());
+        assertEquals("runDir", e.getSetting());
         assertTrue(e.getMessage().contains("already holds a run (last.ckpt)"), e.getMessage());
         assertArrayEquals(last, Files.readAllBytes(runDir.resolve("last.ckpt")));
         assertEquals(2, softmax(runDir).epochs(2).overwrite(true).build().run().epochsRun());
@@ -562,14 +562,14 @@ class TrainingRunTest {
         bad.put("patience", b -> b.patience(-1));
         bad.put("minDelta", b -> b.minDelta(Double.NaN));
         bad.put("lrSchedule", b -> b.lrSchedule("exponential"));
-        bad.put("--device", b -> b.device("gpu"));
+        bad.put("device", b -> b.device("gpu"));
         bad.put("bestCheckpoint", b -> b.bestCheckpoint(dir.resolve("run/last.ckpt")));
         for (Map.Entry<String, Consumer<TrainingRunBuilder>> entry : bad.entrySet()) {
             TrainingRunBuilder builder = softmax(dir.resolve("run"));
             entry.getValue().accept(builder);
             InvalidConfigurationException e =
                     assertThrows(InvalidConfigurationException.class, builder::build, entry.getKey());
-            assertEquals(entry.getKey(), e.getOption());
+            assertEquals(entry.getKey(), e.getSetting());
         }
         InvalidConfigurationException ratio = assertThrows(
                 InvalidConfigurationException.class,
@@ -581,7 +581,7 @@ class TrainingRunTest {
                         .lookup(TestExtensions.create())
                         .data(DATA)
                         .build());
-        assertEquals("model", noModel.getOption());
+        assertEquals("model", noModel.getSetting());
         UnknownExtensionException unknown = assertThrows(
                 UnknownExtensionException.class,
                 () -> softmax(dir).model("resnet").build());
@@ -597,7 +597,7 @@ class TrainingRunTest {
                         .dataset("mnist")
                         .model("softmax")
                         .build());
-        assertEquals("datasetLoader", noLoader.getOption());
+        assertEquals("datasetLoader", noLoader.getSetting());
     }
 
     @Test
