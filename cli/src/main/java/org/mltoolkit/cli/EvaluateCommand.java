@@ -24,13 +24,26 @@ import picocli.CommandLine.Option;
         })
 public final class EvaluateCommand extends ToolkitSubcommand {
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The checkpoint to evaluate.")
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "The checkpoint to evaluate.")
     private Path checkpoint;
+
+    @Option(
+            names = "--onnx",
+            paramLabel = "FILE",
+            description = "A pretrained ONNX classifier to use directly instead of a checkpoint (model onnx).")
+    private Path onnx;
+
+    @Option(
+            names = "--model-option",
+            paramLabel = "KEY=VALUE",
+            description = "With --onnx: the input the network expects, scale=255, mean=0.1307, std=0.3081 (per channel,"
+                    + " comma-separated).")
+    private java.util.Map<String, String> modelOptions = new java.util.LinkedHashMap<>();
 
     @Option(
             names = "--dataset",
             paramLabel = "NAME",
-            description = "The dataset whose test split to use (default: the one the checkpoint was trained on).")
+            description = "The dataset whose test split to use (default: the checkpoint's; with --onnx, mnist).")
     private String dataset;
 
     @Option(
@@ -69,12 +82,9 @@ public final class EvaluateCommand extends ToolkitSubcommand {
         try (ConsoleProgress progress = toolkit().progress(err())) {
             Evaluation.Builder builder = Evaluation.builder()
                     .lookup(toolkit().extensions())
-                    .checkpoint(checkpoint)
                     .batchSize(batchSize)
                     .datasetLoader(provider -> toolkit().dataManager().load(provider, offline, progress));
-            if (dataset != null) {
-                builder.dataset(dataset);
-            }
+            PretrainedNetwork.configure(spec().commandLine(), builder, checkpoint, onnx, modelOptions, dataset);
             if (model != null) {
                 builder.model(model);
             }
@@ -88,7 +98,11 @@ public final class EvaluateCommand extends ToolkitSubcommand {
         }
         if (json) {
             ObjectNode node = Json.object();
-            node.put("checkpoint", result.checkpoint().toString());
+            if (result.checkpoint() != null) {
+                node.put("checkpoint", result.checkpoint().toString());
+            } else {
+                node.put("onnx", onnx.toString());
+            }
             node.put("model", result.model());
             node.put("dataset", result.dataset());
             node.put("epoch", result.epoch());
@@ -122,10 +136,9 @@ public final class EvaluateCommand extends ToolkitSubcommand {
                             result.test().accuracy());
             out().printf(
                             Locale.ROOT,
-                            "%s: model %s after epoch %d, %d test examples of %s, on %s%n",
-                            result.checkpoint(),
+                            PretrainedNetwork.label(checkpoint, onnx, result.epoch())
+                                    + ", %d test examples of %s, on %s%n",
                             result.model(),
-                            result.epoch(),
                             result.test().examples(),
                             result.dataset(),
                             result.device());

@@ -26,13 +26,26 @@ import picocli.CommandLine.ParameterException;
         })
 public final class PredictCommand extends ToolkitSubcommand {
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The checkpoint to use.")
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "The checkpoint to use.")
     private Path checkpoint;
+
+    @Option(
+            names = "--onnx",
+            paramLabel = "FILE",
+            description = "A pretrained ONNX classifier to use directly instead of a checkpoint (model onnx).")
+    private Path onnx;
+
+    @Option(
+            names = "--model-option",
+            paramLabel = "KEY=VALUE",
+            description = "With --onnx: the input the network expects, scale=255, mean=0.1307, std=0.3081 (per channel,"
+                    + " comma-separated).")
+    private java.util.Map<String, String> modelOptions = new java.util.LinkedHashMap<>();
 
     @Option(
             names = "--dataset",
             paramLabel = "NAME",
-            description = "The dataset whose test split to use (default: the one the checkpoint was trained on).")
+            description = "The dataset whose test split to use (default: the checkpoint's; with --onnx, mnist).")
     private String dataset;
 
     @Option(
@@ -86,11 +99,8 @@ public final class PredictCommand extends ToolkitSubcommand {
         try (ConsoleProgress progress = toolkit().progress(err())) {
             Evaluation.Builder builder = Evaluation.builder()
                     .lookup(toolkit().extensions())
-                    .checkpoint(checkpoint)
                     .datasetLoader(provider -> toolkit().dataManager().load(provider, offline, progress));
-            if (dataset != null) {
-                builder.dataset(dataset);
-            }
+            PretrainedNetwork.configure(spec().commandLine(), builder, checkpoint, onnx, modelOptions, dataset);
             if (device != null) {
                 builder.device(device);
             }

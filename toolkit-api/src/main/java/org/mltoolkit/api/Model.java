@@ -37,6 +37,23 @@ public interface Model extends AutoCloseable {
      */
     void loadStateDict(Map<String, Tensor> state);
 
+    /**
+     * Options that checkpoints record over the ones the model was built with, so that its provider builds this same
+     * model again without what the given options point to (for example the structure of a network file, which may
+     * move or change after training). Empty by default. Does not mutate the model.
+     */
+    default Map<String, String> rebuildOptions() {
+        return Map.of();
+    }
+
+    /**
+     * Facts about the built model worth showing to a user, in display order (for example what its output holds).
+     * Empty by default. Does not mutate the model.
+     */
+    default Map<String, String> description() {
+        return Map.of();
+    }
+
     @Override
     void close();
 }

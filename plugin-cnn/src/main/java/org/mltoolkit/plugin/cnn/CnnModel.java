@@ -40,6 +40,7 @@ public final class CnnModel implements Model, OnnxExportable {
     private final String name;
     private final ForwardNetwork network;
     private final Preprocessing preprocessing;
+    private Map<String, String> rebuildOptions = Map.of();
     private final Device device;
     private final int threads;
     private final int numClasses;
@@ -99,12 +100,23 @@ public final class CnnModel implements Model, OnnxExportable {
         return network;
     }
 
+    /** Sets the options checkpoints record so that the provider builds this network again (see {@link #rebuildOptions()}). */
+    void rebuildOptions(Map<String, String> options) {
+        rebuildOptions = Map.copyOf(options);
+    }
+
+    @Override
+    public Map<String, String> rebuildOptions() {
+        return rebuildOptions;
+    }
+
     /** What the network expects of its input, applied to every batch before it enters a session. */
     public Preprocessing preprocessing() {
         return preprocessing;
     }
 
     /** Facts about the network worth showing and recording (output kind, input, preprocessing...), in order. */
+    @Override
     public Map<String, String> description() {
         Map<String, String> all = new LinkedHashMap<>(network.description());
         if (!preprocessing.isIdentity()) {

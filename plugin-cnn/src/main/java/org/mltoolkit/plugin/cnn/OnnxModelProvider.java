@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.InputLayout;
@@ -32,6 +34,10 @@ public final class OnnxModelProvider implements ModelProvider {
     public static final String FILE = "file";
     public static final String INIT = "init";
     public static final String FREEZE = "freeze";
+    /** Recorded in checkpoints: the file's structure without its weights, base64; used instead of the file. */
+    public static final String STRUCTURE = "structure";
+    /** Recorded in checkpoints: what the output holds (log-probabilities, probabilities or logits). */
+    public static final String OUTPUT = "output";
 
     @Override
     public String name() {
@@ -58,7 +64,16 @@ public final class OnnxModelProvider implements ModelProvider {
     public Model create(ModelSpec spec) {
         spec.options()
                 .requireOnly(
-                        NAME, Set.of(FILE, INIT, FREEZE, Preprocessing.SCALE, Preprocessing.MEAN, Preprocessing.STD));
+                        NAME,
+                        Set.of(
+                                FILE,
+                                INIT,
+                                FREEZE,
+                                STRUCTURE,
+                                OUTPUT,
+                                Preprocessing.SCALE,
+                                Preprocessing.MEAN,
+                                Preprocessing.STD));
         String init = spec.options().getString(INIT, "file").trim();
         if (!init.equals("file") && !init.equals("random")) {
             throw new InvalidConfigurationException(INIT, init, "expected file or random");
@@ -68,7 +83,21 @@ public final class OnnxModelProvider implements ModelProvider {
         if (file == null || file.isBlank()) {
             throw new InvalidConfigurationException(FILE, file, "is required: the ONNX file of the network");
         }
-        ModelProto model = NetworkImporter.parse(read(Path.of(file)), file);
+        String structure = spec.options().getString(STRUCTURE, null);
+        ModelProto model;
+        if (structure != null) {
+            // a checkpoint's own copy: the file may have moved or changed since
+            byte[] bytes;
+            try {
+                bytes = Base64.getDecoder().decode(structure.trim());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException(
+                        STRUCTURE, "(" + structure.length() + " characters)", "is not base64");
+            }
+            model = NetworkImporter.parse(bytes, file + " (as saved in the checkpoint)");
+        } else {
+            model = NetworkImporter.parse(read(Path.of(file)), file);
+        }
         List<String> frozen = Arrays.stream(spec.options().getString(FREEZE, "").split(","))
                 .map(String::trim)
                 .filter(s -> !s.isEmpty())
@@ -78,7 +107,19 @@ public final class OnnxModelProvider implements ModelProvider {
                 new NetworkImporter.Request(
                         file, spec.inputShape(), spec.numClasses(), spec.seed(), init.equals("random"), frozen));
         Device device = OrtSessions.resolve(spec.device());
-        return new CnnModel(NAME, imported.network(), preprocessing, device, spec.threads(), spec.numClasses());
+        String recordedKind = spec.options().getString(OUTPUT, null);
+        if (recordedKind != null && !recordedKind.equals(imported.outputKind().label())) {
+            throw new ToolkitException(file + ": the checkpoint recorded an output of " + recordedKind
+                    + " but the network's output holds " + imported.outputKind().label());
+        }
+        CnnModel built =
+                new CnnModel(NAME, imported.network(), preprocessing, device, spec.threads(), spec.numClasses());
+        built.rebuildOptions(Map.of(
+                STRUCTURE,
+                Base64.getEncoder().encodeToString(imported.structure()),
+                OUTPUT,
+                imported.outputKind().label()));
+        return built;
     }
 
     private static byte[] read(Path file) {

@@ -7,6 +7,7 @@ import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
@@ -42,7 +43,7 @@ public final class Evaluation {
         return new Builder();
     }
 
-    /** The checkpoint as read by {@link Builder#build()}. */
+    /** The checkpoint as read by {@link Builder#build()}, or null when a fresh model is evaluated. */
     public Checkpoint checkpoint() {
         return checkpoint;
     }
@@ -59,18 +60,31 @@ public final class Evaluation {
         DatasetSplits splits = settings.data != null
                 ? settings.data
                 : settings.datasetLoader.load(settings.lookup.dataset(datasetName));
-        SavedModel.requireFits(checkpoint.modelSpec(), splits, splits.test(), file);
+        if (checkpoint != null) {
+            SavedModel.requireFits(checkpoint.modelSpec(), splits, splits.test(), file);
+        }
         int batchSize = settings.batchSize != null ? settings.batchSize : TrainingRunBuilder.DEFAULT_BATCH_SIZE;
-        ModelProvider provider = settings.lookup.model(checkpoint.modelName());
-        try (Model model = openModel(settings.lookup, checkpoint, file, settings.device, settings.threads)) {
+        String modelName = checkpoint != null ? checkpoint.modelName() : settings.model;
+        ModelProvider provider = settings.lookup.model(modelName);
+        try (Model model = checkpoint != null
+                ? openModel(settings.lookup, checkpoint, file, settings.device, settings.threads)
+                : provider.create(new ModelSpec(
+                        splits.test().shape(),
+                        splits.classNames().size(),
+                        0,
+                        Device.parse(settings.device != null ? settings.device : "auto"),
+                        settings.threads != null
+                                ? settings.threads
+                                : Math.max(1, Runtime.getRuntime().availableProcessors()),
+                        new PluginOptions(settings.modelOptions)))) {
             Predictions predictions = new Evaluator(
                             BatchLoader.sequential(splits.test(), batchSize, provider.inputLayout()))
                     .predict(model, splits.classNames());
             return new EvaluationResult(
                     file,
-                    checkpoint.modelName(),
+                    modelName,
                     splits.name(),
-                    checkpoint.epoch(),
+                    checkpoint != null ? checkpoint.epoch() : 0,
                     predictions.metrics(),
                     model.device(),
                     predictions,
@@ -114,8 +128,18 @@ public final class Evaluation {
         private String device;
         private Integer threads;
         private Integer batchSize;
+        private java.util.Map<String, String> modelOptions;
 
         private Builder() {}
+
+        /**
+         * Evaluates a fresh model instead of a checkpoint: the model {@link #model(String)} names, built for the
+         * dataset's examples from these options (for example the {@code onnx} model of a pretrained network file).
+         */
+        public Builder modelOptions(java.util.Map<String, String> options) {
+            modelOptions = java.util.Map.copyOf(options);
+            return this;
+        }
 
         /** Where the checkpoint's model (and the dataset, unless given as data) are found (required). */
         public Builder lookup(ExtensionLookup value) {
@@ -123,7 +147,7 @@ public final class Evaluation {
             return this;
         }
 
-        /** The checkpoint file (required). */
+        /** The checkpoint file (required unless {@link #modelOptions(java.util.Map)} are given). */
         public Builder checkpoint(Path value) {
             checkpoint = value;
             return this;
@@ -177,8 +201,12 @@ public final class Evaluation {
             if (lookup == null) {
                 throw new InvalidConfigurationException("lookup", null, "is required");
             }
-            if (checkpoint == null) {
+            if (checkpoint == null && modelOptions == null) {
                 throw new InvalidConfigurationException("checkpoint", null, "is required");
+            }
+            if (checkpoint != null && modelOptions != null) {
+                throw new InvalidConfigurationException(
+                        "modelOptions", modelOptions, "build a fresh model: give them without a checkpoint");
             }
             if (batchSize != null && batchSize < 1) {
                 throw new InvalidConfigurationException("batchSize", batchSize, "must be at least 1");
@@ -191,6 +219,16 @@ public final class Evaluation {
             }
             if (data == null && datasetLoader == null) {
                 throw new InvalidConfigurationException("datasetLoader", null, "is required unless the data is given");
+            }
+            if (checkpoint == null) {
+                if (model == null) {
+                    throw new InvalidConfigurationException("model", null, "is required to build a fresh model");
+                }
+                if (data == null && dataset == null) {
+                    throw new InvalidConfigurationException("dataset", null, "is required without a checkpoint");
+                }
+                lookup.model(model);
+                return new Evaluation(this, null);
             }
             Checkpoint read = CheckpointFile.read(checkpoint);
             if (model != null && !model.equals(read.modelName())) {

@@ -8,7 +8,7 @@ import org.mltoolkit.core.engine.Predictions;
 /**
  * A checkpoint's metrics on a test split.
  *
- * @param checkpoint the file evaluated
+ * @param checkpoint the file evaluated, or null for a fresh model (see {@link Evaluation.Builder#modelOptions})
  * @param model      the model provider's name
  * @param dataset    the dataset whose test split was used
  * @param epoch      the epoch after which the checkpoint's weights were saved

@@ -105,8 +105,8 @@ public final class TrainingRun {
                 resume.restoreOptimizer(trainer, config.trainer());
                 RunDirectoryPolicy.carryBestCheckpointOver(resume, java.nio.file.Path.of(config.bestCheckpoint()));
                 directory.start(config);
-                CheckpointPolicy checkpoints =
-                        new CheckpointPolicy(model, trainer, config, spec, directory, resume.bestWeights());
+                CheckpointPolicy checkpoints = new CheckpointPolicy(
+                        model, trainer, config, recorded(spec, model), directory, resume.bestWeights());
                 TrainingLoop loop = new TrainingLoop(
                         config, model, trainer, new Evaluator(validBatches), checkpoints, directory, handlers);
                 EngineState state = loop.run(trainBatches, resume);
@@ -133,5 +133,23 @@ public final class TrainingRun {
     private TrainerSpec trainerSpec() {
         return new TrainerSpec(
                 config.optimizer(), config.learningRate(), config.seed(), new PluginOptions(config.trainerOptions()));
+    }
+
+    /** The spec checkpoints record: the model's rebuild options over the given ones. */
+    static ModelSpec recorded(ModelSpec spec, Model model) {
+        Map<String, String> extra = model.rebuildOptions();
+        if (extra.isEmpty()) {
+            return spec;
+        }
+        Map<String, String> options =
+                new java.util.LinkedHashMap<>(spec.options().asMap());
+        options.putAll(extra);
+        return new ModelSpec(
+                spec.inputShape(),
+                spec.numClasses(),
+                spec.seed(),
+                spec.device(),
+                spec.threads(),
+                new org.mltoolkit.api.PluginOptions(options));
     }
 }

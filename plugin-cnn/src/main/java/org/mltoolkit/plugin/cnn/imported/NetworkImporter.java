@@ -198,6 +198,10 @@ public final class NetworkImporter {
         for (ValueInfoProto in : graph.getInputList()) {
             common.addInput(in.getName().equals(input.getName()) ? withSymbolicBatch(in) : in);
         }
+        common.clearOutput();
+        for (ValueInfoProto out : graph.getOutputList()) {
+            common.addOutput(withSymbolicBatch(out));
+        }
         GraphProto exportGraph = common.build();
         GraphProto inferenceGraph = withLogProbabilities(exportGraph, kind, head, output, logProbs);
         ModelProto export = file.toBuilder().setGraph(exportGraph).build();
