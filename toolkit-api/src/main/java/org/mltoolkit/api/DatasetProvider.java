@@ -9,6 +9,11 @@ import org.pf4j.ExtensionPoint;
  *
  * <p>Files live under {@code dataDir/<name>/}; the host chooses {@code dataDir}. A provider never
  * leaves a half-written or unverified file where a good one is expected.
+ *
+ * <p>Options: a dataset may take {@code key=value} options ({@code --dataset-option path=DIR} on the command line)
+ * by overriding {@link #load(LoadRequest)}. A dataset that does not override it takes no options and refuses any
+ * it is given. The options a load used, as {@link DatasetSplits#options()} reports them, are recorded with every
+ * training run and checkpoint, so that a resumed run or an evaluation loads the same data again.
  */
 public interface DatasetProvider extends ExtensionPoint {
 
@@ -18,10 +23,16 @@ public interface DatasetProvider extends ExtensionPoint {
     /** One line for listings. */
     String description();
 
-    /** The shape of one example. */
+    /**
+     * The shape of one example, as far as it is known before loading. A dataset whose shape depends on its files or
+     * options (a folder of the user's images) returns null; the loaded {@link DatasetSplits} is what counts.
+     */
     ExampleShape exampleShape();
 
-    /** One name per class, in label order. */
+    /**
+     * One name per class, in label order, as far as they are known before loading; null when they depend on the
+     * files or options, as for {@link #exampleShape()}.
+     */
     List<String> classNames();
 
     /** The files this dataset reads, whether or not they exist yet. */
@@ -41,4 +52,15 @@ public interface DatasetProvider extends ExtensionPoint {
      * malformed, truncated or inconsistent file.
      */
     DatasetSplits load(Path dataDir);
+
+    /**
+     * Loads with options. The default takes no options: it throws InvalidConfigurationException naming the first
+     * option and this dataset when any is given, and otherwise calls {@link #load(Path)}. A dataset with options
+     * overrides this method, refuses keys it does not know (see {@link PluginOptions#requireOnly}), and returns
+     * splits whose {@link DatasetSplits#options()} load the same data again. Throws what {@link #load(Path)} throws.
+     */
+    default DatasetSplits load(LoadRequest request) {
+        request.options().requireOnly("dataset " + name(), java.util.Set.of());
+        return load(request.dataDir());
+    }
 }

@@ -71,15 +71,16 @@ public final class PluginOptions {
 
     /**
      * Throws InvalidConfigurationException if a key is not among {@code known}, so that typos do not pass silently.
+     * The message names the key, its value, {@code owner} and the known keys (or says that there are none).
      */
     public void requireOnly(String owner, Set<String> known) {
         for (String k : values.keySet()) {
             if (!known.contains(k)) {
+                String knownKeys = known.isEmpty()
+                        ? owner + " takes no options"
+                        : "known: " + String.join(", ", new java.util.TreeSet<>(known));
                 throw new InvalidConfigurationException(
-                        k,
-                        values.get(k),
-                        "not an option of " + owner + " (known: " + String.join(", ", new java.util.TreeSet<>(known))
-                                + ")");
+                        k, values.get(k), "not an option of " + owner + " (" + knownKeys + ")");
             }
         }
     }
