@@ -84,14 +84,16 @@ final class ImageCache {
                 // The checksum sits above the buffer, so that it covers exactly the bytes read so far.
                 DataInputStream in =
                         new DataInputStream(new CheckedInputStream(new BufferedInputStream(raw, 1 << 16), crc))) {
-            byte[] magic = in.readNBytes(MAGIC.length);
+            byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) {
                 return new Lookup.Damaged("not an image cache file");
             }
             if (in.readInt() != FORMAT_VERSION) {
                 return new Lookup.Stale();
             }
-            byte[] stored = in.readNBytes(digest.length);
+            byte[] stored = new byte[digest.length];
+            in.readFully(stored);
             if (!Arrays.equals(stored, digest)) {
                 return new Lookup.Stale();
             }
