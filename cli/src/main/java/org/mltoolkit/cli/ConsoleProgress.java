@@ -33,20 +33,29 @@ public final class ConsoleProgress implements ProgressListener, AutoCloseable {
 
     @Override
     public void start(String task, long total) {
+        start(task, total, null);
+    }
+
+    /** Counts {@code unit}s, or bytes (shown in MiB) when {@code unit} is null. */
+    @Override
+    public void start(String task, long total, String unit) {
         finish();
         if (interactive) {
             consumer = new TrackedConsumer(System.err);
             bar = new ProgressBarBuilder()
                     .setTaskName(task)
                     .setInitialMax(total > 0 ? total : -1)
-                    .setUnit(" MiB", MIB)
+                    .setUnit(unit == null ? " MiB" : " " + unit, unit == null ? MIB : 1)
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(250)
                     .showSpeed()
                     .setConsumer(consumer)
                     .build();
         } else {
-            err.println(total > 0 ? String.format(Locale.ROOT, "%s (%.1f MiB)", task, (double) total / MIB) : task);
+            String amount = unit == null
+                    ? String.format(Locale.ROOT, "%.1f MiB", (double) total / MIB)
+                    : String.format(Locale.ROOT, "%,d %s", total, unit);
+            err.println(total > 0 ? task + " (" + amount + ")" : task);
             err.flush();
         }
     }

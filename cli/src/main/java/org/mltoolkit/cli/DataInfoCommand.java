@@ -16,12 +16,15 @@ import org.mltoolkit.api.DataFormatException;
 import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.ExampleShape;
-import org.mltoolkit.api.ProgressListener;
+import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.core.data.DataManager;
 import org.mltoolkit.core.data.DatasetStatistics;
 import org.mltoolkit.core.data.SplitStatistics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -45,28 +48,42 @@ public final class DataInfoCommand extends ToolkitSubcommand {
     @Option(names = "--json", description = "Print JSON instead of text.")
     private boolean json;
 
+    @Mixin
+    private DatasetOptions datasetOptions;
+
     @Override
     public Integer call() {
         DatasetProvider provider = toolkit().extensions().dataset(dataset);
         DataManager data = toolkit().dataManager();
-        DatasetSplits splits = data.load(provider, true, ProgressListener.NONE);
+        DatasetSplits splits;
+        try (ConsoleProgress progress = toolkit().progress(err())) {
+            splits = data.load(provider, new PluginOptions(datasetOptions.values()), true, progress);
+        } catch (InvalidConfigurationException e) {
+            throw new ParameterException(spec().commandLine(), e.getMessage(), e);
+        }
         DatasetStatistics stats = DatasetStatistics.of(splits);
         List<Path> files = provider.files(data.dataDir());
         if (json) {
-            Json.print(out(), toJson(provider, data, files, stats));
+            Json.print(out(), toJson(provider, data, files, stats, splits));
         } else {
-            printText(provider, data, files, stats, out());
+            printText(provider, data, files, stats, splits, out());
         }
         return ExitCodes.OK;
     }
 
     private static ObjectNode toJson(
-            DatasetProvider provider, DataManager data, List<Path> files, DatasetStatistics stats) {
+            DatasetProvider provider,
+            DataManager data,
+            List<Path> files,
+            DatasetStatistics stats,
+            DatasetSplits splits) {
         ObjectNode root = Json.object();
         root.put("dataset", stats.dataset());
         root.put("description", provider.description());
         root.put("data_dir", data.dataDir().toString());
-        root.put("directory", data.datasetDir(provider).toString());
+        if (!files.isEmpty()) {
+            root.put("directory", data.datasetDir(provider).toString());
+        }
         ArrayNode fileList = root.putArray("files");
         for (Path file : files) {
             ObjectNode node = fileList.addObject();
@@ -79,6 +96,14 @@ public final class DataInfoCommand extends ToolkitSubcommand {
         shapeNode.put("channels", shape.channels());
         shapeNode.put("height", shape.height());
         shapeNode.put("width", shape.width());
+        if (!splits.options().asMap().isEmpty()) {
+            ObjectNode options = root.putObject("options");
+            splits.options().asMap().forEach(options::put);
+        }
+        if (!splits.details().isEmpty()) {
+            ObjectNode details = root.putObject("details");
+            splits.details().forEach(details::put);
+        }
         ArrayNode classes = root.putArray("classes");
         stats.classNames().forEach(classes::add);
         root.put("examples", (long) stats.train().examples() + stats.test().examples());
@@ -99,13 +124,28 @@ public final class DataInfoCommand extends ToolkitSubcommand {
     }
 
     private static void printText(
-            DatasetProvider provider, DataManager data, List<Path> files, DatasetStatistics stats, PrintWriter out) {
+            DatasetProvider provider,
+            DataManager data,
+            List<Path> files,
+            DatasetStatistics stats,
+            DatasetSplits splits,
+            PrintWriter out) {
         out.println("dataset    " + stats.dataset() + " - " + provider.description());
-        out.println("directory  " + data.datasetDir(provider));
+        if (!files.isEmpty()) {
+            out.println("directory  " + data.datasetDir(provider));
+        }
         String label = "files      ";
         for (Path file : files) {
             out.println(label + file.getFileName() + String.format(Locale.ROOT, " (%,d bytes)", sizeOf(file)));
             label = "           ";
+        }
+        splits.details()
+                .forEach((key, value) ->
+                        out.println(String.format(Locale.ROOT, "%-10s %s", key.replace('_', ' '), value)));
+        if (!splits.options().asMap().isEmpty()) {
+            List<String> options = new java.util.ArrayList<>();
+            splits.options().asMap().forEach((key, value) -> options.add(key + "=" + value));
+            out.println("options    " + String.join(" ", options) + " (as a run records them)");
         }
         out.println(
                 "examples   " + stats.shape() + " each, " + stats.classNames().size() + " classes");

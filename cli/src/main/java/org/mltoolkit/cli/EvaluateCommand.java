@@ -8,6 +8,7 @@ import org.mltoolkit.core.engine.ConfusionMatrix;
 import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,6 +47,9 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             description = "The dataset whose test split to use (default: the checkpoint's; with --onnx, mnist).")
     private String dataset;
 
+    @Mixin
+    private DatasetOptions datasetOptions;
+
     @Option(
             names = "--model",
             paramLabel = "NAME",
@@ -83,7 +87,9 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             Evaluation.Builder builder = Evaluation.builder()
                     .lookup(toolkit().extensions())
                     .batchSize(batchSize)
-                    .datasetLoader(provider -> toolkit().dataManager().load(provider, offline, progress));
+                    .datasetOptions(datasetOptions.values())
+                    .datasetLoader(
+                            (provider, options) -> toolkit().dataManager().load(provider, options, offline, progress));
             PretrainedNetwork.configure(spec().commandLine(), builder, checkpoint, onnx, modelOptions, dataset);
             if (model != null) {
                 builder.model(model);

@@ -26,6 +26,7 @@ final class OptionNames {
             entry("device", "--device"),
             entry("threads", "--threads"),
             entry("modelOptions", "--model-option"),
+            entry("datasetOptions", DatasetOptions.NAME),
             entry("trainerOptions", "--trainer-option"),
             entry("lrSchedule", "--lr-schedule"),
             entry("patience", "--patience"),

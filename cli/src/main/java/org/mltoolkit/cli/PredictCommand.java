@@ -9,6 +9,7 @@ import org.mltoolkit.core.engine.Predictions;
 import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -47,6 +48,9 @@ public final class PredictCommand extends ToolkitSubcommand {
             paramLabel = "NAME",
             description = "The dataset whose test split to use (default: the checkpoint's; with --onnx, mnist).")
     private String dataset;
+
+    @Mixin
+    private DatasetOptions datasetOptions;
 
     @Option(
             names = "--count",
@@ -99,7 +103,9 @@ public final class PredictCommand extends ToolkitSubcommand {
         try (ConsoleProgress progress = toolkit().progress(err())) {
             Evaluation.Builder builder = Evaluation.builder()
                     .lookup(toolkit().extensions())
-                    .datasetLoader(provider -> toolkit().dataManager().load(provider, offline, progress));
+                    .datasetOptions(datasetOptions.values())
+                    .datasetLoader(
+                            (provider, options) -> toolkit().dataManager().load(provider, options, offline, progress));
             PretrainedNetwork.configure(spec().commandLine(), builder, checkpoint, onnx, modelOptions, dataset);
             if (device != null) {
                 builder.device(device);

@@ -15,6 +15,7 @@ import org.mltoolkit.core.run.TrainingResult;
 import org.mltoolkit.core.run.TrainingRun;
 import org.mltoolkit.core.run.TrainingRunBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -156,6 +157,9 @@ public final class TrainCommand extends ToolkitSubcommand {
             description = "Compute threads the model may use (default: one per core).")
     private Integer threads;
 
+    @Mixin
+    private DatasetOptions datasetOptions;
+
     @Option(names = "--model-option", paramLabel = "KEY=VALUE", description = "A model-specific option; repeatable.")
     private Map<String, String> modelOptions = new LinkedHashMap<>();
 
@@ -196,7 +200,8 @@ public final class TrainCommand extends ToolkitSubcommand {
         PrintStream bar = new PrintStream(new WriterOutputStream(err()), true, StandardCharsets.UTF_8);
         TrainingResult result;
         try (ConsoleProgress progress = toolkit().progress(err())) {
-            DatasetLoader loader = provider -> toolkit().dataManager().load(provider, offline, progress);
+            DatasetLoader loader =
+                    (provider, options) -> toolkit().dataManager().load(provider, options, offline, progress);
             TrainingRunBuilder builder =
                     TrainingRun.builder().lookup(toolkit().extensions()).datasetLoader(loader);
             configure(builder, spec().commandLine().getParseResult());
@@ -294,6 +299,9 @@ public final class TrainCommand extends ToolkitSubcommand {
         }
         if (all || given(parsed, "--limit")) {
             b.limit(limit);
+        }
+        if (all || given(parsed, DatasetOptions.NAME)) {
+            b.datasetOptions(datasetOptions.values());
         }
         if (all || given(parsed, "--model-option")) {
             b.modelOptions(modelOptions);

@@ -21,8 +21,16 @@ public interface ProgressListener {
         public void message(String line) {}
     };
 
-    /** A task begins; {@code total} is in task units (bytes for a download), or -1 when unknown. */
+    /** A task counted in bytes (a download) begins; {@code total} is its size, or -1 when unknown. */
     void start(String task, long total);
+
+    /**
+     * A task counted in {@code unit}s (a plural noun such as {@code "images"}) begins; {@code total} is how many, or
+     * -1 when unknown. The default forgets the unit, which suits listeners that show no figures.
+     */
+    default void start(String task, long total, String unit) {
+        start(task, total);
+    }
 
     /** {@code amount} more units are done. */
     void advance(long amount);

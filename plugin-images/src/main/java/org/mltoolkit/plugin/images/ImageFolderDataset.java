@@ -297,7 +297,7 @@ public final class ImageFolderDataset implements DatasetProvider {
         sizes.entrySet().stream()
                 .sorted(Map.Entry.<ImageSize, Integer>comparingByValue().reversed())
                 .forEach(e -> sizeList.add(String.format(Locale.ROOT, "%s (%,d)", e.getKey(), e.getValue())));
-        details.put("image_sizes", String.join(", ", sizeList));
+        details.put("sizes", String.join(", ", sizeList));
         details.put(
                 "colour",
                 String.format(
@@ -306,8 +306,7 @@ public final class ImageFolderDataset implements DatasetProvider {
                         grey,
                         images.entries().size() - grey));
         details.put(
-                "resized_to",
-                images.size() + ", " + (images.channels() == 1 ? "1 channel (grey)" : "3 channels (RGB)"));
+                "resized", images.size() + ", " + (images.channels() == 1 ? "1 channel (grey)" : "3 channels (RGB)"));
         if (!images.bad().isEmpty()) {
             List<String> names = new ArrayList<>();
             for (ImageSet.BadFile bad : images.bad()) {

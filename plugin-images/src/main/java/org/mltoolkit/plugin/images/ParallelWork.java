@@ -34,7 +34,7 @@ final class ParallelWork {
             thread.setDaemon(true);
             return thread;
         });
-        progress.start(what, count);
+        progress.start(what, count, "images");
         try {
             CompletionService<Void> done = new ExecutorCompletionService<>(pool);
             for (int i = 0; i < count; i++) {

@@ -66,7 +66,7 @@ class ImageCacheTest {
         assertTrue(second.lines.isEmpty(), second.lines.toString());
         assertArrayEquals(decoded.train().features(), cached.train().features());
         assertArrayEquals(decoded.test().labels(), cached.test().labels());
-        assertEquals(decoded.details().get("image_sizes"), cached.details().get("image_sizes"));
+        assertEquals(decoded.details().get("sizes"), cached.details().get("sizes"));
         assertEquals(decoded.options(), cached.options());
         // The recorded options, size and channels given, find the same cache file.
         DatasetSplits again = dataset.load(new LoadRequest(dir, cached.options(), new Messages()));

@@ -85,7 +85,7 @@ class ImageFolderDatasetTest {
         assertEquals(200 / 255f, pixel(splits.train(), 2, 0, 3, 3), 1e-6);
         assertEquals(200 / 255f, pixel(splits.test(), 1, 0, 3, 3), 1e-6);
         assertEquals("train/ and test/ folders", splits.details().get("layout"));
-        assertEquals("8x6 (5), 16x12 (1)", splits.details().get("image_sizes"));
+        assertEquals("8x6 (5), 16x12 (1)", splits.details().get("sizes"));
         assertEquals("6 grey, 0 colour", splits.details().get("colour"));
         PluginOptions resolved = splits.options();
         assertEquals(dir.toString(), resolved.getString("path", null));

@@ -11,6 +11,8 @@ import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.FetchRequest;
 import org.mltoolkit.api.FetchedFile;
+import org.mltoolkit.api.LoadRequest;
+import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.ProgressListener;
 import org.mltoolkit.api.ToolkitException;
 
@@ -123,11 +125,14 @@ public final class DataManager {
     }
 
     /**
-     * {@link #ensureAvailable} followed by the provider's load. Throws DataMissingException as described there, and
-     * DataFormatException (from the provider) naming the file and the problem for any malformed file.
+     * {@link #ensureAvailable} followed by the provider's load with {@code options}; the provider reports long work
+     * and warnings to {@code progress}. Throws DataMissingException as described there, InvalidConfigurationException
+     * for an option the dataset does not take, and DataFormatException (from the provider) naming the file and the
+     * problem for any malformed file.
      */
-    public DatasetSplits load(DatasetProvider dataset, boolean offline, ProgressListener progress) {
+    public DatasetSplits load(
+            DatasetProvider dataset, PluginOptions options, boolean offline, ProgressListener progress) {
         ensureAvailable(dataset, offline, progress);
-        return dataset.load(dataDir);
+        return dataset.load(new LoadRequest(dataDir, options, progress));
     }
 }

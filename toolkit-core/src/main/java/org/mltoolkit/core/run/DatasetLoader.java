@@ -3,6 +3,9 @@ package org.mltoolkit.core.run;
 import java.nio.file.Path;
 import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.DatasetSplits;
+import org.mltoolkit.api.LoadRequest;
+import org.mltoolkit.api.PluginOptions;
+import org.mltoolkit.api.ProgressListener;
 import org.mltoolkit.api.ToolkitException;
 
 /**
@@ -12,20 +15,23 @@ import org.mltoolkit.api.ToolkitException;
 @FunctionalInterface
 public interface DatasetLoader {
 
-    /** Loads {@code provider}'s data; throws ToolkitException naming the dataset or file when it cannot. */
-    DatasetSplits load(DatasetProvider provider);
+    /**
+     * Loads {@code provider}'s data with {@code options}; throws ToolkitException naming the dataset, option or file
+     * when it cannot (InvalidConfigurationException for an option the dataset does not take).
+     */
+    DatasetSplits load(DatasetProvider provider, PluginOptions options);
 
     /**
      * Loads from {@code dataDir} without fetching. Throws ToolkitException naming the dataset and directory if
      * files are missing.
      */
     static DatasetLoader fromDirectory(Path dataDir) {
-        return provider -> {
+        return (provider, options) -> {
             if (!provider.isPresent(dataDir)) {
                 throw new ToolkitException(
                         "dataset '" + provider.name() + "' is missing files in " + dataDir + "; fetch it first");
             }
-            return provider.load(dataDir);
+            return provider.load(new LoadRequest(dataDir, options, ProgressListener.NONE));
         };
     }
 }

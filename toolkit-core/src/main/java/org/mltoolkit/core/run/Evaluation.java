@@ -1,6 +1,8 @@
 package org.mltoolkit.core.run;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.InvalidConfigurationException;
@@ -59,7 +61,7 @@ public final class Evaluation {
                 : settings.dataset != null ? settings.dataset : checkpoint.datasetName();
         DatasetSplits splits = settings.data != null
                 ? settings.data
-                : settings.datasetLoader.load(settings.lookup.dataset(datasetName));
+                : settings.datasetLoader.load(settings.lookup.dataset(datasetName), datasetOptions(datasetName, file));
         if (checkpoint != null) {
             SavedModel.requireFits(checkpoint.modelSpec(), splits, splits.test(), file);
         }
@@ -93,6 +95,24 @@ public final class Evaluation {
     }
 
     /**
+     * The options to load {@code datasetName} with: for the checkpoint's own dataset, those its run recorded, with
+     * the options given replacing the values of their keys (another folder of images, say); for another dataset, or
+     * a pretrained network without a checkpoint, those given. Throws ToolkitException naming the file when its configuration is unreadable.
+     */
+    private PluginOptions datasetOptions(String datasetName, Path file) {
+        Map<String, String> options = new TreeMap<>();
+        if (checkpoint != null && datasetName.equals(checkpoint.datasetName())) {
+            try {
+                options.putAll(TrainingConfig.fromJson(checkpoint.configJson()).datasetOptions());
+            } catch (ToolkitException e) {
+                throw new ToolkitException(file + ": " + e.getMessage(), e);
+            }
+        }
+        options.putAll(settings.datasetOptions);
+        return new PluginOptions(options);
+    }
+
+    /**
      * Rebuilds the checkpoint's model through its plugin from the saved {@link ModelSpec} and loads the saved
      * weights. {@code device} and {@code threads} override the saved ones when not null. The caller closes the
      * model. Throws ToolkitException naming the file when no plugin provides the model or it rejects the weights.
@@ -123,6 +143,7 @@ public final class Evaluation {
         private Path checkpoint;
         private String model;
         private String dataset;
+        private Map<String, String> datasetOptions = Map.of();
         private DatasetSplits data;
         private DatasetLoader datasetLoader;
         private String device;
@@ -160,6 +181,15 @@ public final class Evaluation {
         }
 
         /** The dataset whose test split to use; the checkpoint's dataset by default. */
+        /**
+         * Options for the dataset. With the checkpoint's own dataset they replace the values the run recorded for
+         * their keys; another dataset gets these alone.
+         */
+        public Builder datasetOptions(Map<String, String> value) {
+            datasetOptions = Map.copyOf(value);
+            return this;
+        }
+
         public Builder dataset(String name) {
             dataset = name;
             return this;

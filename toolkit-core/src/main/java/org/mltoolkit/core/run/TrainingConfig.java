@@ -11,6 +11,9 @@ import org.mltoolkit.api.ToolkitException;
  * which older versions stored), so that files written by other versions still read.
  *
  * @param dataset        dataset name
+ * @param datasetOptions the dataset's options as its provider resolved them when the run loaded it (see
+ *                       {@link org.mltoolkit.api.DatasetSplits#options()}), so that a resume or an evaluation
+ *                       loads the same data; empty for a dataset without options
  * @param model          model provider name
  * @param trainer        trainer provider name (the model's default when the user named none)
  * @param optimizer      optimizer name, interpreted by the trainer
@@ -34,6 +37,7 @@ import org.mltoolkit.api.ToolkitException;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainingConfig(
         String dataset,
+        Map<String, String> datasetOptions,
         String model,
         String trainer,
         String optimizer,
@@ -54,6 +58,8 @@ public record TrainingConfig(
         String bestCheckpoint,
         Map<String, String> plugins) {
     public TrainingConfig {
+        // Configurations written before datasets took options have none.
+        datasetOptions = sorted(datasetOptions == null ? Map.of() : datasetOptions);
         modelOptions = sorted(modelOptions);
         trainerOptions = sorted(trainerOptions);
         plugins = sorted(plugins);
@@ -62,6 +68,33 @@ public record TrainingConfig(
     /** An unmodifiable copy that iterates in key order, so that files list the entries alike every time. */
     private static Map<String, String> sorted(Map<String, String> map) {
         return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(map));
+    }
+
+    /** This configuration with other dataset options: those the dataset reported when the run loaded it. */
+    public TrainingConfig withDatasetOptions(Map<String, String> options) {
+        return new TrainingConfig(
+                dataset,
+                options,
+                model,
+                trainer,
+                optimizer,
+                learningRate,
+                batchSize,
+                epochs,
+                trainRatio,
+                seed,
+                limit,
+                device,
+                threads,
+                modelOptions,
+                trainerOptions,
+                lrSchedule,
+                patience,
+                minDelta,
+                runDir,
+                bestCheckpoint,
+                verbose,
+                plugins);
     }
 
     /** The configuration as a JSON object (keys in snake_case, maps sorted by key). */

@@ -46,7 +46,7 @@ public final class TrainingRun {
     private final ExtensionLookup lookup;
     private final DatasetSplits data;
     private final DatasetLoader datasetLoader;
-    private final TrainingConfig config;
+    private TrainingConfig config;
     private final ResumePlan resume;
     private final List<Map.Entry<Event, EventHandler>> handlers;
     private boolean started;
@@ -64,7 +64,10 @@ public final class TrainingRun {
         return new TrainingRunBuilder();
     }
 
-    /** The validated configuration this run will use (and write to {@code config.json}). */
+    /**
+     * The validated configuration this run will use and write to {@code config.json}. Once the run has loaded its
+     * data, the dataset options in it are those the dataset reported (defaults it chose from the data filled in).
+     */
     public TrainingConfig config() {
         return config;
     }
@@ -86,7 +89,7 @@ public final class TrainingRun {
             throw new IllegalStateException("this training run has already run; build another one");
         }
         started = true;
-        DatasetSplits splits = data != null ? data : datasetLoader.load(lookup.dataset(config.dataset()));
+        DatasetSplits splits = loadData();
         ModelProvider modelProvider = lookup.model(config.model());
         TrainerProvider trainerProvider = trainerFor(modelProvider);
         ModelSpec spec = resume.modelSpec(splits, config);
@@ -119,6 +122,22 @@ public final class TrainingRun {
                 return result;
             }
         }
+    }
+
+    /**
+     * The data given, or the dataset loaded with the configured options; the options it reports replace the
+     * configured ones, so that what is recorded loads the same data again.
+     */
+    private DatasetSplits loadData() {
+        if (data != null) {
+            return data;
+        }
+        DatasetSplits splits =
+                datasetLoader.load(lookup.dataset(config.dataset()), new PluginOptions(config.datasetOptions()));
+        if (!splits.options().asMap().isEmpty()) {
+            config = config.withDatasetOptions(splits.options().asMap());
+        }
+        return splits;
     }
 
     private TrainerProvider trainerFor(ModelProvider modelProvider) {

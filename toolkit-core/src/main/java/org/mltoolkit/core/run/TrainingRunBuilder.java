@@ -41,6 +41,7 @@ public final class TrainingRunBuilder {
     ExtensionLookup lookup;
     DatasetSplits data;
     String dataset;
+    Map<String, String> datasetOptions;
     DatasetLoader datasetLoader;
     String model;
     String trainer;
@@ -82,6 +83,15 @@ public final class TrainingRunBuilder {
     /** A dataset to find through the lookup and load with {@link #datasetLoader(DatasetLoader)}. */
     public TrainingRunBuilder dataset(String name) {
         dataset = name;
+        return this;
+    }
+
+    /**
+     * Options for the named dataset ({@code path=DIR} for {@code images}); a dataset refuses keys it does not know
+     * when it loads. For a resumed run they replace the saved values of their keys.
+     */
+    public TrainingRunBuilder datasetOptions(Map<String, String> value) {
+        datasetOptions = Map.copyOf(value);
         return this;
     }
 
@@ -267,6 +277,7 @@ public final class TrainingRunBuilder {
         Setting from = new Setting(saved);
         return new TrainingConfig(
                 datasetName,
+                datasetOptions(saved),
                 modelName,
                 trainerName,
                 from.given(optimizer, DEFAULT_OPTIMIZER, TrainingConfig::optimizer),
@@ -288,6 +299,18 @@ public final class TrainingRunBuilder {
                 place.runDir().toString(),
                 place.bestCheckpoint().toString(),
                 pluginVersions);
+    }
+
+    /**
+     * The dataset options: a new run's as given; a resumed run's as saved, with those given replacing the saved
+     * values of their keys (the data moved, say: {@code path=NEW}). Whatever they load must fit the saved model.
+     */
+    private Map<String, String> datasetOptions(TrainingConfig saved) {
+        Map<String, String> options = new java.util.TreeMap<>(saved != null ? saved.datasetOptions() : Map.of());
+        if (datasetOptions != null) {
+            options.putAll(datasetOptions);
+        }
+        return options;
     }
 
     /** Picks a setting's value: as given, else as {@code saved} has it (when resuming), else the default. */

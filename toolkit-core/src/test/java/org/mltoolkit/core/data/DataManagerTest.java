@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.ProgressListener;
 import org.mltoolkit.api.ToolkitException;
 
@@ -67,7 +68,11 @@ class DataManagerTest {
         assertEquals(List.of(), data.missingFiles(dataset));
 
         assertEquals(List.of(), data.ensureAvailable(dataset, false, ProgressListener.NONE));
-        assertEquals(2, data.load(dataset, true, ProgressListener.NONE).train().size());
+        assertEquals(
+                2,
+                data.load(dataset, PluginOptions.empty(), true, ProgressListener.NONE)
+                        .train()
+                        .size());
         assertEquals(1, dataset.requests.size());
         assertEquals(temp.resolve("new").resolve("data").resolve("pair"), data.datasetDir(dataset));
     }

@@ -610,7 +610,7 @@ class TrainingRunTest {
         TrainingResult result = TrainingRun.builder()
                 .lookup(lookup)
                 .dataset("synthetic")
-                .datasetLoader(p -> {
+                .datasetLoader((p, options) -> {
                     asked.add(p.name());
                     return p.load(dir);
                 })
