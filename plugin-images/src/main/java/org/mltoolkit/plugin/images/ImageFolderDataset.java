@@ -16,7 +16,6 @@ import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.ExampleShape;
 import org.mltoolkit.api.FetchRequest;
 import org.mltoolkit.api.FetchedFile;
-import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.LabeledData;
 import org.mltoolkit.api.LoadRequest;
 import org.mltoolkit.api.PluginOptions;
@@ -34,7 +33,8 @@ import org.pf4j.Extension;
  *   <li>{@code size=HxW}: every image is resized to this size; by default the most common size among the files.
  *   <li>{@code channels=1|3}: grey or RGB; by default 1 when every file is grey, 3 otherwise.
  *   <li>{@code test-ratio=R} (default 0.1) and {@code seed=N} (default 0): when the folder has no test split, this
- *       fraction of each class, drawn with this seed, is held out as the test split.
+ *       fraction of each class, drawn with this seed, is held out as the test split. A folder with a test split
+ *       says that they do not apply and goes on.
  *   <li>{@code skip-bad=true}: files that cannot be read or decoded are skipped and counted instead of failing the
  *       load with one line naming the first.
  *   <li>{@code cache=false}, {@code cache-dir=DIR}: decoded images are cached in {@code DIR/.toolkit-cache/} unless
@@ -110,11 +110,10 @@ public final class ImageFolderDataset implements DatasetProvider {
         ImageFolderOptions options = ImageFolderOptions.parse(request.options());
         ProgressListener progress = request.progress();
         FolderScan scan = FolderScan.of(options.root());
-        if (!scan.layout().heldOut() && !Double.isNaN(options.testRatio())) {
-            throw new InvalidConfigurationException(
-                    ImageFolderOptions.TEST_RATIO,
-                    options.testRatio(),
-                    "applies only when the test split is held out, but " + scan.testFolder() + " is the test split");
+        if (!scan.layout().heldOut() && (!Double.isNaN(options.testRatio()) || options.seed() != null)) {
+            // Said, not refused: a checkpoint of a held-out folder evaluated on a folder with its own test split
+            // brings these along.
+            progress.message(NAME + ": test-ratio and seed do not apply: " + scan.testFolder() + " is the test split");
         }
         if (!scan.ignored().isEmpty()) {
             progress.message(NAME + ": ignored " + count(scan.ignored().size(), "file") + " that "

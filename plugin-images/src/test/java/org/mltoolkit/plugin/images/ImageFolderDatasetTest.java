@@ -135,7 +135,7 @@ class ImageFolderDatasetTest {
     }
 
     @Test
-    void aTrainFolderAloneIsHeldOutFromAndTestRatioIsRefusedWhenThereIsATestFolder() {
+    void aTrainFolderAloneIsHeldOutFromAndTestRatioDoesNotApplyWhenThereIsATestFolder() {
         for (int i = 0; i < 4; i++) {
             ImageFolders.grey(dir.resolve("train/a/" + i + ".png"), 4, 4, 10);
             ImageFolders.grey(dir.resolve("train/b/" + i + ".png"), 4, 4, 20);
@@ -145,9 +145,14 @@ class ImageFolderDatasetTest {
         assertEquals(2, splits.test().size());
 
         ImageFolders.grey(dir.resolve("test/a/x.png"), 4, 4, 10);
-        InvalidConfigurationException e =
-                assertThrows(InvalidConfigurationException.class, () -> load("test-ratio=0.25"));
-        assertTrue(e.getMessage().startsWith("invalid value '0.25' for test-ratio: applies only when"), e.getMessage());
+        Messages messages = new Messages();
+        DatasetSplits split = load(messages, "test-ratio=0.25");
+        assertEquals(1, split.test().size());
+        assertNull(split.options().getString("test-ratio", null));
+        assertTrue(
+                messages.lines.contains(
+                        "images: test-ratio and seed do not apply: " + dir.resolve("test") + " is the test split"),
+                messages.lines.toString());
     }
 
     @Test
