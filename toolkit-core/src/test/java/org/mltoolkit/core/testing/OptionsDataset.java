@@ -77,7 +77,8 @@ public final class OptionsDataset implements DatasetProvider {
                 data.train(),
                 data.test(),
                 data.classNames(),
-                new PluginOptions(Map.of("seed", Integer.toString(seed), "size", Integer.toString(size))),
+                new PluginOptions(new java.util.TreeMap<>(
+                        Map.of("seed", Integer.toString(seed), "size", Integer.toString(size)))),
                 Map.of("drawn_with", "seed " + seed));
     }
 }
