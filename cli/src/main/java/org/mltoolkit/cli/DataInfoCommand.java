@@ -16,7 +16,6 @@ import org.mltoolkit.api.DataFormatException;
 import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.ExampleShape;
-import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.core.data.DataManager;
 import org.mltoolkit.core.data.DatasetStatistics;
@@ -24,7 +23,6 @@ import org.mltoolkit.core.data.SplitStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -58,8 +56,6 @@ public final class DataInfoCommand extends ToolkitSubcommand {
         DatasetSplits splits;
         try (ConsoleProgress progress = toolkit().progress(err())) {
             splits = data.load(provider, new PluginOptions(datasetOptions.values()), true, progress);
-        } catch (InvalidConfigurationException e) {
-            throw new ParameterException(spec().commandLine(), e.getMessage(), e);
         }
         DatasetStatistics stats = DatasetStatistics.of(splits);
         List<Path> files = provider.files(data.dataDir());

@@ -32,7 +32,7 @@ import org.pf4j.Extension;
  *   <li>{@code path=DIR} (required): the image folder.
  *   <li>{@code size=HxW}: every image is resized to this size; by default the most common size among the files.
  *   <li>{@code channels=1|3}: grey or RGB; by default 1 when every file is grey, 3 otherwise.
- *   <li>{@code test-ratio=R} (default 0.1) and {@code seed=N} (default 0): when the folder has no test split, this
+ *   <li>{@code test-ratio=R} (default 0.1) and {@code split-seed=N} (default 0): when the folder has no test split, this
  *       fraction of each class, drawn with this seed, is held out as the test split. A folder with a test split
  *       says that they do not apply and goes on.
  *   <li>{@code skip-bad=true}: files that cannot be read or decoded are skipped and counted instead of failing the
@@ -279,7 +279,7 @@ public final class ImageFolderDataset implements DatasetProvider {
                     case TRAIN_FOLDER_ONLY, CLASS_FOLDERS ->
                         String.format(
                                 Locale.ROOT,
-                                "%sclass folders; %.0f%% of each class held out as the test split (seed %d)",
+                                "%sclass folders; %.0f%% of each class held out as the test split (split-seed %d)",
                                 scan.layout() == FolderScan.Layout.TRAIN_FOLDER_ONLY ? "train/ with " : "",
                                 100 * options.effectiveTestRatio(),
                                 options.effectiveSeed());

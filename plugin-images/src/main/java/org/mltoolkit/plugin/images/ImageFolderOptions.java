@@ -35,7 +35,7 @@ record ImageFolderOptions(
     static final String SIZE = "size";
     static final String CHANNELS = "channels";
     static final String TEST_RATIO = "test-ratio";
-    static final String SEED = "seed";
+    static final String SEED = "split-seed";
     static final String SKIP_BAD = "skip-bad";
     static final String CACHE = "cache";
     static final String CACHE_DIR = "cache-dir";

@@ -126,11 +126,11 @@ class ImageFolderDatasetTest {
         assertEquals(16, first.train().size());
         assertArrayEquals(new int[] {0, 0, 1, 1}, first.test().labels());
         assertArrayEquals(first.test().features(), load("test-ratio=0.2").test().features());
-        DatasetSplits otherSeed = load("test-ratio=0.2", "seed=7");
+        DatasetSplits otherSeed = load("test-ratio=0.2", "split-seed=7");
         assertTrue(!java.util.Arrays.equals(
                 first.test().features(), otherSeed.test().features()));
         assertEquals("0.2", first.options().getString("test-ratio", null));
-        assertEquals("0", first.options().getString("seed", null));
+        assertEquals("0", first.options().getString("split-seed", null));
         assertEquals(18, load().train().size(), "the default test-ratio is 0.1");
     }
 
@@ -150,8 +150,8 @@ class ImageFolderDatasetTest {
         assertEquals(1, split.test().size());
         assertNull(split.options().getString("test-ratio", null));
         assertTrue(
-                messages.lines.contains(
-                        "images: test-ratio and seed do not apply: " + dir.resolve("test") + " is the test split"),
+                messages.lines.contains("images: test-ratio and split-seed do not apply: " + dir.resolve("test")
+                        + " is the test split"),
                 messages.lines.toString());
     }
 
@@ -246,7 +246,7 @@ class ImageFolderDatasetTest {
         ImageFolders.grey(dir.resolve("b/2.png"), 4, 4, 10);
         assertEquals(
                 "invalid value 'x' for colour: not an option of dataset images (known: cache, cache-dir, channels,"
-                        + " path, seed, size, skip-bad, test-ratio)",
+                        + " path, size, skip-bad, split-seed, test-ratio)",
                 assertThrows(InvalidConfigurationException.class, () -> load("colour=x"))
                         .getMessage());
         assertEquals(

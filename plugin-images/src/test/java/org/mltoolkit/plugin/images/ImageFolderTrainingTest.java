@@ -50,8 +50,8 @@ class ImageFolderTrainingTest {
                 .runDir(runDir)
                 .build();
         run.run();
-        Map<String, String> recorded =
-                Map.of("path", images.toString(), "size", "4x4", "channels", "1", "test-ratio", "0.2", "seed", "0");
+        Map<String, String> recorded = Map.of(
+                "path", images.toString(), "size", "4x4", "channels", "1", "test-ratio", "0.2", "split-seed", "0");
         assertEquals(recorded, run.config().datasetOptions());
         Path last = runDir.resolve("last.ckpt");
         assertEquals(
