@@ -113,7 +113,8 @@ public final class ImageFolderDataset implements DatasetProvider {
         if (!scan.layout().heldOut() && (!Double.isNaN(options.testRatio()) || options.seed() != null)) {
             // Said, not refused: a checkpoint of a held-out folder evaluated on a folder with its own test split
             // brings these along.
-            progress.message(NAME + ": test-ratio and seed do not apply: " + scan.testFolder() + " is the test split");
+            progress.message(
+                    NAME + ": test-ratio and split-seed do not apply: " + scan.testFolder() + " is the test split");
         }
         if (!scan.ignored().isEmpty()) {
             progress.message(NAME + ": ignored " + count(scan.ignored().size(), "file") + " that "

@@ -93,7 +93,6 @@ public record TrainingConfig(
                 minDelta,
                 runDir,
                 bestCheckpoint,
-                verbose,
                 plugins);
     }
 
