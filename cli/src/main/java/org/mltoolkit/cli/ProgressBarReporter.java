@@ -1,6 +1,7 @@
 package org.mltoolkit.cli;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -8,25 +9,32 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.mltoolkit.core.engine.EngineState;
 import org.mltoolkit.core.engine.Event;
-import org.mltoolkit.core.engine.MetricNames;
+import org.mltoolkit.core.metrics.MetricSet;
+import org.mltoolkit.core.metrics.TrainingMetric;
 import org.mltoolkit.core.run.TrainingRunBuilder;
 
 /**
- * A live progress bar per training epoch (the reference's tqdm bar): images done, the running metrics,
- * images per second and the time left. Closed at the end of each epoch and when the run fails.
+ * A live progress bar per training epoch (the reference's tqdm bar): images done, images per second, the training
+ * metrics that have a bar format (in their list's order) and the time left. Closed at the end of each epoch and
+ * when the run fails.
  */
 final class ProgressBarReporter {
     /** Wide enough for the bar beside the metrics, like the reference's {@code ncols=120} tqdm bar. */
     private static final int WIDTH = 130;
 
+    private final List<TrainingMetric> shown;
     private ProgressBar bar;
     private long epochStart;
 
-    private ProgressBarReporter() {}
+    private ProgressBarReporter(MetricSet metrics) {
+        shown = metrics.ofKind(TrainingMetric.class).stream()
+                .filter(m -> m.format().bar() != null)
+                .toList();
+    }
 
-    /** Has {@code run} draw a progress bar per epoch on {@code out}. */
-    static void attach(TrainingRunBuilder run, PrintStream out) {
-        ProgressBarReporter reporter = new ProgressBarReporter();
+    /** Has {@code run}, which records {@code metrics}, draw a progress bar per epoch on {@code out}. */
+    static void attach(TrainingRunBuilder run, MetricSet metrics, PrintStream out) {
+        ProgressBarReporter reporter = new ProgressBarReporter(metrics);
         run.on(Event.EPOCH_STARTED, e -> reporter.open(e.state(), out));
         run.on(Event.ITERATION_COMPLETED, e -> reporter.advance(e.state()));
         run.on(Event.EPOCH_COMPLETED, e -> reporter.close());
@@ -53,14 +61,12 @@ final class ProgressBarReporter {
         bar.stepBy(s.batch().size());
         // The bar's own speed counts whole seconds only ("?" during the first); this rate is exact.
         double seconds = (System.nanoTime() - epochStart) / 1e9;
-        bar.setExtraMessage(String.format(
-                Locale.ROOT,
-                "%.0f img/s loss=%.3e acc=%.4f |param|=%.3g |g_param|=%.3g",
-                bar.getCurrent() / Math.max(seconds, 1e-9),
-                s.metric(MetricNames.LOSS),
-                s.metric(MetricNames.ACCURACY),
-                s.metric(MetricNames.PARAM_NORM),
-                s.metric(MetricNames.GRAD_NORM)));
+        StringBuilder message =
+                new StringBuilder(String.format(Locale.ROOT, "%.0f img/s", bar.getCurrent() / Math.max(seconds, 1e-9)));
+        for (TrainingMetric m : shown) {
+            message.append(' ').append(m.format().formatBar(s.metric(m.name())));
+        }
+        bar.setExtraMessage(message.toString());
     }
 
     private void close() {

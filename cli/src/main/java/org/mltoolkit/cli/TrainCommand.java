@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.mltoolkit.core.metrics.MetricSet;
 import org.mltoolkit.core.run.DatasetLoader;
 import org.mltoolkit.core.run.RunDirectory;
 import org.mltoolkit.core.run.TrainingResult;
@@ -202,14 +203,17 @@ public final class TrainCommand extends ToolkitSubcommand {
         try (ConsoleProgress progress = toolkit().progress(err())) {
             DatasetLoader loader =
                     (provider, options) -> toolkit().dataManager().load(provider, options, offline, progress);
-            TrainingRunBuilder builder =
-                    TrainingRun.builder().lookup(toolkit().extensions()).datasetLoader(loader);
+            MetricSet metrics = MetricSet.standard();
+            TrainingRunBuilder builder = TrainingRun.builder()
+                    .lookup(toolkit().extensions())
+                    .datasetLoader(loader)
+                    .metrics(metrics);
             configure(builder, spec().commandLine().getParseResult());
             if (verbose >= 2) {
-                ProgressBarReporter.attach(builder, bar);
+                ProgressBarReporter.attach(builder, metrics, bar);
             }
             if (verbose >= 1) {
-                EpochLineReporter.attach(builder, out());
+                EpochLineReporter.attach(builder, metrics, out());
             }
             result = builder.build().run();
         } finally {

@@ -15,6 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.core.engine.EpochMetrics;
+import org.mltoolkit.core.metrics.GradNorm;
+import org.mltoolkit.core.metrics.MetricSet;
+import org.mltoolkit.core.metrics.ParamNorm;
+import org.mltoolkit.core.metrics.TrainAccuracy;
+import org.mltoolkit.core.metrics.TrainLoss;
+import org.mltoolkit.core.metrics.ValidAccuracy;
+import org.mltoolkit.core.metrics.ValidLoss;
 import org.mltoolkit.core.run.TrainingResult;
 import org.mltoolkit.core.run.TrainingRun;
 import org.mltoolkit.core.run.TrainingRunBuilder;
@@ -47,7 +54,7 @@ class TrainingReportersTest {
     void theEpochLinesAreTheReferencesTwoLinesPerEpochWithTheRecordedValues() {
         StringWriter text = new StringWriter();
         TrainingRunBuilder run = softmax(dir.resolve("run"));
-        EpochLineReporter.attach(run, new PrintWriter(text));
+        EpochLineReporter.attach(run, MetricSet.standard(), new PrintWriter(text));
         TrainingResult result = run.build().run();
 
         List<String> lines = text.toString().lines().toList();
@@ -67,14 +74,17 @@ class TrainingReportersTest {
                             Locale.ROOT,
                             "EPOCH %d - |param|=%.4e |g_param|=%.4e loss=%.4e accuracy=%.4f",
                             epoch,
-                            m.paramNorm(),
-                            m.gradNorm(),
-                            m.trainLoss(),
-                            m.trainAccuracy())),
+                            m.value(ParamNorm.NAME),
+                            m.value(GradNorm.NAME),
+                            m.value(TrainLoss.NAME),
+                            m.value(TrainAccuracy.NAME))),
                     train);
             assertTrue(
                     valid.startsWith(String.format(
-                            Locale.ROOT, "Validation - loss=%.4e accuracy=%.4f", m.validLoss(), m.validAccuracy())),
+                            Locale.ROOT,
+                            "Validation - loss=%.4e accuracy=%.4f",
+                            m.value(ValidLoss.NAME),
+                            m.value(ValidAccuracy.NAME))),
                     valid);
         }
         assertTrue(lines.get(5).endsWith(String.format(Locale.ROOT, "best_loss=%.4e", result.bestValidLoss())));
@@ -86,8 +96,8 @@ class TrainingReportersTest {
         PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         StringWriter lines = new StringWriter();
         TrainingRunBuilder run = softmax(dir.resolve("run")).epochs(2);
-        ProgressBarReporter.attach(run, stream);
-        EpochLineReporter.attach(run, new PrintWriter(lines));
+        ProgressBarReporter.attach(run, MetricSet.standard(), stream);
+        EpochLineReporter.attach(run, MetricSet.standard(), new PrintWriter(lines));
         run.build().run();
 
         String bar = bytes.toString(StandardCharsets.UTF_8);

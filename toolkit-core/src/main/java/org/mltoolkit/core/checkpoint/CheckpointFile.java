@@ -37,7 +37,7 @@ import org.mltoolkit.core.engine.EpochMetrics;
  * <pre>
  *   magic        8 bytes  "MLTKCKPT"
  *   version      int32    1
- *   header       int32 byte length, then UTF-8 JSON: names, model spec, epoch, seed, best, history,
+ *   header       int32 byte length, then UTF-8 JSON: names, model spec, epoch, seed, best, metrics history,
  *                plugins, the run's configuration
  *   3 sections   "model", "optimizer", "best_model"; each: int32 tensor count, then per tensor:
  *                name (DataOutput UTF), int32 rank, int64 dims[rank], float32 data[product of dims]
@@ -46,6 +46,11 @@ import org.mltoolkit.core.engine.EpochMetrics;
  * </pre>
  * Files are replaced atomically ({@link AtomicFiles}); reading checks every length against the file size and
  * the checksum, and names the file in a one-line {@link CheckpointFormatException} when anything is off.
+ *
+ * <p>The metrics of each epoch are in {@code epoch_metrics}, every recorded metric by name. The header also keeps
+ * {@code history}, the same rows cut to the metrics the first versions recorded ({@link #FIRST_METRICS}), because
+ * those versions read it and refuse a name they do not know: so a checkpoint with newer metrics still reads there.
+ * A header without {@code epoch_metrics} (from those versions) is read from {@code history}.
  */
 public final class CheckpointFile {
     /** The format version this class writes and reads. */
@@ -57,6 +62,18 @@ public final class CheckpointFile {
     private static final int MAX_HEADER_BYTES = 64 << 20;
     private static final int MAX_RANK = 8;
     private static final int CHUNK_FLOATS = 1 << 14;
+    /** The metrics the first versions recorded and, in {@code history}, the only ones they accept. */
+    static final List<String> FIRST_METRICS = List.of(
+            "train_loss",
+            "train_accuracy",
+            "param_norm",
+            "grad_norm",
+            "valid_loss",
+            "valid_accuracy",
+            "lr",
+            "seconds",
+            "valid_seconds");
+
     private static final ObjectMapper JSON =
             new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
@@ -247,7 +264,11 @@ public final class CheckpointFile {
         h.put("seed", c.seed());
         h.put("best_epoch", c.bestEpoch());
         h.put("best_valid_loss", c.bestValidLoss());
-        h.set("history", JSON.valueToTree(c.history()));
+        h.set("epoch_metrics", JSON.valueToTree(c.history()));
+        h.set(
+                "history",
+                JSON.valueToTree(
+                        c.history().stream().map(CheckpointFile::firstMetrics).toList()));
         ObjectNode plugins = h.putObject("plugins");
         new java.util.TreeMap<>(c.plugins()).forEach(plugins::put);
         try {
@@ -277,8 +298,8 @@ public final class CheckpointFile {
                     Device.parse(required(file, spec, "device").asText()),
                     required(file, spec, "threads").asInt(),
                     new PluginOptions(options));
-            List<EpochMetrics> history =
-                    Arrays.asList(JSON.treeToValue(required(file, h, "history"), EpochMetrics[].class));
+            JsonNode rows = h.has("epoch_metrics") ? h.get("epoch_metrics") : required(file, h, "history");
+            List<EpochMetrics> history = Arrays.asList(JSON.treeToValue(rows, EpochMetrics[].class));
             Map<String, String> plugins = new LinkedHashMap<>();
             required(file, h, "plugins")
                     .properties()
@@ -304,6 +325,12 @@ public final class CheckpointFile {
             }
             throw new CheckpointFormatException(file, "corrupt checkpoint header: " + oneLine(e.getMessage()), e);
         }
+    }
+
+    private static EpochMetrics firstMetrics(EpochMetrics row) {
+        Map<String, Double> values = new LinkedHashMap<>(row.values());
+        values.keySet().retainAll(FIRST_METRICS);
+        return new EpochMetrics(row.epoch(), values);
     }
 
     private static JsonNode required(Path file, JsonNode node, String field) {

@@ -77,6 +77,7 @@ public final class Engine {
             while (state.epoch() < maxEpochs && !terminateRequested) {
                 state.epoch(state.epoch() + 1);
                 state.epochIteration(0);
+                state.epochExamples(0);
                 fire(Event.EPOCH_STARTED);
                 long start = System.nanoTime();
                 long handlerNanos = 0;
@@ -87,6 +88,7 @@ public final class Engine {
                     state.output(step.step(batch));
                     state.iteration(state.iteration() + 1);
                     state.epochIteration(state.epochIteration() + 1);
+                    state.epochExamples(state.epochExamples() + batch.size());
                     long handlersStart = System.nanoTime();
                     fire(Event.ITERATION_COMPLETED);
                     handlerNanos += System.nanoTime() - handlersStart;

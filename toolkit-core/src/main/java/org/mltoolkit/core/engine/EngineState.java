@@ -10,8 +10,8 @@ import org.mltoolkit.api.StepResult;
 
 /**
  * The mutable state of an {@link Engine} run, shared with every handler (like Ignite's {@code engine.state}).
- * Handlers publish live values in {@link #metrics()} (the running averages under the names in
- * {@link MetricNames}) and the engine's wiring records each finished epoch in {@link #history()}.
+ * Metrics publish their current values in {@link #metrics()} under their names (see
+ * {@code org.mltoolkit.core.metrics.MetricSet}) and the run records each finished epoch in {@link #history()}.
  */
 public final class EngineState {
     private int epoch;
@@ -20,6 +20,7 @@ public final class EngineState {
     private int epochIteration;
     private int batchesPerEpoch;
     private int examplesPerEpoch;
+    private int epochExamples;
     private Batch batch;
     private StepResult output;
     private double learningRate = Double.NaN;
@@ -84,6 +85,15 @@ public final class EngineState {
 
     void examplesPerEpoch(int value) {
         examplesPerEpoch = value;
+    }
+
+    /** Examples trained on so far in the current epoch (all of them once it is complete). */
+    public int epochExamples() {
+        return epochExamples;
+    }
+
+    void epochExamples(int value) {
+        epochExamples = value;
     }
 
     /** The batch of the last step; its arrays are reused by the next one. */

@@ -7,12 +7,23 @@ import org.mltoolkit.api.Metrics;
 import org.mltoolkit.api.Model;
 
 /**
- * Computes the exact mean NLL and accuracy of a model over every example of a {@link BatchLoader}, in
- * evaluation mode ({@link Model#predictLogProbabilities}). Reuses one output buffer; does not mutate the model.
+ * Runs a model in evaluation mode ({@link Model#predictLogProbabilities}) over every example of a
+ * {@link BatchLoader}: for the exact mean NLL and accuracy, for each example's prediction, or for any metric fed
+ * batch by batch. Reuses one output buffer; does not mutate the model.
  */
 public final class Evaluator {
     private final BatchLoader loader;
     private final float[] logProbabilities;
+
+    /** What a pass hands on for each batch: the batch and the model's log-probabilities for it. */
+    @FunctionalInterface
+    public interface BatchPredictions {
+        /**
+         * Receives {@code batch} and, in the first {@code batch.size() * numClasses} entries of
+         * {@code logProbabilities} (row-major), the model's log-probabilities. Both are reused by the next batch.
+         */
+        void accept(Batch batch, float[] logProbabilities, int numClasses);
+    }
 
     public Evaluator(BatchLoader loader) {
         this.loader = loader;
@@ -20,21 +31,23 @@ public final class Evaluator {
                 new float[Math.min(loader.batchSize(), Math.max(1, loader.examples())) * loader.numClasses()];
     }
 
-    public EvaluationMetrics evaluate(Model model) {
-        long start = System.nanoTime();
+    /** Predicts every batch in the loader's order and hands each to {@code consumer}. */
+    public void forEachBatch(Model model, BatchPredictions consumer) {
         int k = loader.numClasses();
-        double nll = 0;
-        long correct = 0;
-        int seen = 0;
         Iterator<Batch> batches = loader.batches(1);
         while (batches.hasNext()) {
             Batch batch = batches.next();
             model.predictLogProbabilities(batch, logProbabilities);
-            nll += Metrics.sumNll(logProbabilities, batch.labels(), batch.size(), k);
-            correct += Metrics.countCorrect(logProbabilities, batch.labels(), batch.size(), k);
-            seen += batch.size();
+            consumer.accept(batch, logProbabilities, k);
         }
-        return metrics(nll, correct, seen, start);
+    }
+
+    /** The exact mean NLL and accuracy of {@code model} over the loader's examples, and the pass's time. */
+    public EvaluationMetrics evaluate(Model model) {
+        long start = System.nanoTime();
+        Tally tally = new Tally();
+        forEachBatch(model, tally::add);
+        return tally.metrics(start);
     }
 
     /**
@@ -43,41 +56,44 @@ public final class Evaluator {
      */
     public Predictions predict(Model model, List<String> classNames) {
         long start = System.nanoTime();
-        int k = loader.numClasses();
         int[] predicted = new int[loader.examples()];
         int[] labels = new int[loader.examples()];
         float[] confidence = new float[loader.examples()];
-        double nll = 0;
-        long correct = 0;
-        int seen = 0;
-        Iterator<Batch> batches = loader.batches(1);
-        while (batches.hasNext()) {
-            Batch batch = batches.next();
-            model.predictLogProbabilities(batch, logProbabilities);
-            nll += Metrics.sumNll(logProbabilities, batch.labels(), batch.size(), k);
+        Tally tally = new Tally();
+        forEachBatch(model, (batch, logp, k) -> {
             for (int i = 0; i < batch.size(); i++) {
-                int best = Metrics.argmax(logProbabilities, i * k, k);
-                predicted[seen + i] = best;
-                labels[seen + i] = batch.labels()[i];
-                confidence[seen + i] = (float) Math.exp(logProbabilities[i * k + best]);
-                if (best == batch.labels()[i]) {
-                    correct++;
-                }
+                int best = Metrics.argmax(logp, i * k, k);
+                predicted[tally.seen + i] = best;
+                labels[tally.seen + i] = batch.labels()[i];
+                confidence[tally.seen + i] = (float) Math.exp(logp[i * k + best]);
             }
-            seen += batch.size();
-        }
+            tally.add(batch, logp, k);
+        });
         return new Predictions(
                 predicted,
                 confidence,
-                metrics(nll, correct, seen, start),
-                ConfusionMatrix.of(classNames, labels, predicted, seen));
+                tally.metrics(start),
+                ConfusionMatrix.of(classNames, labels, predicted, tally.seen));
     }
 
-    private static EvaluationMetrics metrics(double nll, long correct, int seen, long start) {
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (seen == 0) {
-            return new EvaluationMetrics(Double.NaN, Double.NaN, 0, seconds);
+    /** Sums of the NLL and of the correct predictions over the examples seen. */
+    private static final class Tally {
+        private double nll;
+        private long correct;
+        private int seen;
+
+        void add(Batch batch, float[] logp, int k) {
+            nll += Metrics.sumNll(logp, batch.labels(), batch.size(), k);
+            correct += Metrics.countCorrect(logp, batch.labels(), batch.size(), k);
+            seen += batch.size();
         }
-        return new EvaluationMetrics(nll / seen, (double) correct / seen, seen, seconds);
+
+        EvaluationMetrics metrics(long start) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (seen == 0) {
+                return new EvaluationMetrics(Double.NaN, Double.NaN, 0, seconds);
+            }
+            return new EvaluationMetrics(nll / seen, (double) correct / seen, seen, seconds);
+        }
     }
 }

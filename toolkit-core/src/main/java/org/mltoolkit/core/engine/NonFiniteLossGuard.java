@@ -6,8 +6,11 @@ import java.util.Locale;
 public final class NonFiniteLossGuard {
     private NonFiniteLossGuard() {}
 
-    /** Attaches the checks to {@code engine}: after every step, and after every validation. */
-    public static void attach(Engine engine) {
+    /**
+     * Attaches the checks to {@code engine}: of the step's loss after every step, and of the published metric
+     * {@code validLoss} after every validation.
+     */
+    public static void attach(Engine engine, String validLoss) {
         engine.on(Event.ITERATION_COMPLETED, e -> {
             EngineState s = e.state();
             double loss = s.output().loss();
@@ -25,7 +28,7 @@ public final class NonFiniteLossGuard {
         });
         engine.on(Event.VALIDATION_COMPLETED, e -> {
             EngineState s = e.state();
-            double loss = s.metric(MetricNames.VALID_LOSS);
+            double loss = s.metric(validLoss);
             if (!Double.isFinite(loss)) {
                 throw new NonFiniteLossException(
                         String.format(

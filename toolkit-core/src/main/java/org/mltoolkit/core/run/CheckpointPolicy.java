@@ -12,6 +12,7 @@ import org.mltoolkit.core.engine.Engine;
 import org.mltoolkit.core.engine.EngineState;
 import org.mltoolkit.core.engine.EpochMetrics;
 import org.mltoolkit.core.engine.EventHandler;
+import org.mltoolkit.core.metrics.ValidLoss;
 
 /**
  * The reference's {@code check_best} and {@code save_model}, plus a resumable last checkpoint: after each
@@ -54,9 +55,10 @@ final class CheckpointPolicy implements EventHandler {
         EpochMetrics epoch = s.lastEpoch();
         Map<String, Tensor> weights = model.stateDict();
         Map<String, Tensor> optimizer = trainer.optimizerState();
-        boolean improved = epoch.validLoss() <= s.bestValidLoss();
+        double validLoss = epoch.value(ValidLoss.NAME);
+        boolean improved = validLoss <= s.bestValidLoss();
         if (improved) {
-            s.best(s.epoch(), epoch.validLoss());
+            s.best(s.epoch(), validLoss);
             bestWeights = weights;
             CheckpointFile.write(bestFile, checkpoint(s, weights, optimizer, Map.of()));
         }

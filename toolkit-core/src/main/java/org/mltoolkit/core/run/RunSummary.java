@@ -12,6 +12,8 @@ import org.mltoolkit.core.engine.DataSplit;
 import org.mltoolkit.core.engine.EngineState;
 import org.mltoolkit.core.engine.EpochMetrics;
 import org.mltoolkit.core.engine.EvaluationMetrics;
+import org.mltoolkit.core.metrics.TrainSeconds;
+import org.mltoolkit.core.metrics.ValidAccuracy;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 
 /** What a run says about itself at the end: its {@link TrainingResult}, {@code summary.json}, and its plugins. */
@@ -31,7 +33,7 @@ final class RunSummary {
             int trainExamples) {
         double seconds = 0;
         for (EpochMetrics m : state.history()) {
-            seconds += m.seconds();
+            seconds += m.value(TrainSeconds.NAME);
         }
         double imagesPerSecond =
                 seconds > 0 ? (double) trainExamples * state.history().size() / seconds : 0;
@@ -69,7 +71,7 @@ final class RunSummary {
         s.put("stop_reason", r.stopReason());
         s.put("best_epoch", r.bestEpoch());
         s.put("best_valid_loss", r.bestValidLoss());
-        s.put("best_valid_accuracy", r.history().get(r.bestEpoch() - 1).validAccuracy());
+        s.put("best_valid_accuracy", r.history().get(r.bestEpoch() - 1).value(ValidAccuracy.NAME));
         s.put("test_loss", r.test().loss());
         s.put("test_accuracy", r.test().accuracy());
         s.put("train_seconds", r.trainSeconds());

@@ -9,19 +9,17 @@ import org.mltoolkit.core.engine.BatchSource;
 import org.mltoolkit.core.engine.EarlyStopping;
 import org.mltoolkit.core.engine.Engine;
 import org.mltoolkit.core.engine.EngineState;
-import org.mltoolkit.core.engine.EpochMetrics;
-import org.mltoolkit.core.engine.EvaluationMetrics;
 import org.mltoolkit.core.engine.Evaluator;
 import org.mltoolkit.core.engine.Event;
 import org.mltoolkit.core.engine.EventHandler;
 import org.mltoolkit.core.engine.LearningRateSchedule;
-import org.mltoolkit.core.engine.MetricNames;
 import org.mltoolkit.core.engine.NonFiniteLossException;
 import org.mltoolkit.core.engine.NonFiniteLossGuard;
-import org.mltoolkit.core.engine.RunningAverage;
+import org.mltoolkit.core.metrics.MetricSet;
+import org.mltoolkit.core.metrics.ValidLoss;
 
 /**
- * The engine of one run with the run's handlers attached: the learning-rate schedule, the running metrics, the
+ * The engine of one run with the run's handlers attached: the learning-rate schedule, the metrics, the
  * non-finite loss guard, the validation after every epoch, the checkpoint policy, {@code metrics.jsonl}, early
  * stopping and the caller's handlers (which come after the run's own for each event, except that the validation
  * runs after all of {@link Event#EPOCH_COMPLETED}'s handlers, so that they see the epoch before its validation).
@@ -36,6 +34,7 @@ final class TrainingLoop {
             TrainingConfig config,
             Model model,
             Trainer trainer,
+            MetricSet metrics,
             Evaluator validator,
             CheckpointPolicy policy,
             RunDirectory directory,
@@ -49,34 +48,22 @@ final class TrainingLoop {
             trainer.setLearningRate(rate);
             e.state().learningRate(rate);
         });
-        RunningAverage.attachTrainingMetrics(engine, RunningAverage.DEFAULT_ALPHA);
-        NonFiniteLossGuard.attach(engine);
+        metrics.attach(engine);
+        NonFiniteLossGuard.attach(engine, ValidLoss.NAME);
         engine.on(Event.VALIDATION_COMPLETED, policy);
         engine.on(
                 Event.VALIDATION_COMPLETED,
                 e -> directory.writeMetrics(e.state().history()));
         if (config.patience() > 0) {
-            EarlyStopping.attach(engine, config.patience(), config.minDelta());
+            EarlyStopping.attach(engine, ValidLoss.NAME, config.patience(), config.minDelta());
         }
         for (Map.Entry<Event, EventHandler> h : handlers) {
             engine.on(h.getKey(), h.getValue());
         }
         engine.on(Event.EPOCH_COMPLETED, e -> {
             EngineState s = e.state();
-            EvaluationMetrics v = validator.evaluate(model);
-            s.metrics().put(MetricNames.VALID_LOSS, v.loss());
-            s.metrics().put(MetricNames.VALID_ACCURACY, v.accuracy());
-            s.recordEpoch(new EpochMetrics(
-                    s.epoch(),
-                    s.metric(MetricNames.LOSS),
-                    s.metric(MetricNames.ACCURACY),
-                    s.metric(MetricNames.PARAM_NORM),
-                    s.metric(MetricNames.GRAD_NORM),
-                    v.loss(),
-                    v.accuracy(),
-                    s.learningRate(),
-                    s.epochTrainSeconds(),
-                    v.seconds()));
+            metrics.validate(validator, model, s);
+            s.recordEpoch(metrics.row(s.epoch()));
             e.fire(Event.VALIDATION_COMPLETED);
         });
     }

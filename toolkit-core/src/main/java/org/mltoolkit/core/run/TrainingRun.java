@@ -20,6 +20,7 @@ import org.mltoolkit.core.engine.Evaluator;
 import org.mltoolkit.core.engine.Event;
 import org.mltoolkit.core.engine.EventHandler;
 import org.mltoolkit.core.engine.NonFiniteLossException;
+import org.mltoolkit.core.metrics.MetricSet;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 
 /**
@@ -40,7 +41,8 @@ import org.mltoolkit.core.plugins.ExtensionLookup;
  *
  * The parts: {@link TrainingRunBuilder} (settings, defaults, checks), {@link ResumePlan} (what a resumed run takes
  * over), {@link RunDirectoryPolicy} (where the files go), {@link TrainingLoop} (the engine and its handlers),
- * {@link CheckpointPolicy} (best and last checkpoints) and {@link RunSummary} (the result and {@code summary.json}).
+ * {@link CheckpointPolicy} (best and last checkpoints) and {@link RunSummary} (the result and {@code summary.json});
+ * what is measured is {@link MetricSet}'s.
  */
 public final class TrainingRun {
     private final ExtensionLookup lookup;
@@ -49,6 +51,7 @@ public final class TrainingRun {
     private TrainingConfig config;
     private final ResumePlan resume;
     private final List<Map.Entry<Event, EventHandler>> handlers;
+    private final MetricSet metrics;
     private boolean started;
 
     TrainingRun(TrainingRunBuilder settings, TrainingConfig config, ResumePlan resume) {
@@ -58,6 +61,7 @@ public final class TrainingRun {
         this.config = config;
         this.resume = resume;
         this.handlers = List.copyOf(settings.handlers);
+        this.metrics = settings.metrics != null ? settings.metrics : MetricSet.standard();
     }
 
     public static TrainingRunBuilder builder() {
@@ -111,7 +115,7 @@ public final class TrainingRun {
                 CheckpointPolicy checkpoints = new CheckpointPolicy(
                         model, trainer, config, recorded(spec, model), directory, resume.bestWeights());
                 TrainingLoop loop = new TrainingLoop(
-                        config, model, trainer, new Evaluator(validBatches), checkpoints, directory, handlers);
+                        config, model, trainer, metrics, new Evaluator(validBatches), checkpoints, directory, handlers);
                 EngineState state = loop.run(trainBatches, resume);
 
                 model.loadStateDict(checkpoints.bestWeights());

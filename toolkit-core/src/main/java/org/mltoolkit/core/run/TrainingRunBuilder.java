@@ -12,6 +12,7 @@ import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.core.engine.Event;
 import org.mltoolkit.core.engine.EventHandler;
 import org.mltoolkit.core.engine.LearningRateSchedule;
+import org.mltoolkit.core.metrics.MetricSet;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 
 /**
@@ -65,6 +66,7 @@ public final class TrainingRunBuilder {
     Path resumeFrom;
     boolean overwrite;
     final List<Map.Entry<Event, EventHandler>> handlers = new ArrayList<>();
+    MetricSet metrics;
 
     TrainingRunBuilder() {}
 
@@ -232,6 +234,16 @@ public final class TrainingRunBuilder {
      */
     public TrainingRunBuilder on(Event event, EventHandler handler) {
         handlers.add(Map.entry(Objects.requireNonNull(event, "event"), Objects.requireNonNull(handler, "handler")));
+        return this;
+    }
+
+    /**
+     * The metrics to record; {@link MetricSet#standard()} by default. Give {@code MetricSet.standard().with(...)} to
+     * record more: they appear in {@code metrics.jsonl}, the checkpoints' histories and a console's lines. The set
+     * belongs to this run while it runs.
+     */
+    public TrainingRunBuilder metrics(MetricSet value) {
+        metrics = Objects.requireNonNull(value, "metrics");
         return this;
     }
 

@@ -6,17 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.Device;
@@ -30,6 +37,26 @@ class CheckpointFileTest {
     @TempDir
     Path dir;
 
+    /** A row with the values of the metrics every version has recorded, in their order. */
+    static EpochMetrics row(int epoch, double... values) {
+        String[] names = {
+            "train_loss",
+            "train_accuracy",
+            "param_norm",
+            "grad_norm",
+            "valid_loss",
+            "valid_accuracy",
+            "lr",
+            "seconds",
+            "valid_seconds"
+        };
+        Map<String, Double> row = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            row.put(names[i], values[i]);
+        }
+        return new EpochMetrics(epoch, row);
+    }
+
     static Checkpoint sample(int epoch, float scale, Map<String, Tensor> modelState) {
         Map<String, Tensor> optimizer = new LinkedHashMap<>();
         optimizer.put("step", Tensor.scalar(12));
@@ -37,8 +64,8 @@ class CheckpointFileTest {
         Map<String, Tensor> best = new LinkedHashMap<>();
         best.put("w", Tensor.copyOf(new float[] {Float.MIN_VALUE, Float.MAX_VALUE, -0.0f, 1e-30f, 7, 8}, 2, 3));
         List<EpochMetrics> history = List.of(
-                new EpochMetrics(1, 0.9, 0.6, 12.5, 0.3, 0.8, 0.7, 1e-3, 1.25, 0.1),
-                new EpochMetrics(2, 0.1 + 0.2, 1.0 / 3, Math.PI, Math.E, 0.85, 0.69, 5e-4, 1.5, 0.2));
+                row(1, 0.9, 0.6, 12.5, 0.3, 0.8, 0.7, 1e-3, 1.25, 0.1),
+                row(2, 0.1 + 0.2, 1.0 / 3, Math.PI, Math.E, 0.85, 0.69, 5e-4, 1.5, 0.2));
         return new Checkpoint(
                 "softmax",
                 "softmax-trainer",
@@ -95,6 +122,94 @@ class CheckpointFileTest {
         assertEquals(written.bestModelState(), read.bestModelState());
         assertTrue(read.configJson().contains("\"epochs\":3"), read.configJson());
         assertArrayEquals(new long[0], read.optimizerState().get("step").shape());
+    }
+
+    /** A row of {@code history} as the first versions read it: these fields and no other. */
+    record FirstVersionRow(
+            int epoch,
+            double trainLoss,
+            double trainAccuracy,
+            double paramNorm,
+            double gradNorm,
+            double validLoss,
+            double validAccuracy,
+            double lr,
+            double seconds,
+            double validSeconds) {}
+
+    @Test
+    void metricsTheFirstVersionsDidNotRecordStayReadableForThemAndForThisVersion() throws IOException {
+        Path file = dir.resolve("more.ckpt");
+        Checkpoint plain = sample(2, 1.5f, weights(1.5f));
+        List<EpochMetrics> history = plain.history().stream()
+                .map(m -> {
+                    Map<String, Double> values = new LinkedHashMap<>(m.values());
+                    values.put("train_images_per_second", 1234.5 * m.epoch());
+                    return new EpochMetrics(m.epoch(), values);
+                })
+                .toList();
+        Checkpoint written = withHistory(plain, history);
+        CheckpointFile.write(file, written);
+
+        assertEquals(history, CheckpointFile.read(file).history());
+        ObjectMapper strict = new ObjectMapper()
+                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        FirstVersionRow[] firstVersion = strict.treeToValue(header(file).get("history"), FirstVersionRow[].class);
+        assertEquals(2, firstVersion.length);
+        assertEquals(history.get(1).value("valid_loss"), firstVersion[1].validLoss());
+        assertEquals(history.get(1).value("valid_seconds"), firstVersion[1].validSeconds());
+    }
+
+    @Test
+    void aHeaderOfTheFirstVersionsWithoutEpochMetricsReadsItsHistory() throws IOException {
+        Path file = dir.resolve("first.ckpt");
+        CheckpointFile.write(file, sample(2, 1.5f, weights(1.5f)));
+        ObjectNode header = header(file);
+        header.remove("epoch_metrics");
+        rewriteHeader(file, header);
+        assertEquals(
+                sample(2, 1.5f, weights(1.5f)).history(),
+                CheckpointFile.read(file).history());
+    }
+
+    private static Checkpoint withHistory(Checkpoint c, List<EpochMetrics> history) {
+        return new Checkpoint(
+                c.modelName(),
+                c.trainerName(),
+                c.datasetName(),
+                c.modelSpec(),
+                c.epoch(),
+                c.seed(),
+                c.bestEpoch(),
+                c.bestValidLoss(),
+                history,
+                c.configJson(),
+                c.plugins(),
+                c.modelState(),
+                c.optimizerState(),
+                c.bestModelState());
+    }
+
+    /** The JSON header of a checkpoint file (after the magic, the version and the header's length). */
+    private static ObjectNode header(Path file) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        int length = bytes.getInt(12);
+        return (ObjectNode) new ObjectMapper().readTree(Arrays.copyOfRange(bytes.array(), 16, 16 + length));
+    }
+
+    /** Replaces a checkpoint's header with {@code header}, keeping its tensors and fixing the checksum. */
+    private static void rewriteHeader(Path file, ObjectNode header) throws IOException {
+        byte[] old = Files.readAllBytes(file);
+        int length = ByteBuffer.wrap(old).getInt(12);
+        byte[] json = new ObjectMapper().writeValueAsBytes(header);
+        ByteBuffer out = ByteBuffer.allocate(old.length - length + json.length);
+        out.put(old, 0, 12).putInt(json.length).put(json);
+        out.put(old, 16 + length, old.length - 16 - length - Long.BYTES);
+        CRC32 crc = new CRC32();
+        crc.update(out.array(), 0, out.position());
+        out.putLong(crc.getValue());
+        Files.write(file, out.array());
     }
 
     @Test

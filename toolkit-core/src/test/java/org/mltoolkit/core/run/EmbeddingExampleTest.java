@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.core.engine.Event;
+import org.mltoolkit.core.metrics.ValidLoss;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.testing.SoftmaxRegression;
@@ -40,7 +41,7 @@ class EmbeddingExampleTest {
                         engine -> System.out.printf(
                                 "epoch %d: valid loss %.4f%n",
                                 engine.state().epoch(),
-                                engine.state().lastEpoch().validLoss()))
+                                engine.state().lastEpoch().value(ValidLoss.NAME)))
                 .build()
                 .run();
         System.out.printf(

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,15 @@ import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.engine.EpochMetrics;
 import org.mltoolkit.core.engine.Event;
 import org.mltoolkit.core.engine.NonFiniteLossException;
+import org.mltoolkit.core.metrics.ExactMean;
+import org.mltoolkit.core.metrics.LearningRate;
+import org.mltoolkit.core.metrics.MetricFormat;
+import org.mltoolkit.core.metrics.MetricSet;
+import org.mltoolkit.core.metrics.TrainImagesPerSecond;
+import org.mltoolkit.core.metrics.TrainSeconds;
+import org.mltoolkit.core.metrics.ValidAccuracy;
+import org.mltoolkit.core.metrics.ValidLoss;
+import org.mltoolkit.core.metrics.ValidSeconds;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.PluginStatus;
 import org.mltoolkit.core.plugins.StaticExtensions;
@@ -108,11 +118,14 @@ class TrainingRunTest {
                     "valid_loss",
                     "valid_accuracy",
                     "lr",
-                    "seconds")) {
+                    "seconds",
+                    "valid_seconds",
+                    "train_images_per_second")) {
                 assertTrue(row.get(key).isNumber(), key + " in " + lines.get(i));
             }
             assertEquals(
-                    result.history().get(i).validLoss(), row.get("valid_loss").asDouble());
+                    result.history().get(i).value(ValidLoss.NAME),
+                    row.get("valid_loss").asDouble());
         }
 
         JsonNode summary = JSON.readTree(runDir.resolve("summary.json").toFile());
@@ -141,6 +154,60 @@ class TrainingRunTest {
             assertEquals(
                     List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
+    void aMetricGivenToTheRunIsRecordedInMetricsJsonlAndTheCheckpointsAndSurvivesAResume() throws IOException {
+        Path runDir = dir.resolve("more");
+        softmax(runDir)
+                .epochs(2)
+                .metrics(MetricSet.standard().with(new ValidTop2()))
+                .build()
+                .run();
+        Checkpoint last = CheckpointFile.read(runDir.resolve("last.ckpt"));
+        for (EpochMetrics m : last.history()) {
+            assertTrue(m.value("valid_top2_accuracy") >= m.value(ValidAccuracy.NAME), m.toString());
+            assertTrue(m.value(TrainImagesPerSecond.NAME) > 0, m.toString());
+        }
+        TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .resumeFrom(runDir.resolve("last.ckpt"))
+                .epochs(3)
+                .build()
+                .run();
+        List<String> lines = Files.readAllLines(runDir.resolve("metrics.jsonl"));
+        assertEquals(3, lines.size());
+        assertTrue(lines.get(1).contains("\"valid_top2_accuracy\":"), lines.get(1));
+        assertFalse(lines.get(2).contains("valid_top2_accuracy"), "the resumed run records the standard metrics");
+        assertTrue(
+                lines.get(2)
+                        .endsWith(",\"train_images_per_second\":"
+                                + JSON.readTree(lines.get(2))
+                                        .get("train_images_per_second")
+                                        .asText() + "}"),
+                lines.get(2));
+    }
+
+    /** The fraction of examples whose label is among the two most probable classes: a metric in a few lines. */
+    static final class ValidTop2 extends ExactMean {
+        ValidTop2() {
+            super("valid_top2_accuracy", MetricFormat.recordedOnly());
+        }
+
+        @Override
+        protected double sumOf(org.mltoolkit.api.Batch batch, float[] logp, int k) {
+            int hits = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                float own = logp[i * k + batch.labels()[i]];
+                int above = 0;
+                for (int j = 0; j < k; j++) {
+                    above += logp[i * k + j] > own ? 1 : 0;
+                }
+                hits += above < 2 ? 1 : 0;
+            }
+            return hits;
         }
     }
 
@@ -224,11 +291,22 @@ class TrainingRunTest {
         assertEquals(lastA.modelState(), lastB.modelState());
         assertEquals(lastA.optimizerState(), lastB.optimizerState());
         assertEquals(withoutTimings(a.history()), withoutTimings(b.history()));
-        assertNotEquals(a.history().get(0).lr(), a.history().get(2).lr(), "the rate follows the schedule");
+        assertNotEquals(
+                a.history().get(0).value(LearningRate.NAME),
+                a.history().get(2).value(LearningRate.NAME),
+                "the rate follows the schedule");
     }
 
+    /** The history without the wall-clock timings, which no two runs share. */
     private static List<EpochMetrics> withoutTimings(List<EpochMetrics> history) {
-        return history.stream().map(EpochMetrics::withoutTimings).toList();
+        Set<String> timings = Set.of(TrainSeconds.NAME, ValidSeconds.NAME, TrainImagesPerSecond.NAME);
+        return history.stream()
+                .map(m -> {
+                    Map<String, Double> values = new LinkedHashMap<>(m.values());
+                    values.keySet().removeAll(timings);
+                    return new EpochMetrics(m.epoch(), values);
+                })
+                .toList();
     }
 
     @Test
@@ -530,7 +608,7 @@ class TrainingRunTest {
                 .run();
         assertEquals(
                 List.of(0.1, 0.05, 0.025),
-                step.history().stream().map(EpochMetrics::lr).toList());
+                step.history().stream().map(m -> m.value(LearningRate.NAME)).toList());
         assertEquals(List.of(0.1, 0.05, 0.025), trainers.created.get(0).ratesSet);
 
         TrainingResult cosine = TrainingRun.builder()
@@ -544,7 +622,8 @@ class TrainingRunTest {
                 .runDir(dir.resolve("cos"))
                 .build()
                 .run();
-        List<Double> rates = cosine.history().stream().map(EpochMetrics::lr).toList();
+        List<Double> rates =
+                cosine.history().stream().map(m -> m.value(LearningRate.NAME)).toList();
         assertEquals(0.1, rates.get(0), 1e-15);
         assertEquals(0.05, rates.get(2), 1e-15);
         assertTrue(rates.get(3) < rates.get(2) && rates.get(1) < rates.get(0), rates.toString());
