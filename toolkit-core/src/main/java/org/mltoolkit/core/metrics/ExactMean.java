@@ -6,29 +6,16 @@ import org.mltoolkit.api.Batch;
  * A validation metric computed exactly over the whole pass: the sum of a per-example quantity over every example,
  * divided by the number of examples. A subclass says what one batch adds ({@link #sumOf}).
  */
-public abstract class ExactMean implements ValidationMetric {
-    private final String name;
-    private final MetricFormat format;
+public abstract class ExactMean extends NamedMetric implements ValidationMetric {
     private double sum;
     private long examples;
 
     protected ExactMean(String name, MetricFormat format) {
-        this.name = name;
-        this.format = format;
+        super(name, format);
     }
 
     /** The sum of the quantity over the examples of {@code batch}. */
     protected abstract double sumOf(Batch batch, float[] logProbabilities, int numClasses);
-
-    @Override
-    public final String name() {
-        return name;
-    }
-
-    @Override
-    public final MetricFormat format() {
-        return format;
-    }
 
     @Override
     public final void reset() {

@@ -8,38 +8,25 @@ import org.mltoolkit.api.StepResult;
  * {@code RunningAverage}: the first value is taken as is, each later one gives
  * {@code avg = alpha * avg + (1 - alpha) * value}. A subclass says which value ({@link #valueOf}).
  */
-public abstract class RunningAverage implements TrainingMetric {
+public abstract class RunningAverage extends NamedMetric implements TrainingMetric {
     /** The smoothing factor the reference uses. */
     public static final double DEFAULT_ALPHA = 0.98;
 
-    private final String name;
-    private final MetricFormat format;
     private final double alpha;
     private double average = Double.NaN;
     private boolean empty = true;
 
     /** Throws IllegalArgumentException unless {@code 0 < alpha < 1}. */
     protected RunningAverage(String name, MetricFormat format, double alpha) {
+        super(name, format);
         if (!(alpha > 0 && alpha < 1)) {
             throw new IllegalArgumentException("alpha must lie in (0, 1), got " + alpha);
         }
-        this.name = name;
-        this.format = format;
         this.alpha = alpha;
     }
 
     /** The value one step contributes. */
     protected abstract double valueOf(Batch batch, StepResult step);
-
-    @Override
-    public final String name() {
-        return name;
-    }
-
-    @Override
-    public final MetricFormat format() {
-        return format;
-    }
 
     @Override
     public final void reset() {

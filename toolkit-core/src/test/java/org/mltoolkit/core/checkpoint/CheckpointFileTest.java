@@ -39,20 +39,9 @@ class CheckpointFileTest {
 
     /** A row with the values of the metrics every version has recorded, in their order. */
     static EpochMetrics row(int epoch, double... values) {
-        String[] names = {
-            "train_loss",
-            "train_accuracy",
-            "param_norm",
-            "grad_norm",
-            "valid_loss",
-            "valid_accuracy",
-            "lr",
-            "seconds",
-            "valid_seconds"
-        };
         Map<String, Double> row = new LinkedHashMap<>();
         for (int i = 0; i < values.length; i++) {
-            row.put(names[i], values[i]);
+            row.put(CheckpointFile.FIRST_METRICS.get(i), values[i]);
         }
         return new EpochMetrics(epoch, row);
     }

@@ -5,38 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mltoolkit.api.Batch;
-import org.mltoolkit.api.ExampleShape;
-import org.mltoolkit.api.InputLayout;
 import org.mltoolkit.api.StepResult;
+import org.mltoolkit.core.testing.Batches;
 
 class EngineTest {
 
     /** {@code batches} one-example batches per epoch of {@code size} examples each. */
-    static BatchSource source(int batches, int size) {
-        return new BatchSource() {
-            @Override
-            public Iterator<Batch> batches(int epoch) {
-                Batch b = new Batch(new float[size], new int[size], size, new ExampleShape(1, 1, 1), InputLayout.FLAT);
-                return Collections.nCopies(batches, b).iterator();
-            }
-
-            @Override
-            public int examples() {
-                return batches * size;
-            }
-
-            @Override
-            public int batchesPerEpoch() {
-                return batches;
-            }
-        };
-    }
-
     private static Engine recording(List<String> log) {
         Engine engine = new Engine(batch -> new StepResult(0.5, 1, 1, 1));
         for (Event event : Event.values()) {
@@ -52,7 +28,7 @@ class EngineTest {
     void eventsFireInIgnitesOrder() {
         List<String> log = new ArrayList<>();
         Engine engine = recording(log);
-        EngineState state = engine.run(source(2, 1), 0, 2);
+        EngineState state = engine.run(Batches.repeated(2, 1), 0, 2);
         assertEquals(
                 List.of(
                         "STARTED@0.0",
@@ -73,7 +49,7 @@ class EngineTest {
     void aResumedRunStartsAfterTheCompletedEpochsAndCountsTheirIterations() {
         List<String> log = new ArrayList<>();
         Engine engine = recording(log);
-        engine.run(source(3, 1), 2, 3);
+        engine.run(Batches.repeated(3, 1), 2, 3);
         assertEquals("EPOCH_STARTED@3.0", log.get(1));
         assertEquals(9, engine.state().iteration());
     }
@@ -83,7 +59,7 @@ class EngineTest {
         List<String> log = new ArrayList<>();
         Engine engine = recording(log);
         engine.on(Event.EPOCH_COMPLETED, e -> e.terminate("enough"));
-        EngineState state = engine.run(source(2, 1), 0, 5);
+        EngineState state = engine.run(Batches.repeated(2, 1), 0, 5);
         assertEquals(1, state.epoch());
         assertEquals("enough", state.terminationReason());
         assertEquals("COMPLETED@1.2", log.get(log.size() - 1));
@@ -98,7 +74,8 @@ class EngineTest {
         });
         engine.on(Event.EXCEPTION_RAISED, e -> log.add(e.state().exception().getMessage()));
         engine.on(Event.COMPLETED, e -> log.add("completed"));
-        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> engine.run(source(2, 1), 0, 1));
+        IllegalStateException thrown =
+                assertThrows(IllegalStateException.class, () -> engine.run(Batches.repeated(2, 1), 0, 1));
         assertSame(boom, thrown);
         assertEquals(List.of("boom"), log);
     }
@@ -114,7 +91,7 @@ class EngineTest {
         engine.on(
                 Event.VALIDATION_COMPLETED,
                 e -> log.add("validated " + e.state().epoch()));
-        engine.run(source(1, 1), 0, 2);
+        engine.run(Batches.repeated(1, 1), 0, 2);
         assertEquals(List.of("validate 1", "validated 1", "validate 2", "validated 2"), log);
     }
 }

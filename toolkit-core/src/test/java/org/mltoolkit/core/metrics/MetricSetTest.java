@@ -5,41 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mltoolkit.api.Batch;
-import org.mltoolkit.api.ExampleShape;
-import org.mltoolkit.api.InputLayout;
 import org.mltoolkit.api.StepResult;
-import org.mltoolkit.core.engine.BatchSource;
 import org.mltoolkit.core.engine.Engine;
 import org.mltoolkit.core.engine.EpochMetrics;
 import org.mltoolkit.core.engine.Event;
+import org.mltoolkit.core.testing.Batches;
 
 class MetricSetTest {
-    /** {@code batches} batches of {@code size} examples each, every epoch. */
-    static BatchSource source(int batches, int size) {
-        return new BatchSource() {
-            @Override
-            public Iterator<Batch> batches(int epoch) {
-                Batch b = new Batch(new float[size], new int[size], size, new ExampleShape(1, 1, 1), InputLayout.FLAT);
-                return Collections.nCopies(batches, b).iterator();
-            }
-
-            @Override
-            public int examples() {
-                return batches * size;
-            }
-
-            @Override
-            public int batchesPerEpoch() {
-                return batches;
-            }
-        };
-    }
-
     @Test
     void theStandardMetricsAreTheReferencesThenTheRatesTimesAndSpeedInTheOrderOfMetricsJsonl() {
         assertEquals(
@@ -72,7 +47,7 @@ class MetricSetTest {
             }
         });
         engine.on(Event.EPOCH_COMPLETED, e -> endOfEpoch.add(e.state().metric(TrainLoss.NAME)));
-        engine.run(source(4, 2), 0, 2);
+        engine.run(Batches.repeated(4, 2), 0, 2);
 
         assertEquals(List.of(1.0, 10.0), firstOfEpoch);
         double e1 = 1.0;
