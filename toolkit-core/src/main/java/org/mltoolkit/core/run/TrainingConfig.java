@@ -70,32 +70,6 @@ public record TrainingConfig(
         return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(map));
     }
 
-    /** This configuration with other dataset options: those the dataset reported when the run loaded it. */
-    public TrainingConfig withDatasetOptions(Map<String, String> options) {
-        return new TrainingConfig(
-                dataset,
-                options,
-                model,
-                trainer,
-                optimizer,
-                learningRate,
-                batchSize,
-                epochs,
-                trainRatio,
-                seed,
-                limit,
-                device,
-                threads,
-                modelOptions,
-                trainerOptions,
-                lrSchedule,
-                patience,
-                minDelta,
-                runDir,
-                bestCheckpoint,
-                plugins);
-    }
-
     /** The configuration as a JSON object (keys in snake_case, maps sorted by key). */
     public String toJson() {
         return RunJson.pretty(this);

@@ -139,7 +139,8 @@ public final class TrainingRun {
         DatasetSplits splits =
                 datasetLoader.load(lookup.dataset(config.dataset()), new PluginOptions(config.datasetOptions()));
         if (!splits.options().asMap().isEmpty()) {
-            config = config.withDatasetOptions(splits.options().asMap());
+            config = TrainingRunBuilder.withDatasetOptions(
+                    config, splits.options().asMap());
         }
         return splits;
     }

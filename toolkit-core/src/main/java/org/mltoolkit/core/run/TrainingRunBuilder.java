@@ -271,17 +271,35 @@ public final class TrainingRunBuilder {
         Map<String, String> pluginVersions = plugins != null
                 ? plugins
                 : RunSummary.pluginVersions(lookup, data == null ? datasetName : null, modelName, trainerName);
-        TrainingConfig config = config(saved, datasetName, modelName, trainerName, place, pluginVersions);
+        TrainingConfig config =
+                config(saved, datasetName, datasetOptions(saved), modelName, trainerName, place, pluginVersions);
         return new TrainingRun(this, config, resume);
     }
 
     /**
+     * {@code config} with the dataset options the dataset reported when the run loaded it (its defaults filled in),
+     * assembled like every configuration: all else as {@code config} has it.
+     */
+    static TrainingConfig withDatasetOptions(TrainingConfig config, Map<String, String> options) {
+        return new TrainingRunBuilder()
+                .config(
+                        config,
+                        config.dataset(),
+                        options,
+                        config.model(),
+                        config.trainer(),
+                        new RunDirectoryPolicy.Placement(Path.of(config.runDir()), Path.of(config.bestCheckpoint())),
+                        config.plugins());
+    }
+
+    /**
      * The one place a configuration is assembled: every setting as given, else as the resumed run had it ({@code
-     * saved}), else its default. The names and places are resolved by the caller.
+     * saved}), else its default. The names, dataset options and places are resolved by the caller.
      */
     private TrainingConfig config(
             TrainingConfig saved,
             String datasetName,
+            Map<String, String> datasetOptions,
             String modelName,
             String trainerName,
             RunDirectoryPolicy.Placement place,
@@ -289,7 +307,7 @@ public final class TrainingRunBuilder {
         Setting from = new Setting(saved);
         return new TrainingConfig(
                 datasetName,
-                datasetOptions(saved),
+                datasetOptions,
                 modelName,
                 trainerName,
                 from.given(optimizer, DEFAULT_OPTIMIZER, TrainingConfig::optimizer),
