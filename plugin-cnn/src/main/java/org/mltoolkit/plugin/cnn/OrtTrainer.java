@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mltoolkit.api.Batch;
-import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.Metrics;
 import org.mltoolkit.api.StepResult;
 import org.mltoolkit.api.Tensor;
@@ -25,24 +24,26 @@ import org.mltoolkit.plugin.cnn.autodiff.ReverseModeDifferentiator;
 import org.mltoolkit.plugin.cnn.autodiff.TrainingGraph;
 import org.mltoolkit.plugin.cnn.graph.ForwardNetwork;
 import org.mltoolkit.plugin.cnn.graph.ParameterSpec;
-import org.mltoolkit.plugin.cnn.optim.Adam;
-import org.mltoolkit.plugin.cnn.optim.Optimizer;
-import org.mltoolkit.plugin.cnn.optim.SgdMomentum;
 import org.mltoolkit.plugin.cnn.ort.NativeBuffers;
 import org.mltoolkit.plugin.cnn.ort.OrtSessions;
+import org.mltoolkit.plugin.support.optim.Optimizer;
+import org.mltoolkit.plugin.support.optim.Optimizers;
+import org.mltoolkit.plugin.support.optim.Parameter;
 
 /**
  * Trains a {@link CnnModel} in place. The training graph (forward in training mode, NLL loss, gradients, updated
  * running statistics) is derived once from the model's forward graph and run in ONNX Runtime; parameters go in as
  * tensors over the model's own direct buffers (no copy), gradients come back into pinned direct buffers, and the
- * optimizer updates the parameters in Java. Options: {@code beta1}, {@code beta2}, {@code eps} (Adam),
- * {@code momentum} (SGD, default 0.9), {@code gemm_conv_max_pixels}, {@code profile} (file prefix for an ONNX
+ * optimizer (the support library's Adam or SGD, on the model's threads) updates the parameters in Java. Options:
+ * the optimizer's ({@link Optimizers}), {@code gemm_conv_max_pixels}, {@code profile} (file prefix for an ONNX
  * Runtime profile). Not thread-safe.
  */
 public final class OrtTrainer implements Trainer {
     private static final String LABELS = "labels";
     /** Trainer option: convolutions with at most this many output pixels run as batch-wide matrix products. */
     static final String GEMM_OPTION = "gemm_conv_max_pixels";
+    /** The options this trainer takes besides the optimizer's. */
+    private static final Set<String> OWN_OPTIONS = Set.of("profile", GEMM_OPTION);
 
     private final CnnModel model;
     private final TrainingGraph graph;
@@ -73,16 +74,41 @@ public final class OrtTrainer implements Trainer {
         this.model = model;
         this.parameters = model.parameters();
         this.buffers = model.buffers();
-        this.optimizer = optimizer(spec, parameters);
+        this.parameterBuffers = new FloatBuffer[parameters.size()];
+        this.gradientBuffers = new FloatBuffer[parameters.size()];
+        this.bufferUpdates = new FloatBuffer[buffers.size()];
+        List<Parameter> optimized = new ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            ParameterSpec p = parameters.get(i);
+            parameterBuffers[i] = model.buffer(p.name());
+            gradientBuffers[i] = NativeBuffers.floats(p.size());
+            optimized.add(new Parameter(p.name(), p.shape(), parameterBuffers[i], gradientBuffers[i]));
+        }
+        // First, so that a bad optimizer setting fails before the training graph is derived and opened.
+        this.optimizer = Optimizers.create(
+                spec, optimized, model.threads(), "trainer '" + OrtTrainerProvider.NAME + "'", OWN_OPTIONS);
+        try {
+            this.graph = derive(model, spec);
+            String profile = spec.options().getString("profile", null);
+            this.session =
+                    OrtSessions.open(graph.model().toByteArray(), model.resolvedDevice(), model.threads(), profile);
+            bindState();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static TrainingGraph derive(CnnModel model, TrainerSpec spec) {
         Set<String> parameterNames = new LinkedHashSet<>();
-        parameters.forEach(p -> parameterNames.add(p.name()));
+        model.parameters().forEach(p -> parameterNames.add(p.name()));
         Set<String> bufferNames = new LinkedHashSet<>();
-        buffers.forEach(p -> bufferNames.add(p.name()));
+        model.buffers().forEach(p -> bufferNames.add(p.name()));
         ForwardNetwork network = model.network();
         if (network.training() == null) {
             throw new ToolkitException(network.trainingUnavailable());
         }
-        this.graph = ReverseModeDifferentiator.differentiate(
+        return ReverseModeDifferentiator.differentiate(
                 network.training(),
                 new DifferentiationRequest(
                         Map.of(network.input(), network.inputShape()),
@@ -91,19 +117,19 @@ public final class OrtTrainer implements Trainer {
                         parameterNames,
                         bufferNames,
                         spec.options().getInt(GEMM_OPTION, DifferentiationRequest.DEFAULT_GEMM_CONV_MAX_PIXELS)));
-        String profile = spec.options().getString("profile", null);
-        this.session = OrtSessions.open(graph.model().toByteArray(), model.resolvedDevice(), model.threads(), profile);
-        this.parameterBuffers = new FloatBuffer[parameters.size()];
-        this.gradientBuffers = new FloatBuffer[parameters.size()];
-        this.bufferUpdates = new FloatBuffer[buffers.size()];
+    }
+
+    /**
+     * Wraps the parameters, gradients, running statistics and their updates in ONNX Runtime tensors over the same
+     * direct buffers. Throws ToolkitException when ONNX Runtime refuses one.
+     */
+    private void bindState() {
         try {
             for (int i = 0; i < parameters.size(); i++) {
                 ParameterSpec p = parameters.get(i);
-                parameterBuffers[i] = model.buffer(p.name());
                 stateInputs.put(
                         p.name(),
                         own(OnnxTensor.createTensor(OrtSessions.environment(), parameterBuffers[i], p.shape())));
-                gradientBuffers[i] = NativeBuffers.floats(p.size());
                 fixedOutputs.put(
                         graph.gradientOutputs().get(p.name()),
                         own(OnnxTensor.createTensor(OrtSessions.environment(), gradientBuffers[i], p.shape())));
@@ -119,45 +145,7 @@ public final class OrtTrainer implements Trainer {
                         own(OnnxTensor.createTensor(OrtSessions.environment(), bufferUpdates[i], b.shape())));
             }
         } catch (OrtException e) {
-            close();
             throw new ToolkitException("cannot create the training tensors of model '" + model.name() + "'", e);
-        }
-    }
-
-    private static Optimizer optimizer(TrainerSpec spec, List<ParameterSpec> parameters) {
-        String name = spec.optimizer().trim().toLowerCase(java.util.Locale.ROOT);
-        switch (name) {
-            case "adam" -> {
-                spec.options()
-                        .requireOnly(
-                                OrtTrainerProvider.NAME + " with adam",
-                                Set.of("beta1", "beta2", "eps", "profile", GEMM_OPTION));
-                double beta1 = spec.options().getDouble("beta1", 0.9);
-                double beta2 = spec.options().getDouble("beta2", 0.999);
-                double eps = spec.options().getDouble("eps", 1e-8);
-                if (!(beta1 >= 0 && beta1 < 1)) {
-                    throw new InvalidConfigurationException("beta1", beta1, "must be in [0, 1)");
-                }
-                if (!(beta2 >= 0 && beta2 < 1)) {
-                    throw new InvalidConfigurationException("beta2", beta2, "must be in [0, 1)");
-                }
-                if (!(eps > 0)) {
-                    throw new InvalidConfigurationException("eps", eps, "must be positive");
-                }
-                return new Adam(parameters, spec.learningRate(), beta1, beta2, eps);
-            }
-            case "sgd" -> {
-                spec.options()
-                        .requireOnly(OrtTrainerProvider.NAME + " with sgd", Set.of("momentum", "profile", GEMM_OPTION));
-                double momentum = spec.options().getDouble("momentum", 0.9);
-                if (!(momentum >= 0 && momentum < 1)) {
-                    throw new InvalidConfigurationException("momentum", momentum, "must be in [0, 1)");
-                }
-                return new SgdMomentum(parameters, spec.learningRate(), momentum);
-            }
-            default ->
-                throw new InvalidConfigurationException(
-                        "optimizer", spec.optimizer(), "trainer '" + OrtTrainerProvider.NAME + "' knows adam and sgd");
         }
     }
 
@@ -235,7 +223,9 @@ public final class OrtTrainer implements Trainer {
             int correct = Metrics.countCorrect(logProbs, labels, n, classes);
             double parameterNorm = Math.sqrt(NativeBuffers.sumOfSquares(parameterBuffers));
             double gradientNorm = Math.sqrt(NativeBuffers.sumOfSquares(gradientBuffers));
-            optimizer.step(parameterBuffers, gradientBuffers);
+            // The norms are summed here in double, element by element, as CnnModel.parameterNorm() sums them; the
+            // block-wise float sums the optimizer returns would differ in the last digits.
+            optimizer.step();
             for (int i = 0; i < buffers.size(); i++) {
                 model.buffer(buffers.get(i).name()).put(0, bufferUpdates[i], 0, bufferUpdates[i].capacity());
             }
@@ -248,9 +238,6 @@ public final class OrtTrainer implements Trainer {
 
     @Override
     public void setLearningRate(double learningRate) {
-        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
-            throw new InvalidConfigurationException("learningRate", learningRate, "must be a positive number");
-        }
         optimizer.setLearningRate(learningRate);
     }
 
@@ -278,6 +265,7 @@ public final class OrtTrainer implements Trainer {
 
     @Override
     public void close() {
+        optimizer.close();
         for (OnnxTensor t : ownedTensors) {
             t.close();
         }

@@ -5,6 +5,8 @@ import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.StepResult;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.Trainer;
+import org.mltoolkit.plugin.support.optim.Optimizer;
+import org.mltoolkit.plugin.support.optim.SquaredNorms;
 
 /**
  * Trains a {@link DenseClassifier} with minibatch backpropagation in float32: forward in training mode, mean
@@ -12,11 +14,10 @@ import org.mltoolkit.api.Trainer;
  */
 final class BackpropTrainer implements Trainer {
     private final DenseClassifier model;
-    private final FlatOptimizer optimizer;
+    private final Optimizer optimizer;
     private final double[] lossAndCorrect = new double[2];
-    private final double[] norms = new double[2];
 
-    BackpropTrainer(DenseClassifier model, FlatOptimizer optimizer) {
+    BackpropTrainer(DenseClassifier model, Optimizer optimizer) {
         this.model = model;
         this.optimizer = optimizer;
     }
@@ -31,8 +32,8 @@ final class BackpropTrainer implements Trainer {
         model.checkBatch(batch);
         DenseNetwork network = model.network();
         network.trainStep(batch.features(), batch.labels(), batch.size(), lossAndCorrect);
-        optimizer.step(network.parameters(), network.gradients(), norms);
-        return new StepResult(lossAndCorrect[0], (int) lossAndCorrect[1], Math.sqrt(norms[0]), Math.sqrt(norms[1]));
+        SquaredNorms norms = optimizer.step();
+        return new StepResult(lossAndCorrect[0], (int) lossAndCorrect[1], norms.parameterNorm(), norms.gradientNorm());
     }
 
     @Override
@@ -47,7 +48,7 @@ final class BackpropTrainer implements Trainer {
 
     @Override
     public void loadOptimizerState(Map<String, Tensor> state) {
-        optimizer.loadState(state);
+        optimizer.loadState(LegacyOptimizerState.upgrade(state, model.optimizerParameters()));
     }
 
     @Override

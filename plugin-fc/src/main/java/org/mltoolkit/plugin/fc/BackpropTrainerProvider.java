@@ -1,10 +1,13 @@
 package org.mltoolkit.plugin.fc;
 
+import java.util.Set;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.api.Trainer;
 import org.mltoolkit.api.TrainerProvider;
 import org.mltoolkit.api.TrainerSpec;
+import org.mltoolkit.plugin.support.optim.Optimizer;
+import org.mltoolkit.plugin.support.optim.Optimizers;
 import org.pf4j.Extension;
 
 /**
@@ -34,9 +37,16 @@ public final class BackpropTrainerProvider implements TrainerProvider {
     @Override
     public Trainer create(Model model, TrainerSpec spec) {
         DenseClassifier dense = asDense(NAME, model);
-        FlatOptimizer optimizer = Optimizers.create(
-                NAME, spec, (int) dense.parameterCount(), dense.spec().threads());
-        return new BackpropTrainer(dense, optimizer);
+        return new BackpropTrainer(dense, optimizer(NAME, spec, dense));
+    }
+
+    /**
+     * The optimizer {@code spec} names over the model's parameters, with the model's threads. Throws
+     * InvalidConfigurationException for an unknown optimizer, an option it does not take or a value out of range.
+     */
+    static Optimizer optimizer(String trainer, TrainerSpec spec, DenseClassifier model) {
+        return Optimizers.create(
+                spec, model.optimizerParameters(), model.spec().threads(), "trainer " + trainer, Set.of());
     }
 
     static DenseClassifier asDense(String trainer, Model model) {

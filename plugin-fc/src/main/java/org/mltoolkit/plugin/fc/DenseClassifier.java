@@ -3,6 +3,7 @@ package org.mltoolkit.plugin.fc;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.Metrics;
@@ -11,6 +12,7 @@ import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.OnnxExportable;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.plugin.support.optim.Parameter;
 
 /**
  * A {@link DenseNetwork} as the toolkit sees it: {@code fc} or {@code linear}. State-dict names follow
@@ -39,6 +41,19 @@ public final class DenseClassifier implements Model, OnnxExportable {
 
     ModelSpec spec() {
         return spec;
+    }
+
+    /**
+     * The trainable tensors, in the network's layout order, as optimizer parameters over the network's own native
+     * memory: an optimizer updates the weights in place.
+     */
+    List<Parameter> optimizerParameters() {
+        checkOpen();
+        return network.entries().stream()
+                .filter(DenseNetwork.Entry::trainable)
+                .map(e -> new Parameter(
+                        e.name(), e.shape(), e.values().buffer(), e.gradient().buffer()))
+                .toList();
     }
 
     /** Layer widths: input, hidden..., classes. */

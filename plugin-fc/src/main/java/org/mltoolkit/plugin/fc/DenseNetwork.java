@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.mltoolkit.plugin.support.nn.BatchNormFolding;
 
 /**
  * A stack of fully-connected layers in float32: every hidden layer is Linear, LeakyReLU(0.01), BatchNorm1d;
@@ -251,6 +252,16 @@ final class DenseNetwork implements AutoCloseable {
 
     NativeFloats runningVar(int layer) {
         return runningVar[layer];
+    }
+
+    /** The BatchNorm of hidden layer {@code layer} in evaluation mode, as an affine map; reads the state only. */
+    BatchNormFolding.Affine evaluationBatchNorm(int layer) {
+        return BatchNormFolding.affine(
+                gamma[layer].toArray(),
+                beta[layer].toArray(),
+                runningMean[layer].toArray(),
+                runningVar[layer].toArray(),
+                BN_EPSILON);
     }
 
     private void ensureCapacity(int n) {

@@ -3,7 +3,6 @@ package org.mltoolkit.plugin.fc;
 import ai.onnx.proto.OnnxMl;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.FloatBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.plugin.support.nn.BatchNormFolding;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
 import org.tribuo.util.onnx.ONNXOperators;
@@ -21,10 +21,8 @@ import org.tribuo.util.onnx.ONNXRef;
  * Writes a dense classifier's inference graph with Tribuo's ONNX builder: {@code input [N, features]} →
  * (Gemm → LeakyRelu)* → Gemm → LogSoftmax → {@code log_probs [N, classes]}, opset 13.
  *
- * <p>BatchNorm in evaluation mode is an affine map per feature, {@code y = s a + t} with
- * {@code s = gamma / sqrt(running_var + eps)} and {@code t = beta - running_mean s}. It comes after the
- * LeakyReLU, so it cannot move into the Linear before it; it is folded exactly into the Linear after it:
- * {@code W (s a + t) + b = (W diag(s)) a + (W t + b)}.
+ * <p>Each BatchNorm comes after a LeakyReLU, so it cannot move into the Linear before it; in evaluation mode it is
+ * folded exactly into the Linear after it ({@link BatchNormFolding}).
  */
 final class OnnxGraphExporter {
     private OnnxGraphExporter() {}
@@ -38,22 +36,14 @@ final class OnnxGraphExporter {
         ONNXPlaceholder input = context.floatInput("input", widths[0]);
         ONNXPlaceholder output = context.floatOutput("log_probs", network.classCount());
         ONNXRef<?> current = input;
-        float[] previousScale = null;
-        float[] previousShift = null;
+        BatchNormFolding.Affine previousBatchNorm = null;
         for (int l = 0; l < network.layerCount(); l++) {
             int in = widths[l];
             int out = widths[l + 1];
             float[] w = network.weight(l).toArray();
             float[] b = network.bias(l).toArray();
-            if (previousScale != null) {
-                for (int o = 0; o < out; o++) {
-                    double shifted = b[o];
-                    for (int i = 0; i < in; i++) {
-                        shifted += (double) w[o * in + i] * previousShift[i];
-                        w[o * in + i] *= previousScale[i];
-                    }
-                    b[o] = (float) shifted;
-                }
+            if (previousBatchNorm != null) {
+                BatchNormFolding.intoNextLinear(w, b, previousBatchNorm);
             }
             float[] weights = w;
             ONNXInitializer weight =
@@ -67,17 +57,7 @@ final class OnnxGraphExporter {
                         List.of(linear),
                         "layer" + l + "_leaky_relu",
                         Map.of("alpha", DenseNetwork.LEAKY_SLOPE));
-                previousScale = new float[out];
-                previousShift = new float[out];
-                FloatBuffer g = network.gamma(l).buffer();
-                FloatBuffer be = network.beta(l).buffer();
-                FloatBuffer rm = network.runningMean(l).buffer();
-                FloatBuffer rv = network.runningVar(l).buffer();
-                for (int c = 0; c < out; c++) {
-                    double s = g.get(c) / Math.sqrt(rv.get(c) + DenseNetwork.BN_EPSILON);
-                    previousScale[c] = (float) s;
-                    previousShift[c] = (float) (be.get(c) - rm.get(c) * s);
-                }
+                previousBatchNorm = network.evaluationBatchNorm(l);
             } else {
                 linear.apply(NeuralOnnxOperators.LOG_SOFTMAX, Map.of("axis", 1)).assignTo(output);
             }

@@ -6,7 +6,6 @@ import com.oracle.labs.mlrg.olcut.provenance.primitives.BooleanProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.IntProvenance;
 import com.oracle.labs.mlrg.olcut.provenance.primitives.StringProvenance;
 import com.oracle.labs.mlrg.olcut.util.Pair;
-import java.nio.FloatBuffer;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.mltoolkit.plugin.support.nn.BatchNormFolding;
 import org.tribuo.Example;
 import org.tribuo.Excuse;
 import org.tribuo.Feature;
@@ -104,36 +104,14 @@ public final class TribuoDenseModel extends Model<Label> {
         }
         float[][] w = new float[network.layerCount()][];
         float[][] b = new float[network.layerCount()][];
-        float[] scale = null;
-        float[] shift = null;
+        BatchNormFolding.Affine previousBatchNorm = null;
         for (int l = 0; l < network.layerCount(); l++) {
-            int in = widths[l];
-            int out = widths[l + 1];
             w[l] = network.weight(l).toArray();
             b[l] = network.bias(l).toArray();
-            if (scale != null) {
-                for (int o = 0; o < out; o++) {
-                    double shifted = b[l][o];
-                    for (int i = 0; i < in; i++) {
-                        shifted += (double) w[l][o * in + i] * shift[i];
-                        w[l][o * in + i] *= scale[i];
-                    }
-                    b[l][o] = (float) shifted;
-                }
+            if (previousBatchNorm != null) {
+                BatchNormFolding.intoNextLinear(w[l], b[l], previousBatchNorm);
             }
-            if (network.isHidden(l)) {
-                scale = new float[out];
-                shift = new float[out];
-                FloatBuffer g = network.gamma(l).buffer();
-                FloatBuffer be = network.beta(l).buffer();
-                FloatBuffer rm = network.runningMean(l).buffer();
-                FloatBuffer rv = network.runningVar(l).buffer();
-                for (int c = 0; c < out; c++) {
-                    double s = g.get(c) / Math.sqrt(rv.get(c) + DenseNetwork.BN_EPSILON);
-                    scale[c] = (float) s;
-                    shift[c] = (float) (be.get(c) - rm.get(c) * s);
-                }
-            }
+            previousBatchNorm = network.isHidden(l) ? network.evaluationBatchNorm(l) : null;
         }
         OffsetDateTime now = OffsetDateTime.now();
         DataProvenance source = new SimpleDataSourceProvenance(dataset, now, factory);

@@ -7,6 +7,8 @@ import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.StepResult;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.Trainer;
+import org.mltoolkit.plugin.support.optim.Optimizer;
+import org.mltoolkit.plugin.support.optim.SquaredNorms;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
 import org.tribuo.math.LinearParameters;
 import org.tribuo.math.la.DenseMatrix;
@@ -18,21 +20,20 @@ import org.tribuo.math.la.SGDVector;
  * {@link LinearParameters} (weights with the bias as the last feature column) score each example, Tribuo's
  * {@link LogMulticlass} objective gives its loss and gradient, {@link LinearParameters#gradients} and
  * {@link LinearParameters#merge} build and sum the per-example gradients, in double precision on one thread.
- * The summed gradient, divided by the batch size, goes to the same {@link FlatOptimizer} as the
+ * The summed gradient, divided by the batch size, goes to the same {@link Optimizer} as the
  * {@code backprop} trainer, because Tribuo's optimisers can neither change their learning rate nor expose
  * their moments for an exact resume.
  */
 final class TribuoLinearTrainer implements Trainer {
     private final DenseClassifier model;
-    private final FlatOptimizer optimizer;
+    private final Optimizer optimizer;
     private final LogMulticlass objective = new LogMulticlass();
     private final LinearParameters parameters;
     private final DenseMatrix weights;
     private final int features;
     private final int classes;
-    private final double[] norms = new double[2];
 
-    TribuoLinearTrainer(DenseClassifier model, FlatOptimizer optimizer) {
+    TribuoLinearTrainer(DenseClassifier model, Optimizer optimizer) {
         if (model.network().layerCount() != 1) {
             throw new IllegalArgumentException("the Tribuo linear trainer trains single-layer models only");
         }
@@ -80,7 +81,7 @@ final class TribuoLinearTrainer implements Trainer {
             perExample[i] = parameters.gradients(lossAndGradient, example);
         }
         DenseMatrix sum = (DenseMatrix) parameters.merge(perExample, n)[0];
-        // Tribuo's objectives return the direction of steepest descent; the flat optimizers take the gradient.
+        // Tribuo's objectives return the direction of steepest descent; the optimizers take the gradient.
         FloatBuffer gw = network.gradients().buffer();
         float scale = -1f / n;
         for (int c = 0; c < classes; c++) {
@@ -93,8 +94,8 @@ final class TribuoLinearTrainer implements Trainer {
         for (int c = 0; c < classes; c++) {
             gb.put(biasOffset + c, (float) (sum.get(c, features) * scale));
         }
-        optimizer.step(network.parameters(), network.gradients(), norms);
-        return new StepResult(loss / n, correct, Math.sqrt(norms[0]), Math.sqrt(norms[1]));
+        SquaredNorms norms = optimizer.step();
+        return new StepResult(loss / n, correct, norms.parameterNorm(), norms.gradientNorm());
     }
 
     @Override
@@ -109,7 +110,7 @@ final class TribuoLinearTrainer implements Trainer {
 
     @Override
     public void loadOptimizerState(Map<String, Tensor> state) {
-        optimizer.loadState(state);
+        optimizer.loadState(LegacyOptimizerState.upgrade(state, model.optimizerParameters()));
     }
 
     @Override

@@ -38,8 +38,6 @@ public final class TribuoLinearTrainerProvider implements TrainerProvider {
             throw new ToolkitException(
                     "trainer " + NAME + " cannot train model '" + dense.name() + "' (it trains linear)");
         }
-        FlatOptimizer optimizer = Optimizers.create(
-                NAME, spec, (int) dense.parameterCount(), dense.spec().threads());
-        return new TribuoLinearTrainer(dense, optimizer);
+        return new TribuoLinearTrainer(dense, BackpropTrainerProvider.optimizer(NAME, spec, dense));
     }
 }

@@ -1,6 +1,15 @@
 package org.mltoolkit.plugin.fc;
 
 import java.util.Random;
+import java.util.Set;
+import org.mltoolkit.api.Device;
+import org.mltoolkit.api.ExampleShape;
+import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.PluginOptions;
+import org.mltoolkit.api.TrainerSpec;
+import org.mltoolkit.plugin.support.optim.Optimizer;
+import org.mltoolkit.plugin.support.optim.Optimizers;
+import org.mltoolkit.plugin.support.optim.Parameter;
 import org.tribuo.math.LinearParameters;
 import org.tribuo.math.la.DenseMatrix;
 import org.tribuo.math.la.Tensor;
@@ -9,8 +18,8 @@ import org.tribuo.math.optimisers.Adam;
 /**
  * Run by hand, not a test: one Adam update of fc-sized parameters (802,160) with Tribuo's {@link Adam}
  * (double precision, one thread, on a {@link LinearParameters} of 500 x 1,604 = 802,000 weights) against
- * this plugin's {@link AdamOptimizer} (float32 on native memory, 1 and 2 threads). It lives in this package
- * because the plugin's optimizer is package-private. Arguments: {@code [seconds per case=3]}.
+ * the support library's Adam over the {@code fc} model's own parameters (float32 on native memory, 1 and 2
+ * threads). It lives in this package to reach the model's parameters. Arguments: {@code [seconds per case=3]}.
  */
 public final class OptimizerBench {
     private OptimizerBench() {}
@@ -30,19 +39,25 @@ public final class OptimizerBench {
         Tensor[] gradients = {gradient};
         double tribuo = time(seconds, () -> parameters.update(tribuoAdam.step(gradients, 1.0)));
         System.out.printf("Tribuo Adam (double, 1 thread), 802,000 parameters: %.2f ms per update%n", tribuo);
-        int size = 802_160;
         for (int threads = 1; threads <= 2; threads++) {
-            try (NativeFloats p = NativeFloats.allocate(size);
-                    NativeFloats g = NativeFloats.allocate(size);
-                    AdamOptimizer adam = new AdamOptimizer(size, 1e-3, 0.9, 0.999, 1e-8, 0, threads)) {
-                for (int i = 0; i < size; i++) {
-                    g.buffer().put(i, (float) (random.nextGaussian() * 1e-3));
+            ModelSpec spec =
+                    new ModelSpec(new ExampleShape(1, 28, 28), 10, 1, Device.CPU, threads, PluginOptions.empty());
+            try (DenseClassifier model = (DenseClassifier) new FcModelProvider().create(spec);
+                    Optimizer adam = Optimizers.create(
+                            new TrainerSpec("adam", 1e-3, 1, PluginOptions.empty()),
+                            model.optimizerParameters(),
+                            threads,
+                            "bench",
+                            Set.of())) {
+                for (Parameter p : model.optimizerParameters()) {
+                    for (int i = 0; i < p.size(); i++) {
+                        p.gradients().put(i, (float) (random.nextGaussian() * 1e-3));
+                    }
                 }
-                double[] norms = new double[2];
-                double ours = time(seconds, () -> adam.step(p, g, norms));
+                double ours = time(seconds, adam::step);
                 System.out.printf(
-                        "plugin Adam (float32, %d thread%s, norms fused), 802,160 parameters: %.2f ms per update%n",
-                        threads, threads == 1 ? "" : "s", ours);
+                        "support Adam (float32, %d thread%s, norms fused), %,d parameters: %.2f ms per update%n",
+                        threads, threads == 1 ? "" : "s", model.parameterCount(), ours);
             }
         }
     }

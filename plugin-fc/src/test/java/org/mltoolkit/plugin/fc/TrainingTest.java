@@ -181,24 +181,38 @@ class TrainingTest {
     }
 
     @Test
-    void adamFollowsPyTorchsUpdateRule() {
-        try (NativeFloats p = NativeFloats.allocate(2);
-                NativeFloats g = NativeFloats.allocate(2);
-                AdamOptimizer adam = new AdamOptimizer(2, 0.1, 0.9, 0.999, 1e-8, 0, 1)) {
-            p.set(new float[] {1f, -2f});
-            g.set(new float[] {0.5f, 0f});
-            double[] norms = new double[2];
-            adam.step(p, g, norms);
-            // m_hat = g, v_hat = g^2: the first step moves every parameter with a gradient by lr.
-            assertArrayEquals(new float[] {0.9f, -2f}, p.toArray(), 1e-6f);
-            assertEquals(5.0, norms[0], 1e-9);
-            assertEquals(0.25, norms[1], 1e-9);
-            g.set(new float[] {-0.5f, 0f});
-            adam.step(p, g, norms);
-            // m = 0.9*0.05 - 0.05 = -0.005, v = 0.999*0.00025 + 0.00025; bias-corrected by 0.19 and 0.001999.
-            double m = -0.005 / 0.19;
-            double v = (0.999 * 0.00025 + 0.00025) / (1 - 0.999 * 0.999);
-            assertEquals(0.9 - 0.1 * m / (Math.sqrt(v) + 1e-8), p.toArray()[0], 1e-6);
+    void anOptimizerStateInTheEarlierFlatLayoutStillResumes() {
+        LabeledData data = Fixtures.blobs(512, Fixtures.MNIST_SHAPE, 0.9, 7);
+        for (TrainerSpec spec : new TrainerSpec[] {Fixtures.adam(), Fixtures.sgd(0.05, 0.9), Fixtures.sgd(0.05, 0)}) {
+            String prefix = spec.optimizer() + ".";
+            try (Model a = new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 1, 1));
+                    Trainer ta = new BackpropTrainerProvider().create(a, spec);
+                    Model b = new LinearModelProvider().create(Fixtures.spec(Fixtures.MNIST_SHAPE, 2, 1));
+                    Trainer tb = new BackpropTrainerProvider().create(b, spec)) {
+                ta.step(Fixtures.batch(data, 0, 128));
+                ta.step(Fixtures.batch(data, 128, 128));
+                // The layout checkpoints held before: one flat tensor per moment over weight then bias.
+                Map<String, Tensor> current = ta.optimizerState();
+                Map<String, Tensor> legacy = new java.util.LinkedHashMap<>();
+                legacy.put(prefix + "step", current.get("step"));
+                for (String slot : new String[] {"exp_avg", "exp_avg_sq", "momentum_buffer"}) {
+                    Tensor w = current.get(slot + ".layers.0.weight");
+                    if (w != null) {
+                        float[] flat = java.util.Arrays.copyOf(w.data(), 7_850);
+                        System.arraycopy(current.get(slot + ".layers.0.bias").data(), 0, flat, 7_840, 10);
+                        legacy.put(prefix + slot, Tensor.copyOf(flat, 7_850));
+                    } else if (slot.equals("momentum_buffer")
+                            && spec.optimizer().equals("sgd")) {
+                        legacy.put(prefix + slot, Tensor.copyOf(new float[0], 0));
+                    }
+                }
+                b.loadStateDict(a.stateDict());
+                tb.loadOptimizerState(legacy);
+                assertEquals(current, tb.optimizerState(), spec.toString());
+                Batch next = Fixtures.batch(data, 256, 128);
+                assertEquals(ta.step(next), tb.step(next), spec.toString());
+                assertEquals(a.stateDict(), b.stateDict(), spec.toString());
+            }
         }
     }
 }

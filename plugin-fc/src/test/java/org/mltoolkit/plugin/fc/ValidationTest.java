@@ -58,11 +58,13 @@ class ValidationTest {
             ToolkitException e = assertThrows(
                     ToolkitException.class, () -> fcTrainer.loadOptimizerState(linearTrainer.optimizerState()));
             assertEquals(
-                    "optimizer adam: state entry 'adam.exp_avg' has shape [7850], expected [802160]", e.getMessage());
+                    "optimizer adam: state entry 'exp_avg.layers.0.weight' has shape [10, 784], expected [500, 784]",
+                    e.getMessage());
             Trainer sgd = new BackpropTrainerProvider().create(linear, Fixtures.sgd(0.1, 0.9));
             e = assertThrows(ToolkitException.class, () -> sgd.loadOptimizerState(linearTrainer.optimizerState()));
             assertTrue(
-                    e.getMessage().startsWith("optimizer sgd: state entry 'sgd.momentum_buffer' is missing"),
+                    e.getMessage()
+                            .startsWith("optimizer sgd: state entry 'momentum_buffer.layers.0.weight' is missing"),
                     e.getMessage());
             sgd.close();
         }
