@@ -3,6 +3,9 @@ package org.mltoolkit.plugin.mnist;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.mltoolkit.plugin.support.fetch.DirectorySource;
+import org.mltoolkit.plugin.support.fetch.FileSource;
+import org.mltoolkit.plugin.support.fetch.HttpsMirrorSource;
 import org.pf4j.Extension;
 
 /**

@@ -1,17 +1,12 @@
 package org.mltoolkit.plugin.mnist;
 
-import java.io.BufferedInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 import org.mltoolkit.api.DataFormatException;
+import org.mltoolkit.plugin.support.fetch.GzipContent;
 
 /**
  * Reads IDX files of unsigned bytes, the format MNIST and Fashion-MNIST ship in: a big-endian magic number
@@ -113,53 +108,12 @@ final class IdxReader {
         if (Files.isDirectory(file)) {
             throw new DataFormatException(file, "is a directory, not an IDX file");
         }
-        InputStream raw = null;
-        try {
-            raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-            if (!isGzipName(file)) {
-                return raw;
-            }
-            raw.mark(2);
-            int first = raw.read();
-            int second = raw.read();
-            raw.reset();
-            if (first != 0x1f || second != 0x8b) {
-                throw new DataFormatException(
-                        file,
-                        "is named .gz but is not gzip-compressed (it starts with " + describeStart(first, second)
-                                + ", not 0x1f 0x8b)");
-            }
-            return new GZIPInputStream(raw, 1 << 16);
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(raw, e);
-            if (e instanceof IOException io) {
-                throw readFailure(file, io);
-            }
-            throw (RuntimeException) e;
-        }
-    }
-
-    /** True when the file name ends in {@code .gz}, which is how this plugin recognises compressed files. */
-    static boolean isGzipName(Path file) {
-        Path name = file.getFileName();
-        return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".gz");
+        return GzipContent.open(file);
     }
 
     /** Turns an IOException met while opening or reading {@code file} into one clear line. */
     static DataFormatException readFailure(Path file, IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return new DataFormatException(file, "cannot read: no such file", e);
-        }
-        if (e instanceof AccessDeniedException) {
-            return new DataFormatException(file, "cannot read: permission denied", e);
-        }
-        if (e instanceof EOFException && isGzipName(file)) {
-            return new DataFormatException(file, "truncated gzip data (" + e.getMessage() + ")", e);
-        }
-        if (e instanceof ZipException) {
-            return new DataFormatException(file, "corrupt gzip data (" + e.getMessage() + ")", e);
-        }
-        return new DataFormatException(file, "cannot read: " + SourceFailures.reason(e), e);
+        return GzipContent.readFailure(file, e);
     }
 
     private static void checkHeader(Path file, byte[] header, int headerBytes, int expectedMagic) {
@@ -220,16 +174,6 @@ final class IdxReader {
         return typeName + " in " + dimensions + (dimensions == 1 ? " dimension" : " dimensions") + role;
     }
 
-    private static String describeStart(int first, int second) {
-        if (first < 0) {
-            return "nothing: it is empty";
-        }
-        if (second < 0) {
-            return String.format(Locale.ROOT, "the single byte 0x%02x", first);
-        }
-        return String.format(Locale.ROOT, "0x%02x 0x%02x", first, second);
-    }
-
     private static String hex(int value) {
         return String.format(Locale.ROOT, "0x%08x", value);
     }
@@ -239,16 +183,5 @@ final class IdxReader {
                 | ((bytes[offset + 1] & 0xff) << 16)
                 | ((bytes[offset + 2] & 0xff) << 8)
                 | (bytes[offset + 3] & 0xff);
-    }
-
-    private static void closeQuietly(InputStream in, Exception failure) {
-        if (in == null) {
-            return;
-        }
-        try {
-            in.close();
-        } catch (IOException closeFailure) {
-            failure.addSuppressed(closeFailure);
-        }
     }
 }

@@ -3,6 +3,9 @@ package org.mltoolkit.plugin.mnist;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.mltoolkit.plugin.support.fetch.FileSource;
+import org.mltoolkit.plugin.support.fetch.HttpsMirrorSource;
+import org.mltoolkit.plugin.support.fetch.NpmPackageSource;
 import org.pf4j.Extension;
 
 /**

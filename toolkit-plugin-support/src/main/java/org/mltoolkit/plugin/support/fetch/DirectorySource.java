@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -8,14 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
-import java.util.zip.GZIPInputStream;
 import org.mltoolkit.api.ProgressListener;
 
 /**
  * A directory holding the files under their canonical names, uncompressed or gzipped ({@code NAME} or
  * {@code NAME.gz}; the uncompressed one wins when both exist). It only reads the directory.
  */
-final class DirectorySource implements FileSource {
+public final class DirectorySource implements FileSource {
     private final Path directory;
     private final String description;
 
@@ -23,17 +22,18 @@ final class DirectorySource implements FileSource {
      * @param directory   where the files are
      * @param description how messages name it, for example {@code "directory you named /tmp/mnist"}
      */
-    DirectorySource(Path directory, String description) {
+    public DirectorySource(Path directory, String description) {
         this.directory = Objects.requireNonNull(directory, "directory");
         this.description = Objects.requireNonNull(description, "description");
     }
 
     /** A source described as {@code directory <path>}. */
-    DirectorySource(Path directory) {
+    public DirectorySource(Path directory) {
         this(directory, "directory " + directory);
     }
 
-    Path directory() {
+    /** The directory the files are taken from. */
+    public Path directory() {
         return directory;
     }
 
@@ -60,9 +60,10 @@ final class DirectorySource implements FileSource {
     /**
      * Copies {@code fileName} (or the content of {@code fileName.gz}) from the directory to {@code target},
      * reporting the bytes read from the directory. Throws IOException when the directory or both files are
-     * missing, the file is unreadable, or a {@code .gz} file is not gzip or is corrupt.
+     * missing, the file is unreadable, or a {@code .gz} file is not gzip or is corrupt. Other sources that find
+     * their files in a directory (an unpacked package) delegate to it.
      */
-    Delivery copy(String fileName, Path target, ProgressListener progress) throws IOException {
+    public Delivery copy(String fileName, Path target, ProgressListener progress) throws IOException {
         if (!Files.isDirectory(directory)) {
             throw new IOException("no such directory " + directory);
         }
@@ -83,7 +84,8 @@ final class DirectorySource implements FileSource {
             throws IOException {
         progress.start("copy " + file.getFileName(), Files.size(file));
         try (InputStream counted = new ProgressInputStream(Files.newInputStream(file), progress);
-                InputStream content = gzipped ? gunzip(counted, file.toString()) : new BufferedInputStream(counted);
+                InputStream content =
+                        gzipped ? GzipContent.gunzip(counted, file.toString()) : new BufferedInputStream(counted);
                 OutputStream out = Files.newOutputStream(
                         target,
                         StandardOpenOption.TRUNCATE_EXISTING,
@@ -93,21 +95,5 @@ final class DirectorySource implements FileSource {
         } finally {
             progress.finish();
         }
-    }
-
-    /**
-     * Wraps {@code compressed} in a gzip decoder after checking the gzip signature, so that a file that is
-     * not gzip fails with a message saying so. {@code origin} names the data in that message.
-     */
-    static InputStream gunzip(InputStream compressed, String origin) throws IOException {
-        BufferedInputStream buffered = new BufferedInputStream(compressed, 1 << 16);
-        buffered.mark(2);
-        int first = buffered.read();
-        int second = buffered.read();
-        buffered.reset();
-        if (first != 0x1f || second != 0x8b) {
-            throw new IOException(origin + " is not gzip-compressed");
-        }
-        return new GZIPInputStream(buffered, 1 << 16);
     }
 }

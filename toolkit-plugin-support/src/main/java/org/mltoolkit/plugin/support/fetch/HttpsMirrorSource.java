@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +22,9 @@ import org.mltoolkit.api.ProgressListener;
  * Fashion-MNIST mirrors. Connecting and each read time out after a short, fixed time, so an unreachable
  * mirror fails fast; once a mirror could not be reached, the rest of the same fetch skips it.
  */
-final class HttpsMirrorSource implements FileSource {
+public final class HttpsMirrorSource implements FileSource {
     /** How long connecting, and then each read, may take by default. */
-    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private final URI base;
     private final Duration timeout;
@@ -32,8 +32,9 @@ final class HttpsMirrorSource implements FileSource {
     /**
      * @param base    the mirror's directory, ending in {@code /}
      * @param timeout the connect timeout and the read timeout
+     * Throws IllegalArgumentException when {@code base} does not end in {@code /}.
      */
-    HttpsMirrorSource(URI base, Duration timeout) {
+    public HttpsMirrorSource(URI base, Duration timeout) {
         this.base = Objects.requireNonNull(base, "base");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         if (!base.toString().endsWith("/")) {
@@ -41,7 +42,8 @@ final class HttpsMirrorSource implements FileSource {
         }
     }
 
-    HttpsMirrorSource(String base) {
+    /** The mirror at {@code base} (ending in {@code /}) with the default timeout. */
+    public HttpsMirrorSource(String base) {
         this(URI.create(base), DEFAULT_TIMEOUT);
     }
 
@@ -90,7 +92,7 @@ final class HttpsMirrorSource implements FileSource {
             }
             progress.start("download " + fileName + ".gz", connection.getContentLengthLong());
             try (InputStream counted = new ProgressInputStream(connection.getInputStream(), progress);
-                    InputStream content = DirectorySource.gunzip(counted, url.toString());
+                    InputStream content = GzipContent.gunzip(counted, url.toString());
                     OutputStream out = Files.newOutputStream(
                             target,
                             StandardOpenOption.TRUNCATE_EXISTING,

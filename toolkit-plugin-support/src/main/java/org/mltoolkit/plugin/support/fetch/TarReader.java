@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import java.io.IOException;
 import java.io.InputStream;

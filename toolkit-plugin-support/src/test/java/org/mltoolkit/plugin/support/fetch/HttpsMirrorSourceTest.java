@@ -1,4 +1,4 @@
-package org.mltoolkit.plugin.mnist;
+package org.mltoolkit.plugin.support.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,15 +36,17 @@ class HttpsMirrorSourceTest {
 
     private HttpServer server;
     private String base;
+    private Path served;
 
     @BeforeEach
     void startServer() throws IOException {
+        served = TestFiles.gzipped(dataDir.resolve("served"));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/mirror/", exchange -> {
             String name = exchange.getRequestURI().getPath().substring("/mirror/".length());
             byte[] body;
             try {
-                body = Files.readAllBytes(IdxFixtures.path("gzipped/" + name));
+                body = Files.readAllBytes(served.resolve(name));
             } catch (IllegalArgumentException | IOException e) {
                 body = null;
             }
@@ -78,23 +80,20 @@ class HttpsMirrorSourceTest {
 
     @Test
     void downloadsGunzipsVerifiesAndReportsProgress() throws IOException {
-        TestData.RecordingProgress progress = new TestData.RecordingProgress();
-        MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(), List.of(mirror("/mirror/")));
+        TestFiles.RecordingProgress progress = new TestFiles.RecordingProgress();
+        DatasetFetcher digits = new DatasetFetcher("digits", TestFiles.expected(), List.of(mirror("/mirror/")));
 
-        List<FetchedFile> fetched = mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
+        List<FetchedFile> fetched = digits.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
 
         for (FetchedFile file : fetched) {
             assertEquals(base + "/mirror/" + file.name() + ".gz", file.source());
-            assertArrayEquals(
-                    Files.readAllBytes(IdxFixtures.path("valid/" + file.name())), Files.readAllBytes(file.path()));
+            assertArrayEquals(TestFiles.content(file.name()), Files.readAllBytes(file.path()));
         }
-        long gzippedTotal = Files.size(IdxFixtures.path("gzipped/train-images-idx3-ubyte.gz"));
-        assertTrue(
-                progress.events.contains("start download train-images-idx3-ubyte.gz " + gzippedTotal),
-                progress.events.toString());
+        long gzippedTotal = Files.size(served.resolve("alpha.bin.gz"));
+        assertTrue(progress.events.contains("start download alpha.bin.gz " + gzippedTotal), progress.events.toString());
         long allGzipped = 0;
-        for (String name : IdxFixtures.FILE_NAMES) {
-            allGzipped += Files.size(IdxFixtures.path("gzipped/" + name + ".gz"));
+        for (String name : TestFiles.NAMES) {
+            allGzipped += Files.size(served.resolve(name + ".gz"));
         }
         assertEquals(allGzipped, progress.advanced);
         assertEquals(0, progress.open);
@@ -102,33 +101,31 @@ class HttpsMirrorSourceTest {
 
     @Test
     void anHttpErrorFallsThroughToTheNextSource() {
-        TestData.RecordingProgress progress = new TestData.RecordingProgress();
-        MnistDataset mnist = new MnistDataset(
-                TestData.fixtureChecksums(),
-                List.of(mirror("/missing/"), new DirectorySource(IdxFixtures.path("valid"))));
+        TestFiles.RecordingProgress progress = new TestFiles.RecordingProgress();
+        Path plain = TestFiles.plain(dataDir.resolve("plain"));
+        DatasetFetcher digits = new DatasetFetcher(
+                "digits", TestFiles.expected(), List.of(mirror("/missing/"), new DirectorySource(plain)));
 
-        List<FetchedFile> fetched = mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
+        List<FetchedFile> fetched = digits.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
 
-        assertEquals(
-                IdxFixtures.path("valid/train-images-idx3-ubyte").toString(),
-                fetched.get(0).source());
+        assertEquals(plain.resolve("alpha.bin").toString(), fetched.get(0).source());
         assertTrue(
-                progress.messages.contains("train-images-idx3-ubyte: mirror " + base + "/missing/ failed: HTTP 404 for "
-                        + base + "/missing/train-images-idx3-ubyte.gz"),
+                progress.messages.contains("alpha.bin: mirror " + base + "/missing/ failed: HTTP 404 for " + base
+                        + "/missing/alpha.bin.gz"),
                 progress.messages.toString());
         // A 404 says nothing about the other files, so the mirror is asked for each of them.
         assertTrue(
-                progress.messages.contains("t10k-labels-idx1-ubyte: mirror " + base + "/missing/ failed: HTTP 404 for "
-                        + base + "/missing/t10k-labels-idx1-ubyte.gz"),
+                progress.messages.contains("gamma.bin: mirror " + base + "/missing/ failed: HTTP 404 for " + base
+                        + "/missing/gamma.bin.gz"),
                 progress.messages.toString());
     }
 
     @Test
     void contentThatIsNotGzipIsASourceFailure() throws IOException {
-        FileSource.Session session = mirror("/plain/").open(new TestData.RecordingProgress());
+        FileSource.Session session = mirror("/plain/").open(new TestFiles.RecordingProgress());
         Path target = Files.createFile(dataDir.resolve("target"));
-        IOException e = assertThrows(IOException.class, () -> session.copyTo("train-images-idx3-ubyte", target));
-        assertEquals(base + "/plain/train-images-idx3-ubyte.gz is not gzip-compressed", e.getMessage());
+        IOException e = assertThrows(IOException.class, () -> session.copyTo("alpha.bin", target));
+        assertEquals(base + "/plain/alpha.bin.gz is not gzip-compressed", e.getMessage());
     }
 
     @Test
@@ -140,19 +137,19 @@ class HttpsMirrorSourceTest {
         HttpsMirrorSource unreachable = new HttpsMirrorSource(
                 URI.create("http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + closedPort + "/"),
                 TIMEOUT);
-        TestData.RecordingProgress progress = new TestData.RecordingProgress();
-        MnistDataset mnist = new MnistDataset(
-                TestData.fixtureChecksums(), List.of(unreachable, new DirectorySource(IdxFixtures.path("valid"))));
+        TestFiles.RecordingProgress progress = new TestFiles.RecordingProgress();
+        DatasetFetcher digits = new DatasetFetcher(
+                "digits",
+                TestFiles.expected(),
+                List.of(unreachable, new DirectorySource(TestFiles.plain(dataDir.resolve("plain")))));
 
-        mnist.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
+        digits.fetch(new FetchRequest(dataDir, Optional.empty(), progress));
 
         String first = progress.messages.get(1);
-        assertTrue(
-                first.startsWith("train-images-idx3-ubyte: " + unreachable.description() + " failed: cannot connect"),
-                first);
+        assertTrue(first.startsWith("alpha.bin: " + unreachable.description() + " failed: cannot connect"), first);
         assertTrue(
                 progress.messages.stream()
-                        .anyMatch(m -> m.startsWith("t10k-labels-idx1-ubyte: " + unreachable.description()
+                        .anyMatch(m -> m.startsWith("gamma.bin: " + unreachable.description()
                                 + " failed: skipped: unreachable earlier in this fetch (cannot connect")),
                 progress.messages.toString());
     }

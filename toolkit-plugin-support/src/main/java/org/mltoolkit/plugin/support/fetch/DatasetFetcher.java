@@ -1,0 +1,272 @@
+package org.mltoolkit.plugin.support.fetch;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.mltoolkit.api.ChecksumMismatchException;
+import org.mltoolkit.api.DataFormatException;
+import org.mltoolkit.api.FetchRequest;
+import org.mltoolkit.api.FetchedFile;
+import org.mltoolkit.api.ProgressListener;
+import org.mltoolkit.api.ToolkitException;
+
+/**
+ * Makes a dataset's files present and verified in {@code dataDir/<dataset>/}: a downloading dataset describes its
+ * files (each with the SHA-256 of its uncompressed content) and its sources in order, and delegates the
+ * {@code files}, {@code isPresent} and {@code fetch} of {@link org.mltoolkit.api.DatasetProvider} to this class:
+ *
+ * <pre>{@code
+ * private final DatasetFetcher fetcher = new DatasetFetcher(
+ *         "digits",
+ *         List.of(new ExpectedFile("train.csv", "9f86d0...")),
+ *         List.of(new HttpsMirrorSource("https://example.org/digits/"), new NpmPackageSource(...)));
+ *
+ * public List<FetchedFile> fetch(FetchRequest request) { return fetcher.fetch(request); }
+ * }</pre>
+ *
+ * <p>Files live under their canonical names, uncompressed; a file present as {@code NAME.gz} instead counts as
+ * present and is verified through its content. Instances hold no mutable state and may be used from several
+ * threads, but two fetches into the same directory at once are not coordinated.
+ */
+public final class DatasetFetcher {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String dataset;
+    private final List<ExpectedFile> files;
+    private final List<FileSource> sources;
+
+    /**
+     * @param dataset the dataset's name: messages name it, and its files live in {@code dataDir/<dataset>/}
+     * @param files   the files, in the order they are fetched
+     * @param sources where missing files are fetched from, in order, after the directory a request names
+     * Throws IllegalArgumentException when there are no files or two share a name.
+     */
+    public DatasetFetcher(String dataset, List<ExpectedFile> files, List<FileSource> sources) {
+        this.dataset = Objects.requireNonNull(dataset, "dataset");
+        this.files = List.copyOf(files);
+        this.sources = List.copyOf(sources);
+        if (this.files.isEmpty()) {
+            throw new IllegalArgumentException("dataset " + dataset + " lists no files");
+        }
+        Set<String> names = new HashSet<>();
+        for (ExpectedFile file : this.files) {
+            if (!names.add(file.name())) {
+                throw new IllegalArgumentException("dataset " + dataset + " lists " + file.name() + " twice");
+            }
+        }
+    }
+
+    /** The files, in fetch order. */
+    public List<ExpectedFile> files() {
+        return files;
+    }
+
+    /** The sources tried after the request's own directory, in order. */
+    public List<FileSource> sources() {
+        return sources;
+    }
+
+    /** {@code dataDir/<dataset>}; nothing is checked or created. */
+    public Path directory(Path dataDir) {
+        return Objects.requireNonNull(dataDir, "dataDir").resolve(dataset);
+    }
+
+    /** The canonical, uncompressed paths of the files in {@code dataDir/<dataset>/}; nothing is checked or created. */
+    public List<Path> paths(Path dataDir) {
+        Path directory = directory(dataDir);
+        return files.stream().map(f -> directory.resolve(f.name())).toList();
+    }
+
+    /** True when each file is present, uncompressed or as {@code NAME.gz}; content is not read. */
+    public boolean isPresent(Path dataDir) {
+        Path directory = directory(dataDir);
+        return files.stream().allMatch(f -> presentFile(directory, f.name()) != null);
+    }
+
+    /**
+     * The file to read for {@code name}: the uncompressed one, else the gzipped one. Throws DataFormatException naming
+     * the file when neither exists.
+     */
+    public Path locate(Path dataDir, String name) {
+        Path directory = directory(dataDir);
+        Path found = presentFile(directory, name);
+        if (found == null) {
+            throw new DataFormatException(
+                    directory.resolve(name),
+                    "missing: neither it nor " + name + ".gz exists (fetch the dataset first)");
+        }
+        return found;
+    }
+
+    /**
+     * Makes every file present and verified in {@code dataDir/<dataset>/}, creating that directory.
+     *
+     * <p>A file already present (uncompressed, or as {@code NAME.gz}) is verified and reported with the source
+     * {@code "already present"}. If its checksum is wrong this throws ChecksumMismatchException naming it and
+     * leaves it untouched: the file may be the user's own data, so it is never silently replaced; deleting it and
+     * fetching again replaces it.
+     *
+     * <p>A missing file is taken from the first source that delivers it: the request's directory, then this
+     * fetcher's sources. Each is copied to a temporary file beside its final place, its SHA-256 is checked, and only
+     * then it is renamed into place, atomically where the file system allows. If a source delivers content with the
+     * wrong checksum, this throws ChecksumMismatchException (naming the file the user can act on when it came from
+     * a local directory) and nothing is left in place. If every source fails, this throws one ToolkitException
+     * naming the file and each source with its one-line reason. Files fetched before a failure stay in place: each
+     * was verified. Progress and one message per source tried go to the request's listener. Every source session is
+     * closed before this returns or throws.
+     */
+    public List<FetchedFile> fetch(FetchRequest request) {
+        Path directory = directory(request.dataDir());
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new ToolkitException(
+                    "cannot create the data directory " + directory + ": " + SourceFailures.reason(e), e);
+        }
+        ProgressListener progress = request.progress();
+        List<FileSource> ordered = new ArrayList<>();
+        request.fromDir().ifPresent(dir -> ordered.add(new DirectorySource(dir, "directory you named " + dir)));
+        ordered.addAll(sources);
+        List<FileSource.Session> sessions = new ArrayList<>();
+        try {
+            for (FileSource source : ordered) {
+                sessions.add(source.open(progress));
+            }
+            List<FetchedFile> fetched = new ArrayList<>();
+            for (ExpectedFile file : files) {
+                fetched.add(fetchFile(directory, file, ordered, sessions, progress));
+            }
+            return fetched;
+        } finally {
+            for (FileSource.Session session : sessions) {
+                session.close();
+            }
+        }
+    }
+
+    private FetchedFile fetchFile(
+            Path directory,
+            ExpectedFile file,
+            List<FileSource> ordered,
+            List<FileSource.Session> sessions,
+            ProgressListener progress) {
+        String name = file.name();
+        String expected = file.sha256();
+        Path present = presentFile(directory, name);
+        if (present != null) {
+            String actual = Sha256.ofContent(present);
+            if (!actual.equals(expected)) {
+                progress.message(present + " is present but is not the expected " + dataset + " file; it was left"
+                        + " untouched (delete it to fetch it again)");
+                throw new ChecksumMismatchException(present, expected, actual);
+            }
+            progress.message(name + ": already present, SHA-256 verified");
+            return new FetchedFile(name, present, actual, "already present");
+        }
+        Path target = directory.resolve(name);
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            String sourceName = ordered.get(i).description();
+            progress.message(name + ": trying " + sourceName);
+            Path temporary = createTemporary(directory, name);
+            boolean placed = false;
+            try {
+                FileSource.Delivery delivery;
+                try {
+                    delivery = sessions.get(i).copyTo(name, temporary);
+                } catch (IOException | RuntimeException e) {
+                    String reason = SourceFailures.reason(e);
+                    failures.add(sourceName + ": " + reason);
+                    progress.message(name + ": " + sourceName + " failed: " + reason);
+                    continue;
+                }
+                String actual = Sha256.ofContent(temporary);
+                if (!actual.equals(expected)) {
+                    progress.message(name + ": " + delivery.origin() + " delivered content with the wrong SHA-256;"
+                            + " nothing was kept");
+                    Path blamed = delivery.localFile() != null ? delivery.localFile() : target;
+                    throw new ChecksumMismatchException(blamed, expected, actual);
+                }
+                moveIntoPlace(temporary, target);
+                placed = true;
+                progress.message(name + ": SHA-256 verified, taken from " + delivery.origin());
+                return new FetchedFile(name, target, actual, delivery.origin());
+            } finally {
+                if (!placed) {
+                    deleteQuietly(temporary, progress);
+                }
+            }
+        }
+        throw new ToolkitException("cannot fetch " + name + " of dataset " + dataset + ": "
+                + (failures.isEmpty() ? "no sources to try" : "every source failed: " + String.join("; ", failures)));
+    }
+
+    /** The uncompressed file if present, else the gzipped one if present, else null. */
+    private static Path presentFile(Path directory, String name) {
+        Path plain = directory.resolve(name);
+        if (Files.exists(plain)) {
+            return plain;
+        }
+        Path gzipped = directory.resolve(name + ".gz");
+        return Files.exists(gzipped) ? gzipped : null;
+    }
+
+    // The toolkit core has its own atomic replacement (AtomicFiles), but plugins cannot see the core, and placing a
+    // dataset file differs: the content is already in a verified file that a source wrote (a temporary file beside
+    // the target, which the check reads back), nothing is replaced (a present file is never overwritten), and on a
+    // file system without atomic renames a plain move of the verified file is still safe. So this class keeps the
+    // one temporary-file-and-move of the plugin side.
+
+    /**
+     * Creates an empty, hidden temporary file beside the final one. Unlike Files.createTempFile it keeps the default
+     * permissions, so the file moved into place is readable like any other file the user creates.
+     */
+    private static Path createTemporary(Path directory, String name) {
+        IOException lastFailure = null;
+        for (int attempt = 0; attempt < 16; attempt++) {
+            String unique = Long.toUnsignedString(RANDOM.nextLong(), Character.MAX_RADIX);
+            Path candidate = directory.resolve("." + name + "." + unique + ".part");
+            try {
+                return Files.createFile(candidate);
+            } catch (FileAlreadyExistsException e) {
+                lastFailure = e;
+            } catch (IOException e) {
+                lastFailure = e;
+                break;
+            }
+        }
+        throw new ToolkitException(
+                "cannot create a temporary file in " + directory + ": " + SourceFailures.reason(lastFailure),
+                lastFailure);
+    }
+
+    private static void moveIntoPlace(Path temporary, Path target) {
+        try {
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new ToolkitException(
+                    "cannot move the verified " + temporary + " to " + target + ": " + SourceFailures.reason(e), e);
+        }
+    }
+
+    private static void deleteQuietly(Path temporary, ProgressListener progress) {
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            progress.message("could not delete the temporary file " + temporary + ": " + SourceFailures.reason(e));
+        }
+    }
+}
