@@ -22,7 +22,6 @@ import org.mltoolkit.core.data.DatasetStatistics;
 import org.mltoolkit.core.data.SplitStatistics;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -43,11 +42,11 @@ public final class DataInfoCommand extends ToolkitSubcommand {
     @Parameters(paramLabel = "DATASET", description = "The dataset's name, for example mnist.")
     private String dataset;
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    private boolean json;
+    @Mixin
+    private SharedOptions.JsonOutput json;
 
     @Mixin
-    private DatasetOptions datasetOptions;
+    private SharedOptions.DatasetOptions datasetOptions;
 
     @Override
     public Integer call() {
@@ -59,7 +58,7 @@ public final class DataInfoCommand extends ToolkitSubcommand {
         }
         DatasetStatistics stats = DatasetStatistics.of(splits);
         List<Path> files = provider.files(data.dataDir());
-        if (json) {
+        if (json.enabled()) {
             Json.print(out(), toJson(provider, data, files, stats, splits));
         } else {
             printText(provider, data, files, stats, splits, out());

@@ -2,7 +2,6 @@ package org.mltoolkit.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.file.Path;
 import java.util.Locale;
 import org.mltoolkit.core.engine.ConfusionMatrix;
 import org.mltoolkit.core.run.Evaluation;
@@ -21,34 +20,19 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Evaluate a checkpoint on a dataset's test split: mean NLL loss and accuracy.",
-            "The model is rebuilt from the checkpoint; a best checkpoint holds the best weights of its run."
+            "The model is rebuilt from the checkpoint; a best checkpoint holds the best weights of its run. JSON output"
+                    + " always includes the confusion matrix."
         })
 public final class EvaluateCommand extends ToolkitSubcommand {
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", description = "The checkpoint to evaluate.")
-    private Path checkpoint;
-
-    @Option(
-            names = "--onnx",
-            paramLabel = "FILE",
-            description = "A pretrained ONNX classifier to use directly instead of a checkpoint (model onnx).")
-    private Path onnx;
-
-    @Option(
-            names = "--model-option",
-            paramLabel = "KEY=VALUE",
-            description = "With --onnx: the input the network expects, scale=255, mean=0.1307, std=0.3081 (per channel,"
-                    + " comma-separated).")
-    private java.util.Map<String, String> modelOptions = new java.util.LinkedHashMap<>();
-
-    @Option(
-            names = "--dataset",
-            paramLabel = "NAME",
-            description = "The dataset whose test split to use (default: the checkpoint's; with --onnx, mnist).")
-    private String dataset;
+    @Mixin
+    private ModelSource source;
 
     @Mixin
-    private DatasetOptions datasetOptions;
+    private SharedOptions.Dataset dataset;
+
+    @Mixin
+    private SharedOptions.DatasetOptions datasetOptions;
 
     @Option(
             names = "--model",
@@ -56,24 +40,17 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             description = "The model the checkpoint must hold; a checkpoint of another model is refused.")
     private String model;
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, cuda:N or auto (default: the checkpoint's).")
-    private String device;
+    @Mixin
+    private SharedOptions.Compute compute;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: the checkpoint's).")
-    private Integer threads;
+    @Mixin
+    private SharedOptions.BatchSize batchSize;
 
-    @Option(
-            names = "--batch-size",
-            paramLabel = "N",
-            defaultValue = "256",
-            description = "Evaluation batch size (default: ${DEFAULT-VALUE}).")
-    private int batchSize;
+    @Mixin
+    private SharedOptions.Offline offline;
 
-    @Option(names = "--offline", description = "Never fetch data; fail if it is missing.")
-    private boolean offline;
-
-    @Option(names = "--json", description = "Print JSON instead of text (always with the confusion matrix).")
-    private boolean json;
+    @Mixin
+    private SharedOptions.JsonOutput json;
 
     @Option(
             names = "--confusion",
@@ -86,28 +63,29 @@ public final class EvaluateCommand extends ToolkitSubcommand {
         try (ConsoleProgress progress = toolkit().progress(err())) {
             Evaluation.Builder builder = Evaluation.builder()
                     .lookup(toolkit().extensions())
-                    .batchSize(batchSize)
                     .datasetOptions(datasetOptions.values())
-                    .datasetLoader(
-                            (provider, options) -> toolkit().dataManager().load(provider, options, offline, progress));
-            PretrainedNetwork.configure(spec().commandLine(), builder, checkpoint, onnx, modelOptions, dataset);
+                    .datasetLoader(offline.loader(toolkit(), progress));
+            source.configure(spec().commandLine(), builder, dataset.value());
             if (model != null) {
                 builder.model(model);
             }
-            if (device != null) {
-                builder.device(device);
+            if (batchSize.value() != null) {
+                builder.batchSize(batchSize.value());
             }
-            if (threads != null) {
-                builder.threads(threads);
+            if (compute.device() != null) {
+                builder.device(compute.device());
+            }
+            if (compute.threads() != null) {
+                builder.threads(compute.threads());
             }
             result = builder.build().run();
         }
-        if (json) {
+        if (json.enabled()) {
             ObjectNode node = Json.object();
             if (result.checkpoint() != null) {
                 node.put("checkpoint", result.checkpoint().toString());
             } else {
-                node.put("onnx", onnx.toString());
+                node.put("onnx", source.onnx().toString());
             }
             node.put("model", result.model());
             node.put("dataset", result.dataset());
@@ -142,8 +120,7 @@ public final class EvaluateCommand extends ToolkitSubcommand {
                             result.test().accuracy());
             out().printf(
                             Locale.ROOT,
-                            PretrainedNetwork.label(checkpoint, onnx, result.epoch())
-                                    + ", %d test examples of %s, on %s%n",
+                            source.label(result.epoch()) + ", %d test examples of %s, on %s%n",
                             result.model(),
                             result.test().examples(),
                             result.dataset(),

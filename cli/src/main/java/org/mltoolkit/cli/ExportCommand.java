@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.run.ModelExport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code toolkit export --checkpoint FILE --onnx OUT}: writes a checkpoint's model as an inference ONNX file. */
@@ -18,18 +19,19 @@ import picocli.CommandLine.Option;
         })
 public final class ExportCommand extends ToolkitSubcommand {
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", required = true, description = "The checkpoint to export.")
-    private Path checkpoint;
+    @Mixin
+    private SharedOptions.Checkpoint checkpoint;
 
     @Option(names = "--onnx", paramLabel = "FILE", required = true, description = "Where to write the ONNX file.")
     private Path onnx;
 
     @Override
     public Integer call() {
-        Checkpoint read = ModelExport.toOnnx(toolkit().extensions(), checkpoint, onnx);
+        Path file = checkpoint.required(spec().commandLine());
+        Checkpoint read = ModelExport.toOnnx(toolkit().extensions(), file, onnx);
         out().printf(
                         "Exported model '%s' (epoch %d of %s) to %s (%,d bytes)%n",
-                        read.modelName(), read.epoch(), checkpoint, onnx, sizeOf(onnx));
+                        read.modelName(), read.epoch(), file, onnx, sizeOf(onnx));
         out().flush();
         return ExitCodes.OK;
     }

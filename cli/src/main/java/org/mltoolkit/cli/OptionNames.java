@@ -26,7 +26,7 @@ final class OptionNames {
             entry("device", "--device"),
             entry("threads", "--threads"),
             entry("modelOptions", "--model-option"),
-            entry("datasetOptions", DatasetOptions.NAME),
+            entry("datasetOptions", SharedOptions.DatasetOptions.NAME),
             entry("trainerOptions", "--trainer-option"),
             entry("lrSchedule", "--lr-schedule"),
             entry("patience", "--patience"),

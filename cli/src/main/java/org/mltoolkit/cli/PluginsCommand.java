@@ -10,7 +10,7 @@ import org.mltoolkit.core.plugins.ExtensionKind;
 import org.mltoolkit.core.plugins.PluginRegistry;
 import org.mltoolkit.core.plugins.PluginStatus;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code toolkit plugins}: every plugin in the plugins directory with its state and extensions, and every failed
@@ -27,13 +27,13 @@ import picocli.CommandLine.Option;
         })
 public final class PluginsCommand extends ToolkitSubcommand {
 
-    @Option(names = "--json", description = "Print JSON instead of text.")
-    private boolean json;
+    @Mixin
+    private SharedOptions.JsonOutput json;
 
     @Override
     public Integer call() {
         PluginRegistry registry = toolkit().pluginRegistry();
-        if (json) {
+        if (json.enabled()) {
             Json.print(out(), toJson(registry));
         } else {
             printText(registry, out());

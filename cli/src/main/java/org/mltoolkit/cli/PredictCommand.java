@@ -27,30 +27,14 @@ import picocli.CommandLine.ParameterException;
         })
 public final class PredictCommand extends ToolkitSubcommand {
 
-    @Option(names = "--checkpoint", paramLabel = "FILE", description = "The checkpoint to use.")
-    private Path checkpoint;
-
-    @Option(
-            names = "--onnx",
-            paramLabel = "FILE",
-            description = "A pretrained ONNX classifier to use directly instead of a checkpoint (model onnx).")
-    private Path onnx;
-
-    @Option(
-            names = "--model-option",
-            paramLabel = "KEY=VALUE",
-            description = "With --onnx: the input the network expects, scale=255, mean=0.1307, std=0.3081 (per channel,"
-                    + " comma-separated).")
-    private java.util.Map<String, String> modelOptions = new java.util.LinkedHashMap<>();
-
-    @Option(
-            names = "--dataset",
-            paramLabel = "NAME",
-            description = "The dataset whose test split to use (default: the checkpoint's; with --onnx, mnist).")
-    private String dataset;
+    @Mixin
+    private ModelSource source;
 
     @Mixin
-    private DatasetOptions datasetOptions;
+    private SharedOptions.Dataset dataset;
+
+    @Mixin
+    private SharedOptions.DatasetOptions datasetOptions;
 
     @Option(
             names = "--count",
@@ -79,11 +63,11 @@ public final class PredictCommand extends ToolkitSubcommand {
     @Option(names = "--png", paramLabel = "FILE", description = "Also write the pictures as a PNG grid to FILE.")
     private Path png;
 
-    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, cuda:N or auto (default: the checkpoint's).")
-    private String device;
+    @Mixin
+    private SharedOptions.Compute compute;
 
-    @Option(names = "--offline", description = "Never fetch data; fail if it is missing.")
-    private boolean offline;
+    @Mixin
+    private SharedOptions.Offline offline;
 
     @Override
     public Integer call() {
@@ -104,11 +88,13 @@ public final class PredictCommand extends ToolkitSubcommand {
             Evaluation.Builder builder = Evaluation.builder()
                     .lookup(toolkit().extensions())
                     .datasetOptions(datasetOptions.values())
-                    .datasetLoader(
-                            (provider, options) -> toolkit().dataManager().load(provider, options, offline, progress));
-            PretrainedNetwork.configure(spec().commandLine(), builder, checkpoint, onnx, modelOptions, dataset);
-            if (device != null) {
-                builder.device(device);
+                    .datasetLoader(offline.loader(toolkit(), progress));
+            source.configure(spec().commandLine(), builder, dataset.value());
+            if (compute.device() != null) {
+                builder.device(compute.device());
+            }
+            if (compute.threads() != null) {
+                builder.threads(compute.threads());
             }
             result = builder.build().run();
         }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.mltoolkit.core.metrics.MetricSet;
-import org.mltoolkit.core.run.DatasetLoader;
 import org.mltoolkit.core.run.RunDirectory;
 import org.mltoolkit.core.run.TrainingResult;
 import org.mltoolkit.core.run.TrainingRun;
@@ -45,12 +44,11 @@ public final class TrainCommand extends ToolkitSubcommand {
             defaultValue = "fc")
     private String model;
 
-    @Option(
-            names = "--dataset",
-            paramLabel = "NAME",
-            description = "The dataset (default: ${DEFAULT-VALUE}).",
-            defaultValue = "mnist")
-    private String dataset;
+    @Mixin
+    private SharedOptions.Dataset dataset;
+
+    @Mixin
+    private SharedOptions.DatasetOptions datasetOptions;
 
     @Option(
             names = "--trainer",
@@ -64,12 +62,8 @@ public final class TrainCommand extends ToolkitSubcommand {
             description = "The best checkpoint's file (default: best.ckpt in the run directory).")
     private Path modelFn;
 
-    @Option(
-            names = "--device",
-            paramLabel = "DEVICE",
-            description = "cpu, cuda:N or auto (default: ${DEFAULT-VALUE}).",
-            defaultValue = TrainingRunBuilder.DEFAULT_DEVICE)
-    private String device;
+    @Mixin
+    private SharedOptions.Compute compute;
 
     @Option(
             names = "--train-ratio",
@@ -78,12 +72,8 @@ public final class TrainCommand extends ToolkitSubcommand {
             description = "Fraction of the training split that trains; the rest validates (default: ${DEFAULT-VALUE}).")
     private double trainRatio;
 
-    @Option(
-            names = "--batch-size",
-            paramLabel = "N",
-            defaultValue = "" + TrainingRunBuilder.DEFAULT_BATCH_SIZE,
-            description = "Minibatch size (default: ${DEFAULT-VALUE}).")
-    private int batchSize;
+    @Mixin
+    private SharedOptions.BatchSize batchSize;
 
     @Option(
             names = "--epochs",
@@ -152,17 +142,8 @@ public final class TrainCommand extends ToolkitSubcommand {
             description = "Use only the first N shuffled training examples; 0 uses all (default: ${DEFAULT-VALUE}).")
     private int limit;
 
-    @Option(
-            names = "--threads",
-            paramLabel = "N",
-            description = "Compute threads the model may use (default: one per core).")
-    private Integer threads;
-
     @Mixin
-    private DatasetOptions datasetOptions;
-
-    @Option(names = "--model-option", paramLabel = "KEY=VALUE", description = "A model-specific option; repeatable.")
-    private Map<String, String> modelOptions = new LinkedHashMap<>();
+    private SharedOptions.ModelOptions modelOptions;
 
     @Option(
             names = "--trainer-option",
@@ -189,8 +170,8 @@ public final class TrainCommand extends ToolkitSubcommand {
             description = "Let a new run replace the checkpoints of another run in its run directory.")
     private boolean overwrite;
 
-    @Option(names = "--offline", description = "Never fetch data; fail if it is missing.")
-    private boolean offline;
+    @Mixin
+    private SharedOptions.Offline offline;
 
     @Override
     public Integer call() {
@@ -201,12 +182,10 @@ public final class TrainCommand extends ToolkitSubcommand {
         PrintStream bar = new PrintStream(new WriterOutputStream(err()), true, StandardCharsets.UTF_8);
         TrainingResult result;
         try (ConsoleProgress progress = toolkit().progress(err())) {
-            DatasetLoader loader =
-                    (provider, options) -> toolkit().dataManager().load(provider, options, offline, progress);
             MetricSet metrics = MetricSet.standard();
             TrainingRunBuilder builder = TrainingRun.builder()
                     .lookup(toolkit().extensions())
-                    .datasetLoader(loader)
+                    .datasetLoader(offline.loader(toolkit(), progress))
                     .metrics(metrics);
             configure(builder, spec().commandLine().getParseResult());
             if (verbose >= 2) {
@@ -245,7 +224,8 @@ public final class TrainCommand extends ToolkitSubcommand {
 
     /**
      * Passes the settings on. A new run takes every option (defaults included); a resumed run takes only the
-     * options given on the command line, so that the checkpoint's settings apply to the rest.
+     * options given on the command line, so that the checkpoint's settings apply to the rest. The shared options
+     * are null when not given, and the core's defaults apply.
      */
     private void configure(TrainingRunBuilder b, ParseResult parsed) {
         boolean all = resume == null;
@@ -256,8 +236,8 @@ public final class TrainCommand extends ToolkitSubcommand {
         if (all || given(parsed, "--model")) {
             b.model(model);
         }
-        if (all || given(parsed, "--dataset")) {
-            b.dataset(dataset);
+        if (dataset.value() != null || all) {
+            b.dataset(dataset.value() != null ? dataset.value() : SharedOptions.Dataset.DEFAULT);
         }
         if (trainer != null) {
             b.trainer(trainer);
@@ -268,17 +248,17 @@ public final class TrainCommand extends ToolkitSubcommand {
         if (runDir != null) {
             b.runDir(runDir);
         }
-        if (threads != null) {
-            b.threads(threads);
+        if (compute.threads() != null) {
+            b.threads(compute.threads());
         }
-        if (all || given(parsed, "--device")) {
-            b.device(device);
+        if (compute.device() != null) {
+            b.device(compute.device());
         }
         if (all || given(parsed, "--train-ratio")) {
             b.trainRatio(trainRatio);
         }
-        if (all || given(parsed, "--batch-size")) {
-            b.batchSize(batchSize);
+        if (batchSize.value() != null) {
+            b.batchSize(batchSize.value());
         }
         if (all || given(parsed, "--epochs")) {
             b.epochs(epochs);
@@ -304,11 +284,11 @@ public final class TrainCommand extends ToolkitSubcommand {
         if (all || given(parsed, "--limit")) {
             b.limit(limit);
         }
-        if (all || given(parsed, DatasetOptions.NAME)) {
+        if (all || given(parsed, SharedOptions.DatasetOptions.NAME)) {
             b.datasetOptions(datasetOptions.values());
         }
-        if (all || given(parsed, "--model-option")) {
-            b.modelOptions(modelOptions);
+        if (all || given(parsed, SharedOptions.ModelOptions.NAME)) {
+            b.modelOptions(modelOptions.values());
         }
         if (all || given(parsed, "--trainer-option")) {
             b.trainerOptions(trainerOptions);
