@@ -8,6 +8,8 @@ import java.util.Map;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.AtomicFiles;
 import org.mltoolkit.core.engine.EpochMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The files of a run directory. Every write replaces its file atomically. */
 public final class RunDirectory {
@@ -16,6 +18,8 @@ public final class RunDirectory {
     public static final String SUMMARY = "summary.json";
     public static final String LAST_CHECKPOINT = "last.ckpt";
     public static final String BEST_CHECKPOINT = "best.ckpt";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunDirectory.class);
 
     private final Path path;
 
@@ -51,7 +55,10 @@ public final class RunDirectory {
      */
     void start(TrainingConfig config) {
         for (Path file : List.of(config(), metrics(), summary(), lastCheckpoint(), Path.of(config.bestCheckpoint()))) {
-            AtomicFiles.removeLeftovers(file);
+            int removed = AtomicFiles.removeLeftovers(file);
+            if (removed > 0) {
+                LOG.debug("Removed {} temporary file(s) an interrupted write left beside '{}'", removed, file);
+            }
         }
         try {
             Files.deleteIfExists(summary());

@@ -8,6 +8,8 @@ import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.core.checkpoint.AtomicFiles;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a run writes, and what it may replace: the default run directory, the best checkpoint's place (which
@@ -16,6 +18,7 @@ import org.mltoolkit.core.checkpoint.CheckpointFile;
  * resumed run writes to the same files from any working directory.
  */
 final class RunDirectoryPolicy {
+    private static final Logger LOG = LoggerFactory.getLogger(RunDirectoryPolicy.class);
     private static final DateTimeFormatter RUN_NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final boolean overwrite;
@@ -110,6 +113,7 @@ final class RunDirectoryPolicy {
             if (best.epoch() == resume.checkpoint().bestEpoch()) {
                 Path source = original;
                 AtomicFiles.write(bestFile, o -> Files.copy(source, o));
+                LOG.debug("Copied the best checkpoint '{}' (epoch {}) to '{}'", source, best.epoch(), bestFile);
             }
         }
     }

@@ -22,6 +22,8 @@ import org.mltoolkit.core.engine.EventHandler;
 import org.mltoolkit.core.engine.NonFiniteLossException;
 import org.mltoolkit.core.metrics.MetricSet;
 import org.mltoolkit.core.plugins.ExtensionLookup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One training run, configured with {@link #builder()}: the reference's trainer (seeded split, Adam, running
@@ -45,6 +47,8 @@ import org.mltoolkit.core.plugins.ExtensionLookup;
  * what is measured is {@link MetricSet}'s.
  */
 public final class TrainingRun {
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRun.class);
+
     private final ExtensionLookup lookup;
     private final DatasetSplits data;
     private final DatasetLoader datasetLoader;
@@ -93,6 +97,13 @@ public final class TrainingRun {
             throw new IllegalStateException("this training run has already run; build another one");
         }
         started = true;
+        if (resume.checkpoint() != null) {
+            LOG.debug(
+                    "Resuming '{}' after epoch {} of {}",
+                    resume.file(),
+                    resume.checkpoint().epoch(),
+                    config.epochs());
+        }
         DatasetSplits splits = loadData();
         ModelProvider modelProvider = lookup.model(config.model());
         TrainerProvider trainerProvider = trainerFor(modelProvider);
@@ -106,6 +117,12 @@ public final class TrainingRun {
         BatchLoader testBatches = BatchLoader.sequential(splits.test(), config.batchSize(), layout);
         RunDirectory directory = new RunDirectory(java.nio.file.Path.of(config.runDir()));
 
+        LOG.debug(
+                "Training model '{}' with trainer '{}' on dataset '{}' in '{}'",
+                config.model(),
+                config.trainer(),
+                splits.name(),
+                config.runDir());
         try (Model model = modelProvider.create(spec)) {
             resume.restoreWeights(model);
             try (Trainer trainer = trainerProvider.create(model, trainerSpec())) {
