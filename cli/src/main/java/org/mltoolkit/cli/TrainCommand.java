@@ -305,8 +305,8 @@ public final class TrainCommand extends ToolkitSubcommand {
 
     /**
      * Bytes written by a {@link java.io.PrintStream} (the progress bar library draws on one) passed on, as UTF-8
-     * text, to a command's {@link PrintWriter} at every flush. A PrintStream flushes after whole strings, so no character
-     * is split between two flushes.
+     * text, to a command's {@link PrintWriter} at every flush. A PrintStream flushes after whole strings, so no
+     * character is split between two flushes.
      */
     static final class WriterOutputStream extends OutputStream {
         private final PrintWriter writer;

@@ -9,6 +9,9 @@ import org.mltoolkit.api.StepResult;
  */
 public non-sealed interface TrainingMetric extends Metric {
 
-    /** Takes in one training step: the batch trained on (its arrays are reused afterwards) and what the step returned. */
+    /**
+     * Takes in one training step: the batch trained on (its arrays are reused afterwards) and what the step
+     * returned.
+     */
     void update(Batch batch, StepResult step);
 }

@@ -97,7 +97,8 @@ public final class Evaluation {
     /**
      * The options to load {@code datasetName} with: for the checkpoint's own dataset, those its run recorded, with
      * the options given replacing the values of their keys (another folder of images, say); for another dataset, or
-     * a pretrained network without a checkpoint, those given. Throws ToolkitException naming the file when its configuration is unreadable.
+     * a pretrained network without a checkpoint, those given. Throws ToolkitException naming the file when its
+     * configuration is unreadable.
      */
     private PluginOptions datasetOptions(String datasetName, Path file) {
         Map<String, String> options = new TreeMap<>();
