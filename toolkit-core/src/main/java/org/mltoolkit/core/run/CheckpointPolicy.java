@@ -1,9 +1,11 @@
 package org.mltoolkit.core.run;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.Trainer;
 import org.mltoolkit.core.checkpoint.Checkpoint;
@@ -30,8 +32,8 @@ final class CheckpointPolicy implements EventHandler {
     private Map<String, Tensor> bestWeights;
 
     /**
-     * Writes {@code config}'s best checkpoint and {@code directory}'s last one. {@code bestWeights} are those
-     * restored on resume, or empty for a new run.
+     * Writes {@code config}'s best checkpoint and {@code directory}'s last one, recording the model as built from
+     * {@code spec}. {@code bestWeights} are those restored on resume, or empty for a new run.
      */
     CheckpointPolicy(
             Model model,
@@ -45,8 +47,25 @@ final class CheckpointPolicy implements EventHandler {
         this.bestFile = Path.of(config.bestCheckpoint());
         this.lastFile = directory.lastCheckpoint();
         this.config = config;
-        this.spec = spec;
+        this.spec = recorded(spec, model);
         this.bestWeights = bestWeights;
+    }
+
+    /** The spec checkpoints record: the model's rebuild options over the given ones. */
+    private static ModelSpec recorded(ModelSpec spec, Model model) {
+        Map<String, String> extra = model.rebuildOptions();
+        if (extra.isEmpty()) {
+            return spec;
+        }
+        Map<String, String> options = new LinkedHashMap<>(spec.options().asMap());
+        options.putAll(extra);
+        return new ModelSpec(
+                spec.inputShape(),
+                spec.numClasses(),
+                spec.seed(),
+                spec.device(),
+                spec.threads(),
+                new PluginOptions(options));
     }
 
     @Override

@@ -15,6 +15,8 @@ import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.engine.EngineState;
 import org.mltoolkit.core.engine.LearningRateSchedule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a run takes over from the checkpoint it resumes: its settings (reconciled with those given), its model
@@ -22,6 +24,8 @@ import org.mltoolkit.core.engine.LearningRateSchedule;
  * is a no-op or gives the fresh value, so that {@link TrainingRun} tells one story for both.
  */
 final class ResumePlan {
+    private static final Logger LOG = LoggerFactory.getLogger(ResumePlan.class);
+
     private final Path file;
     private final Checkpoint checkpoint;
 
@@ -141,6 +145,7 @@ final class ResumePlan {
     /** Loads the saved weights into {@code model}; throws ToolkitException naming the checkpoint if it rejects them. */
     void restoreWeights(Model model) {
         if (checkpoint != null) {
+            LOG.debug("Resuming '{}' after epoch {}", file, checkpoint.epoch());
             SavedModel.loadWeights(model, checkpoint.modelState(), file);
         }
     }

@@ -1,5 +1,6 @@
 package org.mltoolkit.core.run;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.mltoolkit.api.DatasetSplits;
@@ -97,13 +98,6 @@ public final class TrainingRun {
             throw new IllegalStateException("this training run has already run; build another one");
         }
         started = true;
-        if (resume.checkpoint() != null) {
-            LOG.debug(
-                    "Resuming '{}' after epoch {} of {}",
-                    resume.file(),
-                    resume.checkpoint().epoch(),
-                    config.epochs());
-        }
         DatasetSplits splits = loadData();
         ModelProvider modelProvider = lookup.model(config.model());
         TrainerProvider trainerProvider = trainerFor(modelProvider);
@@ -115,22 +109,22 @@ public final class TrainingRun {
         BatchLoader validBatches =
                 new BatchLoader(splits.train(), split.valid(), config.batchSize(), false, config.seed(), layout);
         BatchLoader testBatches = BatchLoader.sequential(splits.test(), config.batchSize(), layout);
-        RunDirectory directory = new RunDirectory(java.nio.file.Path.of(config.runDir()));
-
+        RunDirectory directory = new RunDirectory(Path.of(config.runDir()));
         LOG.debug(
-                "Training model '{}' with trainer '{}' on dataset '{}' in '{}'",
+                "Training '{}' with '{}' on '{}' in '{}'",
                 config.model(),
                 config.trainer(),
                 splits.name(),
                 config.runDir());
+
         try (Model model = modelProvider.create(spec)) {
             resume.restoreWeights(model);
             try (Trainer trainer = trainerProvider.create(model, trainerSpec())) {
                 resume.restoreOptimizer(trainer, config.trainer());
-                RunDirectoryPolicy.carryBestCheckpointOver(resume, java.nio.file.Path.of(config.bestCheckpoint()));
+                RunDirectoryPolicy.carryBestCheckpointOver(resume, Path.of(config.bestCheckpoint()));
                 directory.start(config);
-                CheckpointPolicy checkpoints = new CheckpointPolicy(
-                        model, trainer, config, recorded(spec, model), directory, resume.bestWeights());
+                CheckpointPolicy checkpoints =
+                        new CheckpointPolicy(model, trainer, config, spec, directory, resume.bestWeights());
                 TrainingLoop loop = new TrainingLoop(
                         config, model, trainer, metrics, new Evaluator(validBatches), checkpoints, directory, handlers);
                 EngineState state = loop.run(trainBatches, resume);
@@ -174,23 +168,5 @@ public final class TrainingRun {
     private TrainerSpec trainerSpec() {
         return new TrainerSpec(
                 config.optimizer(), config.learningRate(), config.seed(), new PluginOptions(config.trainerOptions()));
-    }
-
-    /** The spec checkpoints record: the model's rebuild options over the given ones. */
-    static ModelSpec recorded(ModelSpec spec, Model model) {
-        Map<String, String> extra = model.rebuildOptions();
-        if (extra.isEmpty()) {
-            return spec;
-        }
-        Map<String, String> options =
-                new java.util.LinkedHashMap<>(spec.options().asMap());
-        options.putAll(extra);
-        return new ModelSpec(
-                spec.inputShape(),
-                spec.numClasses(),
-                spec.seed(),
-                spec.device(),
-                spec.threads(),
-                new org.mltoolkit.api.PluginOptions(options));
     }
 }
