@@ -1,27 +1,42 @@
 package org.mltoolkit.plugin.fc;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mltoolkit.api.Batch;
+import org.mltoolkit.api.ClassificationReport;
+import org.mltoolkit.api.EvaluationReporter;
+import org.mltoolkit.api.ExportContext;
+import org.mltoolkit.api.FormatExportable;
 import org.mltoolkit.api.Metrics;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.OnnxExportable;
+import org.mltoolkit.api.ScoredExamples;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.plugin.support.optim.Parameter;
+import org.tribuo.classification.Label;
 
 /**
  * A {@link DenseNetwork} as the toolkit sees it: {@code fc} or {@code linear}. State-dict names follow
  * PyTorch's {@code nn.Sequential} naming of the reference ({@code layers.0.weight}, {@code layers.2.running_mean},
  * ...), with {@code num_batches_tracked} as a scalar.
  *
+ * <p>Tribuo is on the user's path in two places: {@link #export} writes format {@code tribuo}, a model file of
+ * Tribuo's own classes ({@link TribuoModels}), and {@link #evaluationReport} evaluates through Tribuo's
+ * {@code LabelEvaluator} ({@link TribuoEvaluation}).
+ *
  * <p>Not thread-safe: one call at a time (the core's contract).
  */
-public final class DenseClassifier implements Model, OnnxExportable {
+public final class DenseClassifier implements Model, OnnxExportable, FormatExportable, EvaluationReporter {
+    /** The export format of a Tribuo model file. */
+    public static final String TRIBUO_FORMAT = "tribuo";
+
     private final String name;
     private final ModelSpec spec;
     private final DenseNetwork network;
@@ -187,6 +202,74 @@ public final class DenseClassifier implements Model, OnnxExportable {
     public void exportOnnx(Path file) {
         checkOpen();
         OnnxGraphExporter.export(this, file);
+    }
+
+    @Override
+    public Map<String, String> exportFormats() {
+        return Map.of(
+                TRIBUO_FORMAT,
+                "Tribuo model file (protobuf), loaded with Tribuo's Model.deserializeFromFile: "
+                        + TribuoModels.classFor(this).getSimpleName());
+    }
+
+    /**
+     * Writes {@code tribuo}: the model as a {@link TribuoModels Tribuo model} whose provenance records the dataset,
+     * the training configuration, the epoch and the toolkit's and plugins' versions, in Tribuo's protobuf form
+     * ({@code Model.serializeToStream}). Does not mutate the model. Throws ToolkitException for another format or
+     * class names that disagree with the model's outputs, IOException when {@code out} fails.
+     */
+    @Override
+    public void export(String format, ExportContext context, OutputStream out) throws IOException {
+        checkOpen();
+        if (!TRIBUO_FORMAT.equals(format)) {
+            throw new ToolkitException("model " + name + " cannot be exported as '" + format + "'; it writes: "
+                    + String.join(", ", exportFormats().keySet()));
+        }
+        if (context.classNames().size() != network.classCount()) {
+            throw new ToolkitException("model " + name + " has " + network.classCount() + " outputs but "
+                    + context.classNames().size() + " class names were given");
+        }
+        Map<String, String> extra =
+                network.layerCount() == 1 ? Map.of() : Map.of("input-name", TribuoModels.ONNX_INPUT);
+        org.tribuo.Model<Label> tribuo = TribuoModels.of(
+                this,
+                context.classNames(),
+                TribuoProvenance.exported(TribuoModels.classFor(this), this, context, extra));
+        try {
+            tribuo.serializeToStream(out);
+        } finally {
+            if (tribuo instanceof AutoCloseable closeable) {
+                closeQuietly(closeable);
+            }
+        }
+    }
+
+    /**
+     * Evaluates the core's predictions with Tribuo's {@code LabelEvaluator}, recording this model in its Tribuo form
+     * (the model {@code export --tribuo} writes) as the model evaluated. Does not mutate the model.
+     */
+    @Override
+    public ClassificationReport evaluationReport(ScoredExamples examples) {
+        checkOpen();
+        org.tribuo.Model<Label> tribuo = TribuoModels.of(
+                this,
+                examples.classNames(),
+                TribuoProvenance.evaluated(TribuoModels.classFor(this), this, examples.description()));
+        try {
+            return TribuoEvaluation.report(tribuo, examples);
+        } finally {
+            if (tribuo instanceof AutoCloseable closeable) {
+                closeQuietly(closeable);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // Only an ONNX Runtime session is closed here; its failure cannot affect what was written or computed.
+        }
     }
 
     private void checkOpen() {

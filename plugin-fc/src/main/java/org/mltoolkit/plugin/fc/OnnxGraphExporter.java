@@ -13,13 +13,15 @@ import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.plugin.support.nn.BatchNormFolding;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
+import org.tribuo.util.onnx.ONNXOperator;
 import org.tribuo.util.onnx.ONNXOperators;
 import org.tribuo.util.onnx.ONNXPlaceholder;
 import org.tribuo.util.onnx.ONNXRef;
 
 /**
  * Writes a dense classifier's inference graph with Tribuo's ONNX builder: {@code input [N, features]} →
- * (Gemm → LeakyRelu)* → Gemm → LogSoftmax → {@code log_probs [N, classes]}, opset 13.
+ * (Gemm → LeakyRelu)* → Gemm → LogSoftmax → {@code log_probs [N, classes]}, opset 13 (or Softmax →
+ * {@code probabilities} for the graph inside a Tribuo model file).
  *
  * <p>Each BatchNorm comes after a LeakyReLU, so it cannot move into the Linear before it; in evaluation mode it is
  * folded exactly into the Linear after it ({@link BatchNormFolding}).
@@ -27,14 +29,30 @@ import org.tribuo.util.onnx.ONNXRef;
 final class OnnxGraphExporter {
     private OnnxGraphExporter() {}
 
-    /** Builds the graph; does not mutate the model. */
-    static OnnxMl.ModelProto build(DenseClassifier model) {
+    /** What the graph's last node computes. */
+    enum Output {
+        /** {@code log_probs}: LogSoftmax, what the toolkit's models compute and its ONNX exports give. */
+        LOG_PROBABILITIES("log_probs", NeuralOnnxOperators.LOG_SOFTMAX),
+        /** {@code probabilities}: Softmax, for consumers that expect probabilities, such as Tribuo's scores. */
+        PROBABILITIES("probabilities", ONNXOperators.SOFTMAX);
+
+        private final String name;
+        private final ONNXOperator operator;
+
+        Output(String name, ONNXOperator operator) {
+            this.name = name;
+            this.operator = operator;
+        }
+    }
+
+    /** Builds the graph ending in {@code output}; does not mutate the model. */
+    static OnnxMl.ModelProto build(DenseClassifier model, Output output) {
         DenseNetwork network = model.network();
         int[] widths = network.widths();
         ONNXContext context = new ONNXContext();
         context.setName(model.name());
         ONNXPlaceholder input = context.floatInput("input", widths[0]);
-        ONNXPlaceholder output = context.floatOutput("log_probs", network.classCount());
+        ONNXPlaceholder result = context.floatOutput(output.name, network.classCount());
         ONNXRef<?> current = input;
         BatchNormFolding.Affine previousBatchNorm = null;
         for (int l = 0; l < network.layerCount(); l++) {
@@ -59,7 +77,7 @@ final class OnnxGraphExporter {
                         Map.of("alpha", DenseNetwork.LEAKY_SLOPE));
                 previousBatchNorm = network.evaluationBatchNorm(l);
             } else {
-                linear.apply(NeuralOnnxOperators.LOG_SOFTMAX, Map.of("axis", 1)).assignTo(output);
+                linear.apply(output.operator, Map.of("axis", 1)).assignTo(result);
             }
         }
         return OnnxMl.ModelProto.newBuilder()
@@ -80,7 +98,7 @@ final class OnnxGraphExporter {
      * when it cannot be written.
      */
     static void export(DenseClassifier model, Path file) {
-        OnnxMl.ModelProto proto = build(model);
+        OnnxMl.ModelProto proto = build(model, Output.LOG_PROBABILITIES);
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Path temp = null;

@@ -6,7 +6,8 @@
  * <p>The arithmetic runs in float32 on whole minibatches: matrix products through OpenBLAS (loaded with
  * JavaCPP from this plugin's jar), element-wise work fused in Java loops over the same native memory.
  * Tribuo supplies the ONNX graph builder used by {@link org.mltoolkit.plugin.fc.OnnxGraphExporter}, the
- * {@code Model<Label>} view with provenance ({@link org.mltoolkit.plugin.fc.TribuoDenseModel}) and the
+ * {@code tribuo-linear} trainer's parameters and objective, the model files of export format {@code tribuo}
+ * ({@link org.mltoolkit.plugin.fc.TribuoModels}: a {@code LinearSGDModel} or an {@code ONNXExternalModel}) and the
  * evaluation ({@link org.mltoolkit.plugin.fc.TribuoEvaluation}); see the module's README for the split.
  */
 package org.mltoolkit.plugin.fc;

@@ -1,0 +1,84 @@
+package org.mltoolkit.plugin.fc;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mltoolkit.api.ExportContext;
+import org.mltoolkit.api.LabeledData;
+import org.mltoolkit.api.Model;
+import org.mltoolkit.api.ModelProvider;
+import org.mltoolkit.api.Trainer;
+import org.tribuo.Example;
+import org.tribuo.classification.Label;
+import org.tribuo.impl.ArrayExample;
+
+/** Trained toolkit models, their Tribuo files and Tribuo examples, for the Tribuo tests. */
+final class TribuoFixtures {
+    /** Class names that are not the class numbers, so that a mix-up of names and indices shows. */
+    static final List<String> CLASSES =
+            List.of("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine");
+
+    static final ExportContext CONTEXT = new ExportContext(
+            CLASSES,
+            "blobs",
+            3,
+            Map.of("dataset", "blobs", "trainer", "backprop", "optimizer", "adam", "learning_rate", "0.001"),
+            "9.8.7",
+            Map.of("fc", "1.2.3", "blobs", "4.5.6"));
+
+    private TribuoFixtures() {}
+
+    /**
+     * A model of {@code provider} trained for a few steps with {@code trainer} on {@code data}, so that its weights
+     * and BatchNorm running statistics are far from their initial values. The caller closes it.
+     */
+    static DenseClassifier trained(ModelProvider provider, String trainer, LabeledData data) {
+        DenseClassifier model = (DenseClassifier) provider.create(Fixtures.spec(Fixtures.MNIST_SHAPE, 3, 2));
+        var trainerProvider = trainer.equals(TribuoLinearTrainerProvider.NAME)
+                ? new TribuoLinearTrainerProvider()
+                : new BackpropTrainerProvider();
+        try (Trainer t = trainerProvider.create(model, Fixtures.adam())) {
+            for (int b = 0; b + 128 <= data.size(); b += 128) {
+                t.step(Fixtures.batch(data, b, 128));
+            }
+        }
+        return model;
+    }
+
+    /** The bytes of {@code model} exported as {@code tribuo} with {@link #CONTEXT}. */
+    static byte[] tribuoFile(DenseClassifier model) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        model.export(DenseClassifier.TRIBUO_FORMAT, CONTEXT, out);
+        return out.toByteArray();
+    }
+
+    /** Reads a Tribuo model file with Tribuo's own API. */
+    static org.tribuo.Model<Label> load(byte[] file) throws IOException {
+        return org.tribuo.Model.deserializeFromStream(new ByteArrayInputStream(file))
+                .castModel(Label.class);
+    }
+
+    /** Examples {@code [0, n)} of {@code data} as Tribuo examples with every feature, named as documented. */
+    static List<Example<Label>> examples(LabeledData data, int n) {
+        int d = data.shape().size();
+        List<Example<Label>> examples = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ArrayExample<Label> example = new ArrayExample<>(new Label(CLASSES.get(data.labels()[i])));
+            for (int j = 0; j < d; j++) {
+                example.add(TribuoDomain.featureName(j, d), data.features()[i * d + j]);
+            }
+            examples.add(example);
+        }
+        return examples;
+    }
+
+    /** The toolkit model's log-probabilities for examples {@code [0, n)}. */
+    static float[] logProbabilities(Model model, LabeledData data, int n) {
+        float[] out = new float[n * 10];
+        model.predictLogProbabilities(Fixtures.batch(data, 0, n), out);
+        return out;
+    }
+}
