@@ -3,6 +3,7 @@ package org.mltoolkit.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
+import org.mltoolkit.api.ClassificationReport;
 import org.mltoolkit.core.engine.ConfusionMatrix;
 import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
@@ -19,9 +20,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Evaluate a checkpoint on a dataset's test split: mean NLL loss and accuracy.",
-            "The model is rebuilt from the checkpoint; a best checkpoint holds the best weights of its run. JSON output"
-                    + " always includes the confusion matrix."
+            "Evaluate a checkpoint on a dataset's test split: mean NLL loss and accuracy,",
+            "and the evaluation of the model's own evaluator where its plugin has one (fc",
+            "and linear: Tribuo's LabelEvaluator). The model is rebuilt from the",
+            "checkpoint; a best checkpoint holds the best weights of its run. JSON output",
+            "always includes the confusion matrix."
         })
 public final class EvaluateCommand extends ToolkitSubcommand {
 
@@ -54,7 +57,8 @@ public final class EvaluateCommand extends ToolkitSubcommand {
 
     @Option(
             names = "--confusion",
-            description = "Also print the confusion matrix with per-class precision, " + "recall and F1.")
+            description = "Also print the confusion matrix with per-class precision, recall and F1 (a model with"
+                    + " its own evaluator prints that evaluator's, confusion matrix included, without being asked).")
     private boolean confusion;
 
     @Override
@@ -111,6 +115,7 @@ public final class EvaluateCommand extends ToolkitSubcommand {
                 entry.put("recall", matrix.recall(k));
                 entry.put("f1", matrix.f1(k));
             }
+            result.report().ifPresent(report -> node.set("report", reportJson(report)));
             Json.print(out(), node);
         } else {
             out().printf(
@@ -125,12 +130,53 @@ public final class EvaluateCommand extends ToolkitSubcommand {
                             result.test().examples(),
                             result.dataset(),
                             result.device());
-            if (confusion) {
+            if (result.report().isPresent()) {
+                ClassificationReport report = result.report().get();
+                out().println();
+                out().println("Evaluation by " + report.evaluator() + ":");
+                out().println(report.text().stripTrailing());
+            } else if (confusion) {
                 out().println();
                 out().print(result.predictions().confusion().format());
             }
             out().flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** The model's own report as JSON: its evaluator, the scores per class and averaged, the confusion matrix. */
+    private static ObjectNode reportJson(ClassificationReport report) {
+        ObjectNode node = Json.object();
+        node.put("evaluator", report.evaluator());
+        node.put("accuracy", report.accuracy());
+        ArrayNode perClass = node.putArray("per_class");
+        for (ClassificationReport.ClassScores scores : report.classes()) {
+            ObjectNode entry = perClass.addObject();
+            entry.put("class", scores.name());
+            entry.put("support", scores.support());
+            entry.put("true_positives", scores.truePositives());
+            entry.put("false_positives", scores.falsePositives());
+            entry.put("false_negatives", scores.falseNegatives());
+            entry.put("precision", scores.precision());
+            entry.put("recall", scores.recall());
+            entry.put("f1", scores.f1());
+        }
+        averages(node.putObject("micro_average"), report.microAverage());
+        averages(node.putObject("macro_average"), report.macroAverage());
+        node.put("balanced_error_rate", report.balancedErrorRate());
+        ArrayNode rows = node.putArray("confusion_matrix");
+        for (long[] row : report.confusion()) {
+            ArrayNode jsonRow = rows.addArray();
+            for (long count : row) {
+                jsonRow.add(count);
+            }
+        }
+        return node;
+    }
+
+    private static void averages(ObjectNode node, ClassificationReport.AverageScores scores) {
+        node.put("precision", scores.precision());
+        node.put("recall", scores.recall());
+        node.put("f1", scores.f1());
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.core.plugins.StaticExtensions;
+import org.mltoolkit.core.testing.ReportingSoftmax;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
 import org.mltoolkit.core.testing.SyntheticData;
@@ -38,7 +39,7 @@ class InspectCommandsTest {
     Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(
                 List.of(TrainCommandTest.BLOBS),
-                List.of(new SoftmaxRegression.Provider()),
+                List.of(new SoftmaxRegression.Provider(), new ReportingSoftmax.Provider()),
                 List.of(new SoftmaxTrainer.Provider()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -55,13 +56,18 @@ class InspectCommandsTest {
 
     @BeforeEach
     void trainOneRun() {
-        Path runDir = temp.resolve("run");
+        best = train("softmax");
+    }
+
+    /** Trains {@code model} for two epochs on the blobs and returns its best checkpoint. */
+    private Path train(String model) {
+        Path runDir = temp.resolve("run-" + model);
         Run run = toolkit(
                 "train",
                 "--dataset",
                 "blobs",
                 "--model",
-                "softmax",
+                model,
                 "--batch-size",
                 "16",
                 "--lr",
@@ -73,7 +79,7 @@ class InspectCommandsTest {
                 "--run-dir",
                 runDir.toString());
         assertEquals(0, run.exitCode(), run.err());
-        best = runDir.resolve("best.ckpt");
+        return runDir.resolve("best.ckpt");
     }
 
     @Test
@@ -154,5 +160,70 @@ class InspectCommandsTest {
                         + "implement OnnxExportable",
                 run.err().strip());
         assertFalse(Files.exists(onnx));
+    }
+
+    @Test
+    void evaluateShowsTheModelsOwnReportBesideTheCoresNumbersInTextAndJson() throws IOException {
+        Path reporting = train(ReportingSoftmax.NAME);
+        Run text = toolkit("evaluate", "--checkpoint", reporting.toString());
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().startsWith("Test - loss="), text.out());
+        assertTrue(text.out().contains("Evaluation by tally:\ntally of blobs test split: "), text.out());
+
+        Run json = toolkit("evaluate", "--checkpoint", reporting.toString(), "--json");
+        assertEquals(0, json.exitCode(), json.err());
+        JsonNode result = JSON.readTree(json.out());
+        JsonNode report = result.get("report");
+        assertEquals("tally", report.get("evaluator").asText());
+        assertEquals(
+                result.get("test_accuracy").asDouble(), report.get("accuracy").asDouble(), 1e-12);
+        assertEquals(result.get("confusion_matrix"), report.get("confusion_matrix"));
+        for (int k = 0; k < 3; k++) {
+            JsonNode core = result.get("per_class").get(k);
+            JsonNode own = report.get("per_class").get(k);
+            assertEquals(core.get("class"), own.get("class"));
+            assertEquals(core.get("recall").asDouble(), own.get("recall").asDouble(), 1e-12);
+        }
+        for (String key : List.of("micro_average", "macro_average")) {
+            for (String score : List.of("precision", "recall", "f1")) {
+                assertTrue(report.get(key).get(score).isNumber(), key + "." + score + " in " + report);
+            }
+        }
+        assertTrue(report.get("balanced_error_rate").isNumber(), report.toString());
+
+        Run plain = toolkit("evaluate", "--checkpoint", best.toString(), "--json");
+        assertFalse(JSON.readTree(plain.out()).has("report"), plain.out());
+    }
+
+    @Test
+    void exportWritesTheFormatsThePluginNamesAndRefusesOthersInOneLine() throws IOException {
+        Path reporting = train(ReportingSoftmax.NAME);
+        Path text = temp.resolve("out/model.txt");
+        Run run = toolkit("export", "--checkpoint", reporting.toString(), "--format", "text=" + text);
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("Exported model 'reporting-softmax' (epoch "), run.out());
+        assertTrue(
+                run.out()
+                        .strip()
+                        .endsWith("to " + text + " as text (" + String.format("%,d", Files.size(text)) + " bytes)"),
+                run.out());
+        assertTrue(Files.readString(text).contains("classes=class-0,class-1,class-2"));
+
+        Path tribuo = temp.resolve("model.tribuo");
+        Run refused = toolkit("export", "--checkpoint", best.toString(), "--tribuo", tribuo.toString());
+        assertEquals(ExitCodes.ERROR, refused.exitCode());
+        assertEquals(
+                "error: model 'softmax' (in " + best + ") cannot be exported as 'tribuo': its plugin writes no format"
+                        + " but ONNX",
+                refused.err().strip());
+        assertFalse(Files.exists(tribuo));
+
+        Run nothing = toolkit("export", "--checkpoint", best.toString());
+        assertEquals(ExitCodes.USAGE, nothing.exitCode());
+        assertTrue(nothing.err().startsWith("error: name at least one file to write"), nothing.err());
+        Run twice = toolkit(
+                "export", "--checkpoint", reporting.toString(), "--onnx", text.toString(), "--format", "text=" + text);
+        assertEquals(ExitCodes.USAGE, twice.exitCode(), twice.err());
+        assertTrue(twice.err().startsWith("error: " + text + " is named for two outputs"), twice.err());
     }
 }

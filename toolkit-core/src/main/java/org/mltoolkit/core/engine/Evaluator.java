@@ -51,16 +51,19 @@ public final class Evaluator {
     }
 
     /**
-     * Like {@link #evaluate(Model)}, and also keeps each example's predicted class and its probability, in the
-     * loader's order (use an unshuffled loader to line them up with the data), and tallies the confusion matrix.
+     * Like {@link #evaluate(Model)}, and also keeps each example's log-probabilities, predicted class and its
+     * probability, in the loader's order (use an unshuffled loader to line them up with the data), and tallies the
+     * confusion matrix.
      */
     public Predictions predict(Model model, List<String> classNames) {
         long start = System.nanoTime();
         int[] predicted = new int[loader.examples()];
         int[] labels = new int[loader.examples()];
         float[] confidence = new float[loader.examples()];
+        float[] all = new float[loader.examples() * loader.numClasses()];
         Tally tally = new Tally();
         forEachBatch(model, (batch, logp, k) -> {
+            System.arraycopy(logp, 0, all, tally.seen * k, batch.size() * k);
             for (int i = 0; i < batch.size(); i++) {
                 int best = Metrics.argmax(logp, i * k, k);
                 predicted[tally.seen + i] = best;
@@ -72,6 +75,7 @@ public final class Evaluator {
         return new Predictions(
                 predicted,
                 confidence,
+                all,
                 tally.metrics(start),
                 ConfusionMatrix.of(classNames, labels, predicted, tally.seen));
     }

@@ -2,14 +2,18 @@ package org.mltoolkit.core.run;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.mltoolkit.api.ClassificationReport;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.Device;
+import org.mltoolkit.api.EvaluationReporter;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.PluginOptions;
+import org.mltoolkit.api.ScoredExamples;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
@@ -82,6 +86,13 @@ public final class Evaluation {
             Predictions predictions = new Evaluator(
                             BatchLoader.sequential(splits.test(), batchSize, provider.inputLayout()))
                     .predict(model, splits.classNames());
+            Optional<ClassificationReport> report = model instanceof EvaluationReporter reporter
+                    ? Optional.of(reporter.evaluationReport(new ScoredExamples(
+                            splits.name() + " test split",
+                            splits.classNames(),
+                            splits.test().labels(),
+                            predictions.logProbabilities())))
+                    : Optional.empty();
             return new EvaluationResult(
                     file,
                     modelName,
@@ -90,7 +101,8 @@ public final class Evaluation {
                     predictions.metrics(),
                     model.device(),
                     predictions,
-                    splits.test());
+                    splits.test(),
+                    report);
         }
     }
 

@@ -1,6 +1,8 @@
 package org.mltoolkit.core.run;
 
 import java.nio.file.Path;
+import java.util.Optional;
+import org.mltoolkit.api.ClassificationReport;
 import org.mltoolkit.api.LabeledData;
 import org.mltoolkit.core.engine.EvaluationMetrics;
 import org.mltoolkit.core.engine.Predictions;
@@ -16,6 +18,8 @@ import org.mltoolkit.core.engine.Predictions;
  * @param device     where the model ran
  * @param predictions each test example's predicted class and confidence, and the confusion matrix
  * @param testData   the test split the predictions line up with
+ * @param report     the model's own evaluation of the same predictions, when its plugin reports one
+ *                   ({@link org.mltoolkit.api.EvaluationReporter}; the {@code fc} plugin's through Tribuo)
  */
 public record EvaluationResult(
         Path checkpoint,
@@ -25,4 +29,5 @@ public record EvaluationResult(
         EvaluationMetrics test,
         String device,
         Predictions predictions,
-        LabeledData testData) {}
+        LabeledData testData,
+        Optional<ClassificationReport> report) {}

@@ -1,14 +1,26 @@
 package org.mltoolkit.core.run;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.mltoolkit.api.ExportContext;
+import org.mltoolkit.api.FormatExportable;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.OnnxExportable;
 import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.core.checkpoint.AtomicFiles;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.plugins.ExtensionLookup;
+import org.mltoolkit.core.plugins.UnknownExtensionException;
 
-/** Writes a checkpoint's model as an inference ONNX file, through the model plugin's own exporter. */
+/**
+ * Writes a checkpoint's model to a file through the model plugin's own exporter: as an inference ONNX file, or in
+ * one of the formats the plugin names ({@link FormatExportable}, for example {@code tribuo}).
+ */
 public final class ModelExport {
     private ModelExport() {}
 
@@ -27,5 +39,83 @@ public final class ModelExport {
             exportable.exportOnnx(onnxFile);
         }
         return checkpoint;
+    }
+
+    /**
+     * Rebuilds the model saved in {@code checkpointFile} and writes it in {@code format} to {@code outFile}, which is
+     * replaced atomically (a failed export leaves it as it was). The file can record what the model itself does not
+     * know ({@link ExportContext}): the class names of the checkpoint's dataset, the training configuration, the
+     * epoch, and the toolkit's and plugins' versions. Returns the checkpoint that was read.
+     *
+     * <p>Throws ToolkitException naming the model and the formats it writes when {@code format} is not one of them,
+     * naming the dataset when no plugin provides its class names, or naming the file when it is the checkpoint itself
+     * or cannot be written; CheckpointFormatException for an unreadable checkpoint.
+     */
+    public static Checkpoint toFormat(ExtensionLookup lookup, Path checkpointFile, String format, Path outFile) {
+        if (checkpointFile
+                .toAbsolutePath()
+                .normalize()
+                .equals(outFile.toAbsolutePath().normalize())) {
+            throw new ToolkitException(outFile + ": is the checkpoint being exported; name another file");
+        }
+        Checkpoint checkpoint = CheckpointFile.read(checkpointFile);
+        ExportContext context = context(lookup, checkpoint, checkpointFile);
+        try (Model model = Evaluation.openModel(lookup, checkpoint, checkpointFile, "cpu", null)) {
+            List<String> formats = model instanceof FormatExportable exportable
+                    ? List.copyOf(exportable.exportFormats().keySet())
+                    : List.of();
+            if (!formats.contains(format)) {
+                throw new ToolkitException("model '" + checkpoint.modelName() + "' (in " + checkpointFile
+                        + ") cannot be exported as '" + format + "': its plugin writes "
+                        + (formats.isEmpty() ? "no format but ONNX" : String.join(", ", formats) + " and ONNX"));
+            }
+            FormatExportable exportable = (FormatExportable) model;
+            AtomicFiles.write(outFile, out -> exportable.export(format, context, out));
+        }
+        return checkpoint;
+    }
+
+    /** What the file should record beyond the weights: class names, configuration, epoch and versions. */
+    private static ExportContext context(ExtensionLookup lookup, Checkpoint checkpoint, Path checkpointFile) {
+        List<String> classNames;
+        try {
+            classNames = lookup.dataset(checkpoint.datasetName()).classNames();
+        } catch (UnknownExtensionException e) {
+            throw new ToolkitException(
+                    checkpointFile + ": the export needs the class names of dataset '" + checkpoint.datasetName()
+                            + "': " + e.getMessage(),
+                    e);
+        }
+        return new ExportContext(
+                classNames,
+                checkpoint.datasetName(),
+                checkpoint.epoch(),
+                settings(checkpoint.configJson()),
+                ToolkitVersion.current(),
+                checkpoint.plugins());
+    }
+
+    /**
+     * The configuration JSON as setting name to value: nested objects give dotted names
+     * ({@code model_options.hidden}), arrays stay JSON text, null is {@code null}.
+     */
+    static Map<String, String> settings(String configJson) {
+        Map<String, String> settings = new TreeMap<>();
+        try {
+            flatten("", RunJson.MAPPER.readTree(configJson), settings);
+        } catch (JsonProcessingException e) {
+            throw new ToolkitException("the checkpoint's configuration is not JSON: " + e.getOriginalMessage(), e);
+        }
+        return settings;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> settings) {
+        if (node.isObject()) {
+            node.properties()
+                    .forEach(e ->
+                            flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), settings));
+        } else if (!prefix.isEmpty()) {
+            settings.put(prefix, node.isValueNode() ? node.asText() : node.toString());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package org.mltoolkit.core.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,13 +12,17 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.api.ClassificationReport;
 import org.mltoolkit.api.InputLayout;
+import org.mltoolkit.api.Metrics;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.ScoredExamples;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.CheckpointFormatException;
 import org.mltoolkit.core.plugins.StaticExtensions;
+import org.mltoolkit.core.testing.ReportingSoftmax;
 import org.mltoolkit.core.testing.Scripted;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
@@ -47,6 +52,40 @@ class EvaluationTest {
         assertEquals("softmax", evaluation.model());
         assertEquals("synthetic", evaluation.dataset());
         assertEquals(run.bestEpoch(), evaluation.epoch());
+    }
+
+    @Test
+    void aModelThatReportsItsOwnEvaluationGetsTheCorePredictionsAndItsReportIsKept() {
+        TrainingResult run = TrainingRunTest.softmax(dir.resolve("reporting"))
+                .model(ReportingSoftmax.NAME)
+                .build()
+                .run();
+        EvaluationResult evaluation = Evaluation.builder()
+                .lookup(TestExtensions.create())
+                .checkpoint(run.bestCheckpoint())
+                .data(TrainingRunTest.DATA)
+                .build()
+                .run();
+        ScoredExamples scored = ReportingSoftmax.lastScored();
+        assertEquals("synthetic test split", scored.description());
+        assertEquals(TrainingRunTest.DATA.classNames(), scored.classNames());
+        assertArrayEquals(TrainingRunTest.DATA.test().labels(), scored.labels());
+        int k = scored.classNames().size();
+        for (int i = 0; i < scored.size(); i++) {
+            assertEquals(evaluation.predictions().predicted()[i], Metrics.argmax(scored.logProbabilities(), i * k, k));
+        }
+        ClassificationReport report = evaluation.report().orElseThrow();
+        assertEquals("tally", report.evaluator());
+        assertArrayEquals(evaluation.predictions().confusion().counts(), report.confusion());
+        assertEquals(evaluation.test().accuracy(), report.accuracy(), 1e-12);
+
+        EvaluationResult plain = Evaluation.builder()
+                .lookup(TestExtensions.create())
+                .checkpoint(train().bestCheckpoint())
+                .data(TrainingRunTest.DATA)
+                .build()
+                .run();
+        assertTrue(plain.report().isEmpty(), "a model without its own report has none");
     }
 
     @Test

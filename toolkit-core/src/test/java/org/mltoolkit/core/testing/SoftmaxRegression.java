@@ -12,15 +12,23 @@ import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
 
-/** Softmax regression ({@code logits = W x + b}) in plain Java: the tests' real, trainable model. */
-public final class SoftmaxRegression implements Model {
+/**
+ * Softmax regression ({@code logits = W x + b}) in plain Java: the tests' real, trainable model. Open for
+ * {@link ReportingSoftmax}, which adds named export formats and its own evaluation report.
+ */
+public class SoftmaxRegression implements Model {
     final int inputs;
     final int classes;
     final float[] weight;
     final float[] bias;
 
     SoftmaxRegression(ModelSpec spec) {
-        spec.options().requireOnly("softmax", java.util.Set.of());
+        this(spec, java.util.Set.of());
+    }
+
+    /** Throws InvalidConfigurationException for a model option not in {@code knownOptions}. */
+    SoftmaxRegression(ModelSpec spec, java.util.Set<String> knownOptions) {
+        spec.options().requireOnly(name(), knownOptions);
         this.inputs = spec.inputShape().size();
         this.classes = spec.numClasses();
         this.weight = new float[classes * inputs];

@@ -56,7 +56,7 @@ public final class SoftmaxTrainer implements Trainer {
         this.vBias = new float[model.bias.length];
     }
 
-    /** The provider: name {@code softmax-trainer}, supports {@code softmax}. */
+    /** The provider: name {@code softmax-trainer}, supports {@code softmax} and {@code reporting-softmax}. */
     public static final class Provider implements TrainerProvider {
         /** The trainers this provider created, newest last; tests inspect them. */
         public final java.util.List<SoftmaxTrainer> created = new java.util.ArrayList<>();
@@ -73,7 +73,7 @@ public final class SoftmaxTrainer implements Trainer {
 
         @Override
         public boolean supports(String modelName) {
-            return modelName.equals("softmax");
+            return modelName.equals("softmax") || modelName.equals(ReportingSoftmax.NAME);
         }
 
         @Override

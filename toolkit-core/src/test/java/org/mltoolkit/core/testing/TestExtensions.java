@@ -10,7 +10,10 @@ public final class TestExtensions {
     public static StaticExtensions create() {
         return new StaticExtensions(
                 List.of(),
-                List.of(new SoftmaxRegression.Provider(), new Scripted.ModelProviderImpl()),
+                List.of(
+                        new SoftmaxRegression.Provider(),
+                        new ReportingSoftmax.Provider(),
+                        new Scripted.ModelProviderImpl()),
                 List.of(new SoftmaxTrainer.Provider(), new Scripted.TrainerProviderImpl()));
     }
 }

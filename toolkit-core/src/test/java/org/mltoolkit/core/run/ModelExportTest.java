@@ -1,0 +1,137 @@
+package org.mltoolkit.core.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.core.plugins.ExtensionLookup;
+import org.mltoolkit.core.plugins.StaticExtensions;
+import org.mltoolkit.core.testing.InMemoryDataset;
+import org.mltoolkit.core.testing.ReportingSoftmax;
+import org.mltoolkit.core.testing.SoftmaxRegression;
+import org.mltoolkit.core.testing.SoftmaxTrainer;
+
+/** Named export formats: what the file records, which formats a model refuses, and atomic placement. */
+class ModelExportTest {
+    @TempDir
+    Path dir;
+
+    private static ExtensionLookup lookup() {
+        return new StaticExtensions(
+                List.of(new InMemoryDataset(TrainingRunTest.DATA)),
+                List.of(new SoftmaxRegression.Provider(), new ReportingSoftmax.Provider()),
+                List.of(new SoftmaxTrainer.Provider()));
+    }
+
+    private Path train(String model, Map<String, String> options) {
+        return TrainingRunTest.softmax(dir.resolve(model))
+                .lookup(lookup())
+                .model(model)
+                .modelOptions(options)
+                .epochs(2)
+                .build()
+                .run()
+                .bestCheckpoint();
+    }
+
+    @Test
+    void theFileRecordsClassNamesConfigurationEpochAndVersions() throws IOException {
+        Path checkpoint = train(ReportingSoftmax.NAME, Map.of());
+        Path out = dir.resolve("exported/model.txt");
+        ModelExport.toFormat(lookup(), checkpoint, ReportingSoftmax.TEXT_FORMAT, out);
+        List<String> lines = Files.readAllLines(out);
+        assertTrue(lines.contains("classes=" + String.join(",", TrainingRunTest.DATA.classNames())), lines.toString());
+        assertTrue(lines.contains("dataset=synthetic"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("epoch=[12]")), lines.toString());
+        assertTrue(lines.contains("toolkit=" + ToolkitVersion.current()), lines.toString());
+        assertTrue(ToolkitVersion.current().matches("\\d+\\.\\d+\\.\\d+.*"), ToolkitVersion.current());
+        assertTrue(lines.contains("config.model=" + ReportingSoftmax.NAME), lines.toString());
+        assertTrue(lines.contains("config.batch_size=32"), lines.toString());
+        assertTrue(lines.contains("config.learning_rate=0.05"), lines.toString());
+        assertTrue(lines.contains("config.seed=7"), lines.toString());
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(List.of(out), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void aFormatTheModelDoesNotWriteIsRefusedNamingTheFormatsItWrites() {
+        Path reporting = train(ReportingSoftmax.NAME, Map.of());
+        ToolkitException other = assertThrows(
+                ToolkitException.class,
+                () -> ModelExport.toFormat(lookup(), reporting, "tribuo", dir.resolve("m.tribuo")));
+        assertEquals(
+                "model 'reporting-softmax' (in " + reporting + ") cannot be exported as 'tribuo': its plugin writes "
+                        + "text and ONNX",
+                other.getMessage());
+        Path plain = train("softmax", Map.of());
+        ToolkitException none = assertThrows(
+                ToolkitException.class, () -> ModelExport.toFormat(lookup(), plain, "tribuo", dir.resolve("m.tribuo")));
+        assertEquals(
+                "model 'softmax' (in " + plain + ") cannot be exported as 'tribuo': its plugin writes no format but"
+                        + " ONNX",
+                none.getMessage());
+        assertTrue(Files.notExists(dir.resolve("m.tribuo")));
+    }
+
+    @Test
+    void aFailedExportLeavesTheOldFileAsItWas() throws IOException {
+        Path checkpoint = train(ReportingSoftmax.NAME, Map.of("fail_export", "true"));
+        Path out = dir.resolve("model.txt");
+        Files.writeString(out, "the previous export");
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
+                () -> ModelExport.toFormat(lookup(), checkpoint, ReportingSoftmax.TEXT_FORMAT, out));
+        assertTrue(e.getMessage().contains("failed half-way"), e.getMessage());
+        assertEquals("the previous export", Files.readString(out));
+        try (var files = Files.list(dir)) {
+            assertEquals(
+                    0,
+                    files.filter(p -> p.getFileName().toString().endsWith(".tmp"))
+                            .count());
+        }
+    }
+
+    @Test
+    void theCheckpointItselfOrAnUnknownDatasetIsRefusedInOneLine() {
+        Path checkpoint = train(ReportingSoftmax.NAME, Map.of());
+        ToolkitException self = assertThrows(
+                ToolkitException.class,
+                () -> ModelExport.toFormat(lookup(), checkpoint, ReportingSoftmax.TEXT_FORMAT, checkpoint));
+        assertEquals(checkpoint + ": is the checkpoint being exported; name another file", self.getMessage());
+        ExtensionLookup noDataset = new StaticExtensions(
+                List.of(), List.of(new ReportingSoftmax.Provider()), List.of(new SoftmaxTrainer.Provider()));
+        ToolkitException dataset = assertThrows(
+                ToolkitException.class,
+                () -> ModelExport.toFormat(noDataset, checkpoint, ReportingSoftmax.TEXT_FORMAT, dir.resolve("m.txt")));
+        assertTrue(
+                dataset.getMessage()
+                        .startsWith(checkpoint
+                                + ": the export needs the class names of dataset 'synthetic': unknown dataset"
+                                + " 'synthetic'"),
+                dataset.getMessage());
+    }
+
+    @Test
+    void nestedSettingsGetDottedNames() {
+        Map<String, String> settings =
+                ModelExport.settings("{\"model\":\"fc\",\"model_options\":{\"hidden\":\"500,400\"},\"limit\":0,"
+                        + "\"run_dir\":null,\"list\":[1,2]}");
+        assertEquals(
+                Map.of(
+                        "model", "fc",
+                        "model_options.hidden", "500,400",
+                        "limit", "0",
+                        "run_dir", "null",
+                        "list", "[1,2]"),
+                settings);
+    }
+}
