@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.ExportContext;
 import org.mltoolkit.api.FormatExportable;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.OnnxExportable;
+import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.AtomicFiles;
 import org.mltoolkit.core.checkpoint.Checkpoint;
@@ -47,11 +49,18 @@ public final class ModelExport {
      * know ({@link ExportContext}): the class names of the checkpoint's dataset, the training configuration, the
      * epoch, and the toolkit's and plugins' versions. Returns the checkpoint that was read.
      *
+     * <p>The class names come from the dataset's plugin; a dataset whose names depend on its files (a folder of
+     * images) is loaded with {@code loader} and the options its run recorded.
+     *
      * <p>Throws ToolkitException naming the model and the formats it writes when {@code format} is not one of them,
-     * naming the dataset when no plugin provides its class names, or naming the file when it is the checkpoint itself
-     * or cannot be written; CheckpointFormatException for an unreadable checkpoint.
+     * naming the dataset when no plugin provides its class names (or they need loading and {@code loader} is null),
+     * or naming the file when it is the checkpoint itself or cannot be written; CheckpointFormatException for an
+     * unreadable checkpoint.
+     *
+     * @param loader loads the dataset when its class names are known only from its files; may be null
      */
-    public static Checkpoint toFormat(ExtensionLookup lookup, Path checkpointFile, String format, Path outFile) {
+    public static Checkpoint toFormat(
+            ExtensionLookup lookup, Path checkpointFile, String format, Path outFile, DatasetLoader loader) {
         if (checkpointFile
                 .toAbsolutePath()
                 .normalize()
@@ -59,7 +68,7 @@ public final class ModelExport {
             throw new ToolkitException(outFile + ": is the checkpoint being exported; name another file");
         }
         Checkpoint checkpoint = CheckpointFile.read(checkpointFile);
-        ExportContext context = context(lookup, checkpoint, checkpointFile);
+        ExportContext context = context(lookup, checkpoint, checkpointFile, loader);
         try (Model model = Evaluation.openModel(lookup, checkpoint, checkpointFile, "cpu", null)) {
             List<String> formats = model instanceof FormatExportable exportable
                     ? List.copyOf(exportable.exportFormats().keySet())
@@ -76,19 +85,31 @@ public final class ModelExport {
     }
 
     /** What the file should record beyond the weights: class names, configuration, epoch and versions. */
-    private static ExportContext context(ExtensionLookup lookup, Checkpoint checkpoint, Path checkpointFile) {
-        List<String> classNames;
+    private static ExportContext context(
+            ExtensionLookup lookup, Checkpoint checkpoint, Path checkpointFile, DatasetLoader loader) {
+        String dataset = checkpoint.datasetName();
+        DatasetProvider provider;
         try {
-            classNames = lookup.dataset(checkpoint.datasetName()).classNames();
+            provider = lookup.dataset(dataset);
         } catch (UnknownExtensionException e) {
             throw new ToolkitException(
-                    checkpointFile + ": the export needs the class names of dataset '" + checkpoint.datasetName()
-                            + "': " + e.getMessage(),
+                    checkpointFile + ": the export needs the class names of dataset '" + dataset + "': "
+                            + e.getMessage(),
                     e);
+        }
+        List<String> classNames = provider.classNames();
+        if (classNames == null) {
+            if (loader == null) {
+                throw new ToolkitException(checkpointFile + ": the class names of dataset '" + dataset
+                        + "' come from its files, and no dataset loader was given to read them");
+            }
+            PluginOptions options = new PluginOptions(
+                    TrainingConfig.fromJson(checkpoint.configJson()).datasetOptions());
+            classNames = loader.load(provider, options).classNames();
         }
         return new ExportContext(
                 classNames,
-                checkpoint.datasetName(),
+                dataset,
                 checkpoint.epoch(),
                 settings(checkpoint.configJson()),
                 ToolkitVersion.current(),

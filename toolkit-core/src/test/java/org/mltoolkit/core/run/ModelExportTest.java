@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.api.DatasetProvider;
+import org.mltoolkit.api.DatasetSplits;
+import org.mltoolkit.api.ExampleShape;
+import org.mltoolkit.api.FetchRequest;
+import org.mltoolkit.api.FetchedFile;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.StaticExtensions;
@@ -46,7 +51,7 @@ class ModelExportTest {
     void theFileRecordsClassNamesConfigurationEpochAndVersions() throws IOException {
         Path checkpoint = train(ReportingSoftmax.NAME, Map.of());
         Path out = dir.resolve("exported/model.txt");
-        ModelExport.toFormat(lookup(), checkpoint, ReportingSoftmax.TEXT_FORMAT, out);
+        ModelExport.toFormat(lookup(), checkpoint, ReportingSoftmax.TEXT_FORMAT, out, null);
         List<String> lines = Files.readAllLines(out);
         assertTrue(lines.contains("classes=" + String.join(",", TrainingRunTest.DATA.classNames())), lines.toString());
         assertTrue(lines.contains("dataset=synthetic"), lines.toString());
@@ -67,14 +72,15 @@ class ModelExportTest {
         Path reporting = train(ReportingSoftmax.NAME, Map.of());
         ToolkitException other = assertThrows(
                 ToolkitException.class,
-                () -> ModelExport.toFormat(lookup(), reporting, "tribuo", dir.resolve("m.tribuo")));
+                () -> ModelExport.toFormat(lookup(), reporting, "tribuo", dir.resolve("m.tribuo"), null));
         assertEquals(
                 "model 'reporting-softmax' (in " + reporting + ") cannot be exported as 'tribuo': its plugin writes "
                         + "text and ONNX",
                 other.getMessage());
         Path plain = train("softmax", Map.of());
         ToolkitException none = assertThrows(
-                ToolkitException.class, () -> ModelExport.toFormat(lookup(), plain, "tribuo", dir.resolve("m.tribuo")));
+                ToolkitException.class,
+                () -> ModelExport.toFormat(lookup(), plain, "tribuo", dir.resolve("m.tribuo"), null));
         assertEquals(
                 "model 'softmax' (in " + plain + ") cannot be exported as 'tribuo': its plugin writes no format but"
                         + " ONNX",
@@ -89,7 +95,7 @@ class ModelExportTest {
         Files.writeString(out, "the previous export");
         ToolkitException e = assertThrows(
                 ToolkitException.class,
-                () -> ModelExport.toFormat(lookup(), checkpoint, ReportingSoftmax.TEXT_FORMAT, out));
+                () -> ModelExport.toFormat(lookup(), checkpoint, ReportingSoftmax.TEXT_FORMAT, out, null));
         assertTrue(e.getMessage().contains("failed half-way"), e.getMessage());
         assertEquals("the previous export", Files.readString(out));
         try (var files = Files.list(dir)) {
@@ -105,19 +111,87 @@ class ModelExportTest {
         Path checkpoint = train(ReportingSoftmax.NAME, Map.of());
         ToolkitException self = assertThrows(
                 ToolkitException.class,
-                () -> ModelExport.toFormat(lookup(), checkpoint, ReportingSoftmax.TEXT_FORMAT, checkpoint));
+                () -> ModelExport.toFormat(lookup(), checkpoint, ReportingSoftmax.TEXT_FORMAT, checkpoint, null));
         assertEquals(checkpoint + ": is the checkpoint being exported; name another file", self.getMessage());
         ExtensionLookup noDataset = new StaticExtensions(
                 List.of(), List.of(new ReportingSoftmax.Provider()), List.of(new SoftmaxTrainer.Provider()));
         ToolkitException dataset = assertThrows(
                 ToolkitException.class,
-                () -> ModelExport.toFormat(noDataset, checkpoint, ReportingSoftmax.TEXT_FORMAT, dir.resolve("m.txt")));
+                () -> ModelExport.toFormat(
+                        noDataset, checkpoint, ReportingSoftmax.TEXT_FORMAT, dir.resolve("m.txt"), null));
         assertTrue(
                 dataset.getMessage()
                         .startsWith(checkpoint
                                 + ": the export needs the class names of dataset 'synthetic': unknown dataset"
                                 + " 'synthetic'"),
                 dataset.getMessage());
+    }
+
+    @Test
+    void classNamesThatComeFromTheFilesAreReadThroughTheLoader() throws IOException {
+        Path checkpoint = train(ReportingSoftmax.NAME, Map.of());
+        InMemoryDataset known = new InMemoryDataset(TrainingRunTest.DATA);
+        DatasetProvider namesFromFiles = new DatasetProvider() {
+            @Override
+            public String name() {
+                return known.name();
+            }
+
+            @Override
+            public String description() {
+                return "class names known only once loaded";
+            }
+
+            @Override
+            public ExampleShape exampleShape() {
+                return null;
+            }
+
+            @Override
+            public List<String> classNames() {
+                return null;
+            }
+
+            @Override
+            public List<Path> files(Path dataDir) {
+                return List.of();
+            }
+
+            @Override
+            public boolean isPresent(Path dataDir) {
+                return true;
+            }
+
+            @Override
+            public List<FetchedFile> fetch(FetchRequest request) {
+                return List.of();
+            }
+
+            @Override
+            public DatasetSplits load(Path dataDir) {
+                return TrainingRunTest.DATA;
+            }
+        };
+        ExtensionLookup lookup = new StaticExtensions(
+                List.of(namesFromFiles),
+                List.of(new ReportingSoftmax.Provider()),
+                List.of(new SoftmaxTrainer.Provider()));
+        ToolkitException withoutLoader = assertThrows(
+                ToolkitException.class,
+                () -> ModelExport.toFormat(
+                        lookup, checkpoint, ReportingSoftmax.TEXT_FORMAT, dir.resolve("a.txt"), null));
+        assertEquals(
+                checkpoint + ": the class names of dataset 'synthetic' come from its files, and no dataset loader was"
+                        + " given to read them",
+                withoutLoader.getMessage());
+        List<String> loaded = new java.util.ArrayList<>();
+        Path out = dir.resolve("b.txt");
+        ModelExport.toFormat(lookup, checkpoint, ReportingSoftmax.TEXT_FORMAT, out, (provider, options) -> {
+            loaded.add(provider.name());
+            return provider.load(dir);
+        });
+        assertEquals(List.of("synthetic"), loaded);
+        assertTrue(Files.readAllLines(out).contains("classes=" + String.join(",", TrainingRunTest.DATA.classNames())));
     }
 
     @Test
