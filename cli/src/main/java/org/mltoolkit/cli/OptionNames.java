@@ -29,6 +29,7 @@ final class OptionNames {
             entry("datasetOptions", SharedOptions.DatasetOptions.NAME),
             entry("trainerOptions", "--trainer-option"),
             entry("lrSchedule", "--lr-schedule"),
+            entry("augment", "--augment"),
             entry("patience", "--patience"),
             entry("minDelta", "--min-delta"),
             entry("runDir", "--run-dir"),

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.mltoolkit.core.engine.Augmentation;
 import org.mltoolkit.core.metrics.MetricSet;
 import org.mltoolkit.core.run.RunDirectory;
 import org.mltoolkit.core.run.TrainingResult;
@@ -118,6 +119,19 @@ public final class TrainCommand extends ToolkitSubcommand {
             description = "none, step[:EVERY[:GAMMA]] (times GAMMA, default 0.5, every EVERY epochs, default 5) or "
                     + "cosine[:MIN] (annealed to MIN over the epochs) (default: ${DEFAULT-VALUE}).")
     private String lrSchedule;
+
+    @Option(
+            names = "--augment",
+            paramLabel = "SPEC",
+            arity = "0..1",
+            defaultValue = "none",
+            fallbackValue = "default",
+            description = "Random affine transforms of the training images, new for every example and epoch: "
+                    + "--augment alone is " + Augmentation.DEFAULT_SPEC + " (rotation up to 10 degrees either way, "
+                    + "shift up to 2 pixels, scale 0.9 to 1.1); rotate=DEGREES,shift=PIXELS,scale=MIN:MAX sets "
+                    + "them (a setting left out keeps that value); none turns it off. Validation and test images "
+                    + "are never transformed (default: ${DEFAULT-VALUE}).")
+    private String augment;
 
     @Option(
             names = "--patience",
@@ -274,6 +288,9 @@ public final class TrainCommand extends ToolkitSubcommand {
         }
         if (all || given(parsed, "--lr-schedule")) {
             b.lrSchedule(lrSchedule);
+        }
+        if (all || given(parsed, "--augment")) {
+            b.augment(augment);
         }
         if (all || given(parsed, "--patience")) {
             b.patience(patience);

@@ -165,6 +165,38 @@ class TrainCommandTest {
     }
 
     @Test
+    void augmentAloneTakesTheDefaultTransformsAndTheRunRecordsThem() throws IOException {
+        Path runDir = temp.resolve("run");
+        Run run = train(runDir, "--epochs", "1", "--augment");
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(
+                "rotate=10,shift=2,scale=0.9:1.1",
+                JSON.readTree(runDir.resolve("config.json").toFile())
+                        .get("augment")
+                        .asText());
+        Path chosen = temp.resolve("chosen");
+        assertEquals(
+                0,
+                train(chosen, "--epochs", "1", "--augment", "rotate=5,shift=1").exitCode());
+        assertEquals(
+                "rotate=5,shift=1,scale=0.9:1.1",
+                JSON.readTree(chosen.resolve("config.json").toFile())
+                        .get("augment")
+                        .asText());
+        Path none = temp.resolve("none");
+        assertEquals(0, train(none, "--epochs", "1").exitCode());
+        assertEquals(
+                "none",
+                JSON.readTree(none.resolve("config.json").toFile())
+                        .get("augment")
+                        .asText());
+        Run changed = toolkit(
+                "train", "--resume", chosen.resolve("last.ckpt").toString(), "--epochs", "2", "--augment", "none");
+        assertEquals(ExitCodes.USAGE, changed.exitCode());
+        assertTrue(changed.err().startsWith("error: invalid value 'none' for --augment: differs from"), changed.err());
+    }
+
+    @Test
     void aResumeThatChangesTheRunsSettingsIsAUsageError() {
         Path runDir = temp.resolve("run");
         assertEquals(0, train(runDir, "--epochs", "1").exitCode());
@@ -186,6 +218,7 @@ class TrainCommandTest {
             {"--lr", "-1", "error: invalid value '-1.0' for --lr: must be a positive number"},
             {"--verbose", "3", "error: invalid value '3' for --verbose: must be 0, 1 or 2"},
             {"--lr-schedule", "linear", "error: invalid value 'linear' for --lr-schedule:"},
+            {"--augment", "rotate=200", "error: invalid value 'rotate=200' for --augment: must lie between 0 and 180"},
             {"--device", "gpu", "error: invalid value 'gpu' for --device: expected cpu, auto or cuda:N"},
             {"--limit", "1", "error: invalid value '1' for --limit: leaves 0 training and 1 validation examples"},
         };

@@ -10,7 +10,9 @@ import org.mltoolkit.api.LabeledData;
 /**
  * Minibatches over a subset of a dataset, like a PyTorch {@code DataLoader} without {@code drop_last}: the
  * last batch of an epoch may be smaller. When shuffling, each epoch's order is a permutation drawn from
- * {@code (seed, epoch)} alone, so a resumed run sees the same batches as an uninterrupted one.
+ * {@code (seed, epoch)} alone, so a resumed run sees the same batches as an uninterrupted one. With an
+ * {@link Augmentation}, each example is transformed as it is copied into its batch, by a transform drawn from
+ * {@code (seed, epoch, example index)} alone.
  *
  * <p>One pair of arrays is reused for every batch: a batch is valid only until the iterator's next call.
  * Not thread-safe. The data's arrays are read, never written.
@@ -25,6 +27,7 @@ public final class BatchLoader implements BatchSource {
     private final float[] features;
     private final int[] labels;
     private final int[] order;
+    private final Augmentation augmentation;
 
     /**
      * @param indices   the examples of {@code data} to visit (copied)
@@ -33,6 +36,22 @@ public final class BatchLoader implements BatchSource {
      * @param layout    the shape the model declared for its batches
      */
     public BatchLoader(LabeledData data, int[] indices, int batchSize, boolean shuffle, long seed, InputLayout layout) {
+        this(data, indices, batchSize, shuffle, seed, layout, Augmentation.NONE);
+    }
+
+    /**
+     * As {@link #BatchLoader(LabeledData, int[], int, boolean, long, InputLayout)}, with every example of every
+     * batch transformed by {@code augmentation} (for training batches; {@link Augmentation#NONE} copies them as
+     * they are). The transforms depend on {@code seed} whether or not the loader shuffles.
+     */
+    public BatchLoader(
+            LabeledData data,
+            int[] indices,
+            int batchSize,
+            boolean shuffle,
+            long seed,
+            InputLayout layout,
+            Augmentation augmentation) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -51,6 +70,7 @@ public final class BatchLoader implements BatchSource {
         this.features = new float[capacity * data.shape().size()];
         this.labels = new int[capacity];
         this.order = this.indices.clone();
+        this.augmentation = java.util.Objects.requireNonNull(augmentation, "augmentation");
     }
 
     /** A loader over every example of {@code data} in order: for test sets. */
@@ -109,9 +129,23 @@ public final class BatchLoader implements BatchSource {
                     throw new NoSuchElementException();
                 }
                 int size = Math.min(batchSize, order.length - position);
+                boolean augment = augmentation.enabled();
                 for (int i = 0; i < size; i++) {
                     int example = order[position + i];
-                    System.arraycopy(source, example * exampleSize, features, i * exampleSize, exampleSize);
+                    if (augment) {
+                        augmentation
+                                .draw(seed, epoch, example)
+                                .apply(
+                                        source,
+                                        example * exampleSize,
+                                        features,
+                                        i * exampleSize,
+                                        shape.channels(),
+                                        shape.height(),
+                                        shape.width());
+                    } else {
+                        System.arraycopy(source, example * exampleSize, features, i * exampleSize, exampleSize);
+                    }
                     labels[i] = sourceLabels[example];
                 }
                 position += size;

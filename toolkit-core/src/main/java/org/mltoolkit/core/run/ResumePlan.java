@@ -13,6 +13,7 @@ import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.api.Trainer;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.engine.Augmentation;
 import org.mltoolkit.core.engine.EngineState;
 import org.mltoolkit.core.engine.LearningRateSchedule;
 import org.slf4j.Logger;
@@ -57,7 +58,7 @@ final class ResumePlan {
     /**
      * Checks the settings given for a resumed run against the checkpoint's and returns the checkpoint's
      * configuration (null for a new run). Settings that shape the training (data, model, optimizer, batches,
-     * seed, options, schedule) must be left out or equal the saved ones; the epochs, if given, are the new total
+     * seed, options, schedule, augmentation) must be left out or equal the saved ones; the epochs, if given, are the new total
      * and must exceed those done. Throws InvalidConfigurationException naming the setting, and ToolkitException
      * naming the file when its configuration is unreadable.
      */
@@ -80,6 +81,9 @@ final class ResumePlan {
         same("trainerOptions", given.trainerOptions, saved.trainerOptions());
         if (given.lrSchedule != null) {
             same("lrSchedule", LearningRateSchedule.parse(given.lrSchedule).spec(), saved.lrSchedule());
+        }
+        if (given.augment != null) {
+            same(Augmentation.SETTING, Augmentation.parse(given.augment).spec(), saved.augment());
         }
         if (given.data == null && given.datasetLoader == null) {
             throw new InvalidConfigurationException(

@@ -28,6 +28,9 @@ import org.mltoolkit.api.ToolkitException;
  * @param modelOptions   model-specific options
  * @param trainerOptions trainer-specific options
  * @param lrSchedule     learning-rate schedule, as {@code none}, {@code step:EVERY:GAMMA} or {@code cosine:MIN}
+ * @param augment        the training images' random transforms, as {@link
+ *                       org.mltoolkit.core.engine.Augmentation#spec()} writes them ({@code none} without; files
+ *                       written before augmentation existed have none)
  * @param patience       early stopping after this many epochs without improvement; 0 disables it
  * @param minDelta       the improvement of the validation loss that resets the patience
  * @param runDir         the run directory
@@ -52,6 +55,7 @@ public record TrainingConfig(
         Map<String, String> modelOptions,
         Map<String, String> trainerOptions,
         String lrSchedule,
+        String augment,
         int patience,
         double minDelta,
         String runDir,
@@ -63,6 +67,7 @@ public record TrainingConfig(
         modelOptions = sorted(modelOptions);
         trainerOptions = sorted(trainerOptions);
         plugins = sorted(plugins);
+        augment = augment == null ? "none" : augment;
     }
 
     /** An unmodifiable copy that iterates in key order, so that files list the entries alike every time. */

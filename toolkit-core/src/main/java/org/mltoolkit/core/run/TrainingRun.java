@@ -13,6 +13,7 @@ import org.mltoolkit.api.Trainer;
 import org.mltoolkit.api.TrainerProvider;
 import org.mltoolkit.api.TrainerSpec;
 import org.mltoolkit.core.checkpoint.Checkpoint;
+import org.mltoolkit.core.engine.Augmentation;
 import org.mltoolkit.core.engine.BatchLoader;
 import org.mltoolkit.core.engine.DataSplit;
 import org.mltoolkit.core.engine.EngineState;
@@ -104,8 +105,14 @@ public final class TrainingRun {
         ModelSpec spec = resume.modelSpec(splits, config);
         DataSplit split = DataSplit.of(splits.train(), config.trainRatio(), config.seed(), config.limit());
         var layout = modelProvider.inputLayout();
-        BatchLoader trainBatches =
-                new BatchLoader(splits.train(), split.train(), config.batchSize(), true, config.seed(), layout);
+        BatchLoader trainBatches = new BatchLoader(
+                splits.train(),
+                split.train(),
+                config.batchSize(),
+                true,
+                config.seed(),
+                layout,
+                Augmentation.parse(config.augment()));
         BatchLoader validBatches =
                 new BatchLoader(splits.train(), split.valid(), config.batchSize(), false, config.seed(), layout);
         BatchLoader testBatches = BatchLoader.sequential(splits.test(), config.batchSize(), layout);

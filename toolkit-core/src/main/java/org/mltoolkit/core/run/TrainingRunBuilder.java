@@ -9,6 +9,7 @@ import java.util.function.Function;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.core.engine.Augmentation;
 import org.mltoolkit.core.engine.Event;
 import org.mltoolkit.core.engine.EventHandler;
 import org.mltoolkit.core.engine.LearningRateSchedule;
@@ -58,6 +59,7 @@ public final class TrainingRunBuilder {
     Map<String, String> modelOptions;
     Map<String, String> trainerOptions;
     String lrSchedule;
+    String augment;
     Integer patience;
     Double minDelta;
     Path runDir;
@@ -175,6 +177,16 @@ public final class TrainingRunBuilder {
     /** {@code none}, {@code step[:EVERY[:GAMMA]]} or {@code cosine[:MIN]}. */
     public TrainingRunBuilder lrSchedule(String value) {
         lrSchedule = value;
+        return this;
+    }
+
+    /**
+     * Random affine transforms of the training images, as {@link Augmentation#parse(String)} reads them: {@code
+     * none} (the default), {@code default} or {@code rotate=DEGREES,shift=PIXELS,scale=MIN:MAX}. Validation and test
+     * images are never transformed.
+     */
+    public TrainingRunBuilder augment(String spec) {
+        augment = spec;
         return this;
     }
 
@@ -324,6 +336,8 @@ public final class TrainingRunBuilder {
                 from.given(trainerOptions, Map.of(), TrainingConfig::trainerOptions),
                 LearningRateSchedule.parse(from.given(lrSchedule, DEFAULT_LR_SCHEDULE, TrainingConfig::lrSchedule))
                         .spec(),
+                Augmentation.parse(from.given(augment, Augmentation.NONE.spec(), TrainingConfig::augment))
+                        .spec(),
                 from.given(patience, 0, TrainingConfig::patience),
                 from.given(minDelta, DEFAULT_MIN_DELTA, TrainingConfig::minDelta),
                 place.runDir().toString(),
@@ -411,6 +425,9 @@ public final class TrainingRunBuilder {
         }
         if (device != null) {
             Device.parse(device);
+        }
+        if (augment != null) {
+            Augmentation.parse(augment);
         }
     }
 

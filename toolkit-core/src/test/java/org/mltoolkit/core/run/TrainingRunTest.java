@@ -29,6 +29,7 @@ import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.engine.Augmentation;
 import org.mltoolkit.core.engine.EpochMetrics;
 import org.mltoolkit.core.engine.Event;
 import org.mltoolkit.core.engine.NonFiniteLossException;
@@ -259,6 +260,78 @@ class TrainingRunTest {
         assertEquals(
                 3,
                 CheckpointFile.read(interrupted.resolve("last.ckpt")).history().size());
+    }
+
+    @Test
+    void anAugmentedRunResumedAfterTwoEpochsEqualsThreeStraightEpochsBitForBit() throws IOException {
+        Path straight = dir.resolve("straight");
+        Path interrupted = dir.resolve("interrupted");
+        Path plain = dir.resolve("plain");
+        TrainingResult a =
+                softmax(straight).augment("default").epochs(3).build().run();
+        softmax(interrupted)
+                .augment("default")
+                .epochs(3)
+                .on(Event.VALIDATION_COMPLETED, e -> {
+                    if (e.state().epoch() == 2) {
+                        e.terminate("stopped as if killed");
+                    }
+                })
+                .build()
+                .run();
+        assertEquals(2, CheckpointFile.read(interrupted.resolve("last.ckpt")).epoch());
+        TrainingResult b = TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .resumeFrom(interrupted.resolve("last.ckpt"))
+                .build()
+                .run();
+        TrainingResult c = softmax(plain).epochs(3).build().run();
+
+        Checkpoint lastA = CheckpointFile.read(straight.resolve("last.ckpt"));
+        Checkpoint lastB = CheckpointFile.read(interrupted.resolve("last.ckpt"));
+        assertEquals(lastA.modelState(), lastB.modelState());
+        assertEquals(lastA.optimizerState(), lastB.optimizerState());
+        assertEquals(withoutTimings(a.history()), withoutTimings(b.history()));
+        assertNotEquals(a.bestWeights(), c.bestWeights(), "augmentation changes what the model sees");
+        assertEquals(
+                Augmentation.DEFAULT_SPEC,
+                JSON.readTree(straight.resolve("config.json").toFile())
+                        .get("augment")
+                        .asText());
+        assertEquals(
+                Augmentation.DEFAULT_SPEC,
+                TrainingConfig.fromJson(lastB.configJson()).augment(),
+                "the checkpoint keeps the augmentation for a resume");
+        assertEquals(
+                "none",
+                TrainingConfig.fromJson(
+                                CheckpointFile.read(plain.resolve("last.ckpt")).configJson())
+                        .augment());
+    }
+
+    @Test
+    void aResumeThatChangesTheAugmentationIsRefused() {
+        Path run = dir.resolve("run");
+        softmax(run).augment("rotate=5").epochs(1).build().run();
+        InvalidConfigurationException e = assertThrows(
+                InvalidConfigurationException.class,
+                () -> TrainingRun.builder()
+                        .lookup(TestExtensions.create())
+                        .data(DATA)
+                        .resumeFrom(run.resolve("last.ckpt"))
+                        .augment("none")
+                        .epochs(2)
+                        .build());
+        assertEquals("augment", e.getSetting());
+        assertTrue(e.getMessage().contains("differs from rotate=5,shift=2,scale=0.9:1.1"), e.getMessage());
+        TrainingRun.builder()
+                .lookup(TestExtensions.create())
+                .data(DATA)
+                .resumeFrom(run.resolve("last.ckpt"))
+                .augment("rotate=5,shift=2,scale=0.9:1.1")
+                .epochs(2)
+                .build();
     }
 
     @Test
