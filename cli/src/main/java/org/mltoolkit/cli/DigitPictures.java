@@ -12,7 +12,8 @@ import org.mltoolkit.api.ToolkitException;
 
 /**
  * Pictures of examples with their labels: text for a terminal (two pixel rows per character with half blocks)
- * and a PNG grid. Works on the first channel of each example, pixels in [0, 1].
+ * and a PNG grid. Pixels in [0, 1]; a grey example is drawn dark on light, a colour (3-channel) one in its colours in
+ * the PNG and by its luma in the terminal.
  */
 final class DigitPictures {
     /** One example to draw: its pixels start at {@code offset} in {@code pixels}. */
@@ -80,14 +81,13 @@ final class DigitPictures {
             drawNumber(image, tile.predicted(), left + PAD, top + 2, frame);
             for (int y = 0; y < shape.height(); y++) {
                 for (int x = 0; x < shape.width(); x++) {
-                    int grey = 255 - Math.round(Math.max(0f, Math.min(1f, pixel(tile, shape, y, x))) * 255f);
                     fill(
                             image,
                             left + PAD + x * SCALE,
                             top + CAPTION_HEIGHT + PAD - 1 + y * SCALE,
                             SCALE,
                             SCALE,
-                            grey << 16 | grey << 8 | grey);
+                            rgb(tile, shape, y, x));
                 }
             }
         }
@@ -109,8 +109,33 @@ final class DigitPictures {
         }
     }
 
+    /** The brightness of a pixel: its value, or for a colour example the luma of its three channels. */
     private static float pixel(Tile tile, ExampleShape shape, int y, int x) {
-        return tile.pixels()[tile.offset() + y * shape.width() + x];
+        if (shape.channels() == 3) {
+            return 0.299f * channel(tile, shape, 0, y, x)
+                    + 0.587f * channel(tile, shape, 1, y, x)
+                    + 0.114f * channel(tile, shape, 2, y, x);
+        }
+        return channel(tile, shape, 0, y, x);
+    }
+
+    /** The PNG colour of a pixel: a colour example's own, or a grey one inverted (dark strokes on white). */
+    private static int rgb(Tile tile, ExampleShape shape, int y, int x) {
+        if (shape.channels() == 3) {
+            return level(channel(tile, shape, 0, y, x)) << 16
+                    | level(channel(tile, shape, 1, y, x)) << 8
+                    | level(channel(tile, shape, 2, y, x));
+        }
+        int grey = 255 - level(channel(tile, shape, 0, y, x));
+        return grey << 16 | grey << 8 | grey;
+    }
+
+    private static int level(float value) {
+        return Math.round(Math.max(0f, Math.min(1f, value)) * 255f);
+    }
+
+    private static float channel(Tile tile, ExampleShape shape, int c, int y, int x) {
+        return tile.pixels()[tile.offset() + (c * shape.height() + y) * shape.width() + x];
     }
 
     private static void drawNumber(BufferedImage image, int value, int left, int top, int rgb) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.mltoolkit.api.Batch;
+import org.mltoolkit.api.ExampleShape;
 import org.mltoolkit.api.LabeledData;
 import org.mltoolkit.api.Metrics;
 import org.mltoolkit.api.Model;
@@ -60,6 +61,20 @@ class TrainingTest {
             assertTrue(first.gradientNorm() > 0 && first.parameterNorm() > 0);
             double after = meanLoss(model, valid);
             assertTrue(after < 0.3 * before, "validation loss " + before + " -> " + after);
+            assertTrue(accuracy(model, valid) > 0.9, "validation accuracy " + accuracy(model, valid));
+        }
+    }
+
+    @Test
+    void fcTakesColourImagesOfAnySizeAsAVectorOfChannelsTimesHeightTimesWidth() {
+        ExampleShape colour = new ExampleShape(3, 12, 10);
+        LabeledData train = Fixtures.blobs(3000, colour, 0.9, 3);
+        LabeledData valid = Fixtures.blobs(1000, colour, 0.9, 3);
+        try (Model model = new FcModelProvider().create(Fixtures.spec(colour, 5, 2));
+                Trainer trainer = new BackpropTrainerProvider().create(model, Fixtures.adam())) {
+            // The first layer has 3*12*10 = 360 inputs: the reference's 784-wide network has 802,160 parameters.
+            assertEquals(802_160 - (784 - 360) * 500, model.parameterCount());
+            epoch(trainer, train, 64);
             assertTrue(accuracy(model, valid) > 0.9, "validation accuracy " + accuracy(model, valid));
         }
     }
