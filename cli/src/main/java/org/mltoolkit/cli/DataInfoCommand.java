@@ -108,6 +108,10 @@ public final class DataInfoCommand extends ToolkitSubcommand {
             node.put("examples", split.examples());
             node.put("pixel_mean", split.pixelMean());
             node.put("pixel_std", split.pixelStd());
+            ArrayNode channelMeans = node.putArray("channel_means");
+            split.channelMeans().forEach(channelMeans::add);
+            ArrayNode channelStds = node.putArray("channel_stds");
+            split.channelStds().forEach(channelStds::add);
             node.put("pixel_min", split.pixelMin());
             node.put("pixel_max", split.pixelMax());
             ObjectNode counts = node.putObject("class_counts");
@@ -145,15 +149,25 @@ public final class DataInfoCommand extends ToolkitSubcommand {
         out.println(
                 "examples   " + stats.shape() + " each, " + stats.classNames().size() + " classes");
         out.println();
-        out.println("split       examples  pixel mean   pixel std");
+        boolean colour = stats.shape().channels() > 1;
+        out.println("split       examples  pixel mean   pixel std" + (colour ? "  per channel: mean / std" : ""));
         for (SplitStatistics split : stats.splits()) {
+            StringBuilder perChannel = new StringBuilder();
+            for (int c = 0; colour && c < split.channelMeans().size(); c++) {
+                perChannel.append(String.format(
+                        Locale.ROOT,
+                        "  %.4f / %.4f",
+                        split.channelMeans().get(c),
+                        split.channelStds().get(c)));
+            }
             out.println(String.format(
-                    Locale.ROOT,
-                    "%-8s %,11d  %10.6f  %10.6f",
-                    split.split(),
-                    split.examples(),
-                    split.pixelMean(),
-                    split.pixelStd()));
+                            Locale.ROOT,
+                            "%-8s %,11d  %10.6f  %10.6f",
+                            split.split(),
+                            split.examples(),
+                            split.pixelMean(),
+                            split.pixelStd())
+                    + perChannel);
         }
         out.println();
         int nameWidth = Math.max(

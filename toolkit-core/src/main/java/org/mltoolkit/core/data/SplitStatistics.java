@@ -16,6 +16,9 @@ import org.mltoolkit.api.LabeledData;
  * @param pixelStd    population standard deviation of all feature values
  * @param pixelMin    smallest feature value
  * @param pixelMax    largest feature value
+ * @param channelMeans mean of each channel's values (one entry for a grey image), the normalisation constants a
+ *                     colour network is usually given
+ * @param channelStds  population standard deviation of each channel's values
  */
 public record SplitStatistics(
         String split,
@@ -24,10 +27,14 @@ public record SplitStatistics(
         double pixelMean,
         double pixelStd,
         double pixelMin,
-        double pixelMax) {
+        double pixelMax,
+        List<Double> channelMeans,
+        List<Double> channelStds) {
     public SplitStatistics {
         Objects.requireNonNull(split, "split");
         classCounts = List.copyOf(classCounts);
+        channelMeans = List.copyOf(channelMeans);
+        channelStds = List.copyOf(channelStds);
     }
 
     /** Computes the statistics of {@code data}; does not mutate it. */
@@ -59,7 +66,40 @@ public record SplitStatistics(
             }
             std = Math.sqrt(squares / values.length);
         }
+        int channels = data.shape().channels();
+        int plane = data.shape().height() * data.shape().width();
+        double[] channelMeans = new double[channels];
+        double[] channelStds = new double[channels];
+        long perChannel = (long) data.size() * plane;
+        for (int c = 0; c < channels; c++) {
+            double sum = 0;
+            for (int i = 0; i < data.size(); i++) {
+                int from = i * data.shape().size() + c * plane;
+                for (int p = 0; p < plane; p++) {
+                    sum += values[from + p];
+                }
+            }
+            double channelMean = perChannel == 0 ? Double.NaN : sum / perChannel;
+            double squares = 0;
+            for (int i = 0; i < data.size(); i++) {
+                int from = i * data.shape().size() + c * plane;
+                for (int p = 0; p < plane; p++) {
+                    double d = values[from + p] - channelMean;
+                    squares += d * d;
+                }
+            }
+            channelMeans[c] = channelMean;
+            channelStds[c] = perChannel == 0 ? Double.NaN : Math.sqrt(squares / perChannel);
+        }
         return new SplitStatistics(
-                split, data.size(), java.util.Arrays.stream(counts).boxed().toList(), mean, std, min, max);
+                split,
+                data.size(),
+                java.util.Arrays.stream(counts).boxed().toList(),
+                mean,
+                std,
+                min,
+                max,
+                java.util.Arrays.stream(channelMeans).boxed().toList(),
+                java.util.Arrays.stream(channelStds).boxed().toList());
     }
 }

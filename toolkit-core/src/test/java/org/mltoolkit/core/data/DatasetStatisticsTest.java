@@ -56,6 +56,22 @@ class DatasetStatisticsTest {
     }
 
     @Test
+    void eachChannelHasItsOwnMeanAndStandardDeviation() {
+        // Two 3-channel 1x2 examples: red (1, 1), green (0, 0.5), blue (0.25, 0.25), then red (1, 1) again.
+        ExampleShape colour = new ExampleShape(3, 1, 2);
+        float[] values = {1f, 1f, 0f, 0.5f, 0.25f, 0.25f, 1f, 1f, 0f, 0.5f, 0.25f, 0.25f};
+        SplitStatistics stats = SplitStatistics.of("train", new LabeledData(values, new int[] {0, 1}, colour, 2));
+        assertEquals(List.of(1.0, 0.25, 0.25), stats.channelMeans());
+        assertEquals(0.0, stats.channelStds().get(0), 1e-12);
+        assertEquals(0.25, stats.channelStds().get(1), 1e-12);
+        assertEquals(0.0, stats.channelStds().get(2), 1e-12);
+        SplitStatistics grey =
+                SplitStatistics.of("grey", new LabeledData(new float[] {0.25f, 0.75f}, new int[] {0}, SHAPE, 2));
+        assertEquals(List.of(grey.pixelMean()), grey.channelMeans());
+        assertEquals(List.of(grey.pixelStd()), grey.channelStds());
+    }
+
+    @Test
     void anEmptySplitHasNoPixelStatistics() {
         SplitStatistics empty = SplitStatistics.of("test", new LabeledData(new float[0], new int[0], SHAPE, 2));
         assertEquals(0, empty.examples());
