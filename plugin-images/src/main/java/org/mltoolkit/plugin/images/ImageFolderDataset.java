@@ -122,17 +122,22 @@ public final class ImageFolderDataset implements DatasetProvider {
                     + named(scan.ignored()));
         }
         boolean chooseFromData = options.size() == null || options.channels() == 0;
+        long inspectStart = System.nanoTime();
         FolderReader.Inspection inspection = FolderReader.inspect(scan, chooseFromData, progress);
+        double inspectSeconds = (System.nanoTime() - inspectStart) / 1e9;
         ImageSize size = options.size() != null ? options.size() : inspection.mostCommonSize(scan);
         int channels = options.channels() != 0 ? options.channels() : inspection.allGrey() ? 1 : 3;
 
         String cacheNote;
         ImageSet images = null;
         Path cacheFile = null;
+        double readSeconds = 0;
         if (options.cache()) {
             cacheFile = ImageCache.file(
                     options.effectiveCacheDir(), options.root(), options.cacheDir() != null, size, channels);
+            long readStart = System.nanoTime();
             ImageCache.Lookup lookup = ImageCache.read(cacheFile, inspection.digest(), size, channels);
+            readSeconds = (System.nanoTime() - readStart) / 1e9;
             if (lookup instanceof ImageCache.Lookup.Hit hit) {
                 images = hit.images();
             } else if (lookup instanceof ImageCache.Lookup.Damaged damaged) {
@@ -141,7 +146,12 @@ public final class ImageFolderDataset implements DatasetProvider {
             }
         }
         if (images != null) {
-            cacheNote = cacheFile + " (read; no image decoded)";
+            cacheNote = String.format(
+                    Locale.ROOT,
+                    "%s (read in %.2f s, after %.2f s reading the files for their digest; no image decoded)",
+                    cacheFile,
+                    readSeconds,
+                    inspectSeconds);
         } else {
             long start = System.nanoTime();
             images = FolderReader.decode(scan, inspection, size, channels, progress);
