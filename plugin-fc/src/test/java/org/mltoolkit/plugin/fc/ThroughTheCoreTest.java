@@ -50,6 +50,7 @@ class ThroughTheCoreTest {
                 .lookup(lookup())
                 .data(DATA)
                 .model(model)
+                .modelOptions(model.equals("fc") ? TribuoFixtures.SMALL_FC : Map.of())
                 .epochs(1)
                 .batchSize(64)
                 .threads(2)

@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mltoolkit.api.Device;
 import org.mltoolkit.api.ExportContext;
 import org.mltoolkit.api.LabeledData;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelProvider;
+import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.Trainer;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
@@ -31,12 +34,23 @@ final class TribuoFixtures {
 
     private TribuoFixtures() {}
 
+    /** A small {@code fc} for speed: hidden layers of 64 and 32, each Linear, LeakyReLU and BatchNorm as in the reference. */
+    static final Map<String, String> SMALL_FC = Map.of("hidden", "64,32");
+
     /**
-     * A model of {@code provider} trained for a few steps with {@code trainer} on {@code data}, so that its weights
-     * and BatchNorm running statistics are far from their initial values. The caller closes it.
+     * A model of {@code provider} ({@code fc} as {@link #SMALL_FC}) trained for a few steps with {@code trainer} on
+     * {@code data}, so that its weights and BatchNorm running statistics are far from their initial values. The
+     * caller closes it.
      */
     static DenseClassifier trained(ModelProvider provider, String trainer, LabeledData data) {
-        DenseClassifier model = (DenseClassifier) provider.create(Fixtures.spec(Fixtures.MNIST_SHAPE, 3, 2));
+        ModelSpec spec = new ModelSpec(
+                Fixtures.MNIST_SHAPE,
+                10,
+                3,
+                Device.CPU,
+                2,
+                new PluginOptions(provider instanceof FcModelProvider ? SMALL_FC : Map.of()));
+        DenseClassifier model = (DenseClassifier) provider.create(spec);
         var trainerProvider = trainer.equals(TribuoLinearTrainerProvider.NAME)
                 ? new TribuoLinearTrainerProvider()
                 : new BackpropTrainerProvider();
