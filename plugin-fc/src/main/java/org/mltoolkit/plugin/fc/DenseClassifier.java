@@ -215,8 +215,9 @@ public final class DenseClassifier implements Model, OnnxExportable, FormatExpor
     /**
      * Writes {@code tribuo}: the model as a {@link TribuoModels Tribuo model} whose provenance records the dataset,
      * the training configuration, the epoch and the toolkit's and plugins' versions, in Tribuo's protobuf form
-     * ({@code Model.serializeToStream}). Does not mutate the model. Throws ToolkitException for another format or
-     * class names that disagree with the model's outputs, IOException when {@code out} fails.
+     * ({@code Model.serializeToStream}). Does not mutate the model. Throws ToolkitException for another format,
+     * class names that disagree with the model's outputs, or an {@code fc} network when the host has no ONNX Runtime;
+     * IOException when {@code out} fails.
      */
     @Override
     public void export(String format, ExportContext context, OutputStream out) throws IOException {
@@ -246,7 +247,8 @@ public final class DenseClassifier implements Model, OnnxExportable, FormatExpor
 
     /**
      * Evaluates the core's predictions with Tribuo's {@code LabelEvaluator}, recording this model in its Tribuo form
-     * (the model {@code export --tribuo} writes) as the model evaluated. Does not mutate the model.
+     * (the model {@code export --tribuo} writes) as the model evaluated. Does not mutate the model. Throws
+     * ToolkitException for an {@code fc} network when the host has no ONNX Runtime.
      */
     @Override
     public ClassificationReport evaluationReport(ScoredExamples examples) {

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Map;
+import org.mltoolkit.api.ToolkitException;
 import org.tribuo.ImmutableFeatureMap;
 import org.tribuo.Model;
 import org.tribuo.Tribuo;
@@ -111,8 +112,15 @@ final class TribuoModels {
             proto.addForwardFeatureMapping(forward[i]);
             proto.addBackwardFeatureMapping(backward[i]);
         }
-        return (ONNXExternalModel<Label>) Model.deserialize(
-                modelProto(ONNXExternalModel.class, ONNXExternalModel.CURRENT_VERSION, proto.build()));
+        try {
+            return (ONNXExternalModel<Label>) Model.deserialize(
+                    modelProto(ONNXExternalModel.class, ONNXExternalModel.CURRENT_VERSION, proto.build()));
+        } catch (NoClassDefFoundError e) {
+            throw new ToolkitException(
+                    "model " + model.name() + " reaches Tribuo as an ONNXExternalModel, which runs"
+                            + " in ONNX Runtime; the host's class path has no ONNX Runtime (" + e.getMessage() + ")",
+                    e);
+        }
     }
 
     private static org.tribuo.protos.core.ModelDataProto carrier(
