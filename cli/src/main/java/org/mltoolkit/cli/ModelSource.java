@@ -72,6 +72,9 @@ final class ModelSource {
 
     /** How the text output names what was evaluated: the checkpoint, or the file as a pretrained network. */
     String label(int epoch) {
+        if (checkpoint.value() != null && epoch == 0) {
+            return checkpoint.value() + ": model %s";
+        }
         return checkpoint.value() != null
                 ? checkpoint.value() + ": model %s after epoch " + epoch
                 : onnx + ": pretrained, model %s";

@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
             EvaluateCommand.class,
             PredictCommand.class,
             ExportCommand.class,
+            EnsembleCommand.class,
         })
 public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 

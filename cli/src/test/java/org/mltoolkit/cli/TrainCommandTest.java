@@ -197,6 +197,70 @@ class TrainCommandTest {
     }
 
     @Test
+    void ensembleJoinsCheckpointsThatEvaluateAndPredictTakeAndRefusesWhatDoesNotFit() throws IOException {
+        assertEquals(0, train(temp.resolve("a"), "--epochs", "1", "--seed", "1").exitCode());
+        assertEquals(
+                0,
+                train(temp.resolve("b"), "--epochs", "1", "--seed", "2", "--augment")
+                        .exitCode());
+        Path ens = temp.resolve("ab.ens");
+        Run made = toolkit(
+                "ensemble",
+                "--checkpoint",
+                temp.resolve("a/best.ckpt").toString(),
+                "--checkpoint",
+                temp.resolve("b/best.ckpt").toString(),
+                "--out",
+                ens.toString());
+        assertEquals(0, made.exitCode(), made.err());
+        assertEquals(
+                "member-1: model softmax after epoch 1, from " + temp.resolve("a/best.ckpt"),
+                made.outLines().get(0));
+        assertTrue(made.outLines().get(2).startsWith("Wrote " + ens + ": 2 members averaging their probabilities"));
+
+        Run evaluate = toolkit("evaluate", "--checkpoint", ens.toString(), "--json");
+        assertEquals(0, evaluate.exitCode(), evaluate.err());
+        JsonNode result = JSON.readTree(evaluate.out());
+        assertEquals("ensemble", result.get("model").asText());
+        assertEquals(60, result.get("test_examples").asInt());
+        Run text = toolkit("evaluate", "--checkpoint", ens.toString());
+        assertTrue(text.outLines().get(1).startsWith(ens + ": model ensemble, 60 test examples"), text.out());
+        Run predict = toolkit("predict", "--checkpoint", ens.toString(), "--count", "2");
+        assertEquals(0, predict.exitCode(), predict.err());
+
+        Run export = toolkit(
+                "export",
+                "--checkpoint",
+                ens.toString(),
+                "--onnx",
+                temp.resolve("e.onnx").toString());
+        assertEquals(1, export.exitCode());
+        assertEquals("error: " + ens + ": is an ensemble; export its members' checkpoints one by one\n", export.err());
+
+        Run nothing = toolkit("ensemble", "--out", temp.resolve("none.ens").toString());
+        assertEquals(ExitCodes.USAGE, nothing.exitCode());
+        Run missing = toolkit(
+                "ensemble",
+                "--checkpoint",
+                temp.resolve("nope.ckpt").toString(),
+                "--out",
+                temp.resolve("x.ens").toString());
+        assertEquals(1, missing.exitCode());
+        assertEquals(1, missing.err().lines().count(), missing.err());
+        assertFalse(Files.exists(temp.resolve("x.ens")));
+        Run sweep = toolkit(
+                "ensemble",
+                "--from-sweep",
+                temp.toString(),
+                "--top",
+                "2",
+                "--out",
+                temp.resolve("y.ens").toString());
+        assertEquals(1, sweep.exitCode());
+        assertTrue(sweep.err().startsWith("error: " + temp.resolve("sweep.json") + ": no such file"), sweep.err());
+    }
+
+    @Test
     void aResumeThatChangesTheRunsSettingsIsAUsageError() {
         Path runDir = temp.resolve("run");
         assertEquals(0, train(runDir, "--epochs", "1").exitCode());

@@ -85,22 +85,41 @@ public final class CheckpointFile {
      * cases the previous file is intact.
      */
     public static void write(Path file, Checkpoint checkpoint) {
+        AtomicFiles.write(file, raw -> write(raw, checkpoint));
+    }
+
+    /**
+     * Writes {@code checkpoint} in this format to {@code raw}, which stays open (for a checkpoint kept inside
+     * another file, such as an ensemble). Throws IOException when {@code raw} does, IllegalArgumentException when
+     * the configuration is not JSON.
+     */
+    public static void write(java.io.OutputStream raw, Checkpoint checkpoint) throws IOException {
         byte[] header = header(checkpoint);
-        AtomicFiles.write(file, raw -> {
-            CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
-            DataOutputStream out = new DataOutputStream(checked);
-            out.write(MAGIC);
-            out.writeInt(VERSION);
-            out.writeInt(header.length);
-            out.write(header);
-            writeSection(out, SECTIONS.get(0), checkpoint.modelState());
-            writeSection(out, SECTIONS.get(1), checkpoint.optimizerState());
-            writeSection(out, SECTIONS.get(2), checkpoint.bestModelState());
-            out.write(END);
-            out.flush();
-            long crc = checked.getChecksum().getValue();
-            new DataOutputStream(raw).writeLong(crc);
-        });
+        CheckedOutputStream checked = new CheckedOutputStream(raw, new CRC32());
+        DataOutputStream out = new DataOutputStream(checked);
+        out.write(MAGIC);
+        out.writeInt(VERSION);
+        out.writeInt(header.length);
+        out.write(header);
+        writeSection(out, SECTIONS.get(0), checkpoint.modelState());
+        writeSection(out, SECTIONS.get(1), checkpoint.optimizerState());
+        writeSection(out, SECTIONS.get(2), checkpoint.bestModelState());
+        out.write(END);
+        out.flush();
+        long crc = checked.getChecksum().getValue();
+        new DataOutputStream(raw).writeLong(crc);
+    }
+
+    /**
+     * Reads a checkpoint held in {@code bytes} (kept inside another file); {@code name} names it in errors. Throws
+     * CheckpointFormatException as {@link #read(Path)} does.
+     */
+    public static Checkpoint read(byte[] bytes, Path name) {
+        try {
+            return read(new java.io.ByteArrayInputStream(bytes), bytes.length, name);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(name, "cannot read the checkpoint: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -117,6 +136,15 @@ public final class CheckpointFile {
             throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
         }
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return read(raw, size, file);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a checkpoint of {@code size} bytes from {@code raw}, naming {@code file} in every error. */
+    private static Checkpoint read(InputStream raw, long size, Path file) throws IOException {
+        try {
             CheckedInputStream checked = new CheckedInputStream(raw, new CRC32());
             DataInputStream in = new DataInputStream(checked);
             byte[] magic = new byte[MAGIC.length];
@@ -172,8 +200,6 @@ public final class CheckpointFile {
                     file,
                     "truncated checkpoint (the file of " + size + " bytes ends early; it was not written completely)",
                     e);
-        } catch (IOException e) {
-            throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
         }
     }
 

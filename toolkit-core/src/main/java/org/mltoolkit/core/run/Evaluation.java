@@ -1,6 +1,7 @@
 package org.mltoolkit.core.run;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -8,9 +9,9 @@ import org.mltoolkit.api.ClassificationReport;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.EvaluationReporter;
+import org.mltoolkit.api.InputLayout;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.Model;
-import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.ScoredExamples;
@@ -20,12 +21,15 @@ import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.engine.BatchLoader;
 import org.mltoolkit.core.engine.Evaluator;
 import org.mltoolkit.core.engine.Predictions;
+import org.mltoolkit.core.ensemble.Ensemble;
+import org.mltoolkit.core.ensemble.EnsembleFile;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 
 /**
  * Evaluates a checkpoint on a test split: reads the file, rebuilds the model it names through the lookup from
  * the saved {@link ModelSpec}, loads the saved weights (those of the checkpoint's own epoch; for a best
- * checkpoint, the best weights) and computes the exact mean NLL and accuracy.
+ * checkpoint, the best weights) and computes the exact mean NLL and accuracy. An ensemble file ({@link
+ * EnsembleFile}) in place of the checkpoint is evaluated as one model, {@link Ensemble}.
  *
  * <pre>{@code
  * EvaluationResult r = Evaluation.builder()
@@ -39,19 +43,30 @@ import org.mltoolkit.core.plugins.ExtensionLookup;
 public final class Evaluation {
     private final Builder settings;
     private final Checkpoint checkpoint;
+    /** The members when the file is an ensemble ({@code checkpoint} is then the first's), else null. */
+    private final List<EnsembleFile.Member> ensemble;
 
-    private Evaluation(Builder settings, Checkpoint checkpoint) {
+    private Evaluation(Builder settings, Checkpoint checkpoint, List<EnsembleFile.Member> ensemble) {
         this.settings = settings;
         this.checkpoint = checkpoint;
+        this.ensemble = ensemble;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The checkpoint as read by {@link Builder#build()}, or null when a fresh model is evaluated. */
+    /**
+     * The checkpoint as read by {@link Builder#build()} (for an ensemble file, its first member's), or null when a
+     * fresh model is evaluated.
+     */
     public Checkpoint checkpoint() {
         return checkpoint;
+    }
+
+    /** Whether the file evaluated is an ensemble ({@link EnsembleFile}). */
+    public boolean isEnsemble() {
+        return ensemble != null;
     }
 
     /**
@@ -70,21 +85,29 @@ public final class Evaluation {
             SavedModel.requireFits(checkpoint.modelSpec(), splits, splits.test(), file);
         }
         int batchSize = settings.batchSize != null ? settings.batchSize : TrainingRunBuilder.DEFAULT_BATCH_SIZE;
-        String modelName = checkpoint != null ? checkpoint.modelName() : settings.model;
-        ModelProvider provider = settings.lookup.model(modelName);
-        try (Model model = checkpoint != null
-                ? openModel(settings.lookup, checkpoint, file, settings.device, settings.threads)
-                : provider.create(new ModelSpec(
-                        splits.test().shape(),
-                        splits.classNames().size(),
-                        0,
-                        Device.parse(settings.device != null ? settings.device : "auto"),
-                        settings.threads != null
-                                ? settings.threads
-                                : Math.max(1, Runtime.getRuntime().availableProcessors()),
-                        new PluginOptions(settings.modelOptions)))) {
-            Predictions predictions = new Evaluator(
-                            BatchLoader.sequential(splits.test(), batchSize, provider.inputLayout()))
+        String modelName =
+                ensemble != null ? Ensemble.NAME : checkpoint != null ? checkpoint.modelName() : settings.model;
+        // An ensemble hands each member the layout it asks for; both layouts share one memory order.
+        InputLayout layout = ensemble != null
+                ? InputLayout.FLAT
+                : settings.lookup.model(modelName).inputLayout();
+        try (Model model = ensemble != null
+                ? Ensemble.open(settings.lookup, ensemble, file, settings.device, settings.threads)
+                : checkpoint != null
+                        ? openModel(settings.lookup, checkpoint, file, settings.device, settings.threads)
+                        : settings.lookup
+                                .model(modelName)
+                                .create(new ModelSpec(
+                                        splits.test().shape(),
+                                        splits.classNames().size(),
+                                        0,
+                                        Device.parse(settings.device != null ? settings.device : "auto"),
+                                        settings.threads != null
+                                                ? settings.threads
+                                                : Math.max(
+                                                        1, Runtime.getRuntime().availableProcessors()),
+                                        new PluginOptions(settings.modelOptions)))) {
+            Predictions predictions = new Evaluator(BatchLoader.sequential(splits.test(), batchSize, layout))
                     .predict(model, splits.classNames());
             Optional<ClassificationReport> report = model instanceof EvaluationReporter reporter
                     ? Optional.of(reporter.evaluationReport(new ScoredExamples(
@@ -97,7 +120,7 @@ public final class Evaluation {
                     file,
                     modelName,
                     splits.name(),
-                    checkpoint != null ? checkpoint.epoch() : 0,
+                    checkpoint != null && ensemble == null ? checkpoint.epoch() : 0,
                     predictions.metrics(),
                     model.device(),
                     predictions,
@@ -271,14 +294,21 @@ public final class Evaluation {
                     throw new InvalidConfigurationException("dataset", null, "is required without a checkpoint");
                 }
                 lookup.model(model);
-                return new Evaluation(this, null);
+                return new Evaluation(this, null, null);
+            }
+            if (EnsembleFile.isEnsemble(checkpoint)) {
+                List<EnsembleFile.Member> members = EnsembleFile.read(checkpoint);
+                if (model != null && !model.equals(Ensemble.NAME)) {
+                    throw new ToolkitException(checkpoint + ": holds an ensemble, not a '" + model + "' model");
+                }
+                return new Evaluation(this, members.get(0).checkpoint(), members);
             }
             Checkpoint read = CheckpointFile.read(checkpoint);
             if (model != null && !model.equals(read.modelName())) {
                 throw new ToolkitException(
                         checkpoint + ": holds a '" + read.modelName() + "' model, not '" + model + "'");
             }
-            return new Evaluation(this, read);
+            return new Evaluation(this, read, null);
         }
     }
 }

@@ -32,6 +32,7 @@ public final class ModelExport {
      * cannot export to ONNX, and CheckpointFormatException for an unreadable checkpoint.
      */
     public static Checkpoint toOnnx(ExtensionLookup lookup, Path checkpointFile, Path onnxFile) {
+        refuseEnsemble(checkpointFile);
         Checkpoint checkpoint = CheckpointFile.read(checkpointFile);
         try (Model model = Evaluation.openModel(lookup, checkpoint, checkpointFile, "cpu", null)) {
             if (!(model instanceof OnnxExportable exportable)) {
@@ -67,6 +68,7 @@ public final class ModelExport {
                 .equals(outFile.toAbsolutePath().normalize())) {
             throw new ToolkitException(outFile + ": is the checkpoint being exported; name another file");
         }
+        refuseEnsemble(checkpointFile);
         Checkpoint checkpoint = CheckpointFile.read(checkpointFile);
         ExportContext context = context(lookup, checkpoint, checkpointFile, loader);
         try (Model model = Evaluation.openModel(lookup, checkpoint, checkpointFile, "cpu", null)) {
@@ -82,6 +84,13 @@ public final class ModelExport {
             AtomicFiles.write(outFile, out -> exportable.export(format, context, out));
         }
         return checkpoint;
+    }
+
+    /** Throws ToolkitException naming {@code file} when it is an ensemble, which this export does not write. */
+    private static void refuseEnsemble(Path file) {
+        if (org.mltoolkit.core.ensemble.EnsembleFile.isEnsemble(file)) {
+            throw new ToolkitException(file + ": is an ensemble; export its members' checkpoints one by one");
+        }
     }
 
     /** What the file should record beyond the weights: class names, configuration, epoch and versions. */

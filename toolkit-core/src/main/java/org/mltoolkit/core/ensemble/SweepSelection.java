@@ -1,0 +1,85 @@
+package org.mltoolkit.core.ensemble;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.api.ToolkitException;
+
+/**
+ * Picks ensemble members from a sweep: reads {@code DIR/sweep.json} and returns the best checkpoints of the {@code
+ * K} finished runs with the lowest validation loss (never chosen by test accuracy, which would let the test set
+ * pick the ensemble). The fields read, per entry of the top-level array {@code runs}:
+ * <ul>
+ *   <li>{@code run_dir}: the run directory, relative to {@code DIR} or absolute; its {@code best.ckpt} is the
+ *       member;</li>
+ *   <li>{@code status}: only {@code finished} runs are candidates;</li>
+ *   <li>{@code best_valid_loss}: the ranking, lowest first (ties keep the file's order).</li>
+ * </ul>
+ * Other fields ({@code settings}, {@code test_accuracy}, ...) are ignored.
+ */
+public final class SweepSelection {
+    /** The sweep's summary file in its directory. */
+    public static final String SWEEP_FILE = "sweep.json";
+    /** The status of a run that completed. */
+    public static final String FINISHED = "finished";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SweepSelection() {}
+
+    /**
+     * The best checkpoints of the {@code top} best finished runs of the sweep in {@code sweepDir}. Throws
+     * InvalidConfigurationException when {@code top < 1}, and ToolkitException naming the file when it is missing,
+     * not such a summary, or has fewer than {@code top} finished runs.
+     */
+    public static List<Path> best(Path sweepDir, int top) {
+        if (top < 1) {
+            throw new InvalidConfigurationException("top", top, "must be at least 1");
+        }
+        Path file = sweepDir.resolve(SWEEP_FILE);
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new ToolkitException(file + ": no such file; is " + sweepDir + " a sweep's directory?", e);
+        } catch (IOException e) {
+            throw new ToolkitException(file + ": not a readable sweep summary: " + e.getMessage(), e);
+        }
+        JsonNode runs = root == null ? null : root.get("runs");
+        if (runs == null || !runs.isArray()) {
+            throw new ToolkitException(file + ": not a sweep summary (no array 'runs')");
+        }
+        record Candidate(Path checkpoint, double loss) {}
+        List<Candidate> finished = new ArrayList<>();
+        int index = 0;
+        for (JsonNode run : runs) {
+            index++;
+            if (!FINISHED.equals(run.path("status").asText())) {
+                continue;
+            }
+            JsonNode dir = run.get("run_dir");
+            JsonNode loss = run.get("best_valid_loss");
+            if (dir == null || !dir.isTextual() || loss == null || !loss.isNumber()) {
+                throw new ToolkitException(file + ": run " + index
+                        + " is finished but lacks a text 'run_dir' or a number 'best_valid_loss'");
+            }
+            finished.add(new Candidate(sweepDir.resolve(dir.asText()).resolve("best.ckpt"), loss.asDouble()));
+        }
+        if (finished.size() < top) {
+            throw new ToolkitException(
+                    file + ": " + finished.size() + " finished runs, fewer than the " + top + " asked for");
+        }
+        return finished.stream()
+                .sorted(Comparator.comparingDouble(Candidate::loss))
+                .limit(top)
+                .map(Candidate::checkpoint)
+                .toList();
+    }
+}
