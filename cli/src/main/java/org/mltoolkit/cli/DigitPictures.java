@@ -1,14 +1,12 @@
 package org.mltoolkit.cli;
 
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.mltoolkit.api.ExampleShape;
 import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.core.checkpoint.AtomicFiles;
 
 /**
  * Pictures of examples with their labels: text for a terminal (two pixel rows per character with half blocks)
@@ -63,7 +61,8 @@ final class DigitPictures {
 
     /**
      * Writes the tiles as a PNG grid: grey-scale digits, each framed green when the prediction is right and red
-     * when wrong, with the predicted class drawn above it. The file is replaced atomically.
+     * when wrong, with the predicted class drawn above it. The file is replaced atomically ({@link AtomicFiles}).
+     * Throws ToolkitException naming the file when it cannot be written; the file is then unchanged.
      */
     static void png(List<Tile> tiles, ExampleShape shape, int perRow, Path file) {
         int cellWidth = shape.width() * SCALE + 2 * PAD;
@@ -91,22 +90,11 @@ final class DigitPictures {
                 }
             }
         }
-        Path target = file.toAbsolutePath();
-        try {
-            Path parent = target.getParent();
-            Files.createDirectories(parent);
-            Path temp = Files.createTempFile(parent, "." + target.getFileName(), ".tmp");
-            try {
-                if (!ImageIO.write(image, "png", temp.toFile())) {
-                    throw new ToolkitException(file + ": no PNG writer is available in this Java runtime");
-                }
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) {
+                throw new ToolkitException(file + ": no PNG writer is available in this Java runtime");
             }
-        } catch (IOException e) {
-            throw new ToolkitException(file + ": cannot write the picture: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** The brightness of a pixel: its value, or for a colour example the luma of its three channels. */

@@ -9,9 +9,6 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,7 +196,7 @@ public final class CnnModel implements Model, OnnxExportable {
         return withCurrentState(network.inference());
     }
 
-    /** The graph {@link #exportOnnx} writes: the network's export graph with the current state as initializers. */
+    /** The graph {@link #writeOnnx} writes: the network's export graph with the current state as initializers. */
     public ModelProto exportModel() {
         return withCurrentState(network.export());
     }
@@ -273,30 +270,10 @@ public final class CnnModel implements Model, OnnxExportable {
         stateChanged();
     }
 
-    /** Writes the export graph with the current state; the file is replaced atomically. */
+    /** Writes {@link #exportModel()}; see the interface for the contract. */
     @Override
-    public void exportOnnx(Path file) {
-        Path target = file.toAbsolutePath();
-        Path temp = null;
-        try {
-            Path dir = target.getParent();
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                exportModel().writeTo(out);
-            }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new ToolkitException("cannot write ONNX file " + target + ": " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the rename succeeded or the original error is already being reported
-                }
-            }
-        }
+    public void writeOnnx(OutputStream out) throws IOException {
+        exportModel().writeTo(out);
     }
 
     /** Names of the trainable parameters, in state order. */

@@ -14,13 +14,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.InvalidConfigurationException;
@@ -96,24 +93,23 @@ class CnnModelTest {
     }
 
     @Test
-    void exportedOnnxFilePredictsLikeTheModel(@TempDir Path dir) throws Exception {
+    void exportedOnnxModelPredictsLikeTheModel() throws Exception {
         try (Model model = provider.create(TinyData.spec(4, Device.CPU));
                 Trainer trainer = new OrtTrainerProvider()
                         .create(model, new TrainerSpec("adam", 1e-2, 1, PluginOptions.empty()))) {
             for (int i = 0; i < 5; i++) {
                 trainer.step(TinyData.batch(16, i)); // moves weights and running statistics away from their start
             }
-            Path file = dir.resolve("cnn.onnx");
-            ((CnnModel) model).exportOnnx(file);
-            assertTrue(Files.size(file) > 0);
-            assertFalse(Files.exists(dir.resolve("cnn.onnx.tmp")));
+            ByteArrayOutputStream onnx = new ByteArrayOutputStream();
+            ((CnnModel) model).writeOnnx(onnx);
+            assertTrue(onnx.size() > 0);
             Batch batch = TinyData.batch(7, 99);
             float[] expected = new float[7 * TinyData.CLASSES];
             model.predictLogProbabilities(batch, expected);
             OrtEnvironment env = OrtEnvironment.getEnvironment();
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(1);
-                try (OrtSession session = env.createSession(file.toString(), options);
+                try (OrtSession session = env.createSession(onnx.toByteArray(), options);
                         OnnxTensor input = OnnxTensor.createTensor(
                                 env, FloatBuffer.wrap(batch.features()), new long[] {7, 1, 8, 8});
                         OrtSession.Result result = session.run(Map.of("input", input))) {
@@ -130,13 +126,29 @@ class CnnModelTest {
     }
 
     @Test
-    void exportToAnUnwritablePlaceFailsWithTheFileName(@TempDir Path dir) throws Exception {
-        Path blocker = dir.resolve("file");
-        Files.writeString(blocker, "not a directory");
+    void writingTheModelLeavesTheStreamOpenAndPassesItsFailureOn() throws Exception {
         try (Model model = provider.create(TinyData.spec(4, Device.CPU))) {
-            ToolkitException e = assertThrows(
-                    ToolkitException.class, () -> ((CnnModel) model).exportOnnx(blocker.resolve("cnn.onnx")));
-            assertTrue(e.getMessage().contains("cnn.onnx"), e.getMessage());
+            boolean[] closed = {false};
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream() {
+                @Override
+                public void close() {
+                    closed[0] = true;
+                }
+            };
+            ((CnnModel) model).writeOnnx(bytes);
+            assertFalse(closed[0], "the caller owns the stream");
+            assertEquals(
+                    ((CnnModel) model).exportModel().toByteString(),
+                    com.google.protobuf.ByteString.copyFrom(bytes.toByteArray()));
+            java.io.IOException e = assertThrows(
+                    java.io.IOException.class,
+                    () -> ((CnnModel) model).writeOnnx(new java.io.OutputStream() {
+                        @Override
+                        public void write(int b) throws java.io.IOException {
+                            throw new java.io.IOException("disk full");
+                        }
+                    }));
+            assertEquals("disk full", e.getMessage());
         }
     }
 

@@ -2,7 +2,6 @@ package org.mltoolkit.plugin.fc;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,10 +197,12 @@ public final class DenseClassifier implements Model, OnnxExportable, FormatExpor
         return labels;
     }
 
+    /** Writes the inference graph {@link OnnxGraphExporter} builds; see the interface for the contract. */
     @Override
-    public void exportOnnx(Path file) {
+    public void writeOnnx(OutputStream out) throws IOException {
         checkOpen();
-        OnnxGraphExporter.export(this, file);
+        OnnxGraphExporter.build(this, OnnxGraphExporter.Output.LOG_PROBABILITIES)
+                .writeTo(out);
     }
 
     @Override

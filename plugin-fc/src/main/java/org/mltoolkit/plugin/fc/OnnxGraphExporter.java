@@ -1,15 +1,8 @@
 package org.mltoolkit.plugin.fc;
 
 import ai.onnx.proto.OnnxMl;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
-import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.plugin.support.nn.BatchNormFolding;
 import org.tribuo.util.onnx.ONNXContext;
 import org.tribuo.util.onnx.ONNXInitializer;
@@ -90,40 +83,5 @@ final class OnnxGraphExporter {
                         .setDomain("")
                         .setVersion(NeuralOnnxOperators.OPSET_VERSION))
                 .build();
-    }
-
-    /**
-     * Writes the model to {@code file} through a temporary file in the same directory and a rename, so that
-     * {@code file} is either the old content or the complete new one. Throws ToolkitException naming the file
-     * when it cannot be written.
-     */
-    static void export(DenseClassifier model, Path file) {
-        OnnxMl.ModelProto proto = build(model, Output.LOG_PROBABILITIES);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path temp = null;
-        try {
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, target.getFileName().toString(), ".tmp");
-            try (OutputStream os = Files.newOutputStream(temp)) {
-                proto.writeTo(os);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
-        } catch (IOException e) {
-            throw new ToolkitException(file + ": cannot write the ONNX model: " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the original failure is the one the user needs to see
-                }
-            }
-        }
     }
 }

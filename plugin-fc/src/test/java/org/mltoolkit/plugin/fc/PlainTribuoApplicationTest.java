@@ -69,7 +69,9 @@ class PlainTribuoApplicationTest {
             fcLogProbabilities = TribuoFixtures.logProbabilities(fc, data, N);
             jobs.add("tribuo:" + writeTribuo(fc, work.resolve("fc.tribuo")));
             Path onnx = work.resolve("fc.onnx");
-            fc.exportOnnx(onnx);
+            try (java.io.OutputStream out = Files.newOutputStream(onnx)) {
+                fc.writeOnnx(out);
+            }
             jobs.add("onnx:" + onnx + ":1:28:28:false");
             // An image-shaped graph, [N, 1, 28, 28] flattened in front of the same network, stands for the models
             // that take images: Tribuo's ImageTransformer must order the pixels as the toolkit does.

@@ -1,21 +1,15 @@
 package org.mltoolkit.plugin.images;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -27,6 +21,7 @@ import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
 import org.mltoolkit.plugin.images.FolderScan.Part;
+import org.mltoolkit.plugin.support.files.AtomicFile;
 
 /**
  * Decoded images kept in a file, so that later loads of an unchanged folder do not decode again.
@@ -35,8 +30,8 @@ import org.mltoolkit.plugin.images.FolderScan.Part;
  * digest of the image folder's path in the name when the user chose a shared cache folder). The file records the
  * digest of the folder's contents (every image's path, class and SHA-256) it was made from; a load whose digest
  * differs, because a file was added, removed, renamed or changed, decodes again and replaces the file. Files are
- * written to a temporary file beside the final one, forced to disk and renamed into place, and end with a CRC32:
- * a damaged or truncated cache is taken for a miss, never for data.
+ * written to a temporary file beside the final one, forced to disk and renamed into place (the support library's
+ * {@link AtomicFile}), and end with a CRC32: a damaged or truncated cache is taken for a miss, never for data.
  */
 final class ImageCache {
     /** Changes whenever the decoding or the file layout changes, so that old caches are decoded again. */
@@ -138,56 +133,35 @@ final class ImageCache {
      * file cannot be written (a read-only folder, for example); nothing is left behind then.
      */
     static void write(Path file, byte[] digest, ImageSet images) throws IOException {
-        Path directory = file.getParent();
-        Files.createDirectories(directory);
-        Path temporary = directory.resolve(
-                "." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
-        boolean placed = false;
-        try {
+        AtomicFile.write(file, raw -> {
             CRC32 crc = new CRC32();
-            try (FileChannel channel =
-                            FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-                    OutputStream raw = java.nio.channels.Channels.newOutputStream(channel);
-                    DataOutputStream out = new DataOutputStream(
-                            new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc))) {
-                out.write(MAGIC);
-                out.writeInt(FORMAT_VERSION);
-                out.write(digest);
-                out.writeInt(images.size().height());
-                out.writeInt(images.size().width());
-                out.writeInt(images.channels());
-                out.writeInt(images.entries().size());
-                for (ImageSet.Entry e : images.entries()) {
-                    out.writeUTF(e.relative());
-                    out.writeInt(e.label());
-                    out.writeByte(e.part().ordinal());
-                    out.writeInt(e.original().height());
-                    out.writeInt(e.original().width());
-                    out.writeBoolean(e.grey());
-                }
-                out.writeInt(images.bad().size());
-                for (ImageSet.BadFile b : images.bad()) {
-                    out.writeUTF(b.relative());
-                    String reason = b.reason();
-                    out.writeUTF(reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason);
-                }
-                out.writeInt(images.pixels().length);
-                out.write(images.pixels());
-                out.writeLong(crc.getValue());
-                out.flush();
-                channel.force(true);
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
+            out.write(MAGIC);
+            out.writeInt(FORMAT_VERSION);
+            out.write(digest);
+            out.writeInt(images.size().height());
+            out.writeInt(images.size().width());
+            out.writeInt(images.channels());
+            out.writeInt(images.entries().size());
+            for (ImageSet.Entry e : images.entries()) {
+                out.writeUTF(e.relative());
+                out.writeInt(e.label());
+                out.writeByte(e.part().ordinal());
+                out.writeInt(e.original().height());
+                out.writeInt(e.original().width());
+                out.writeBoolean(e.grey());
             }
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+            out.writeInt(images.bad().size());
+            for (ImageSet.BadFile b : images.bad()) {
+                out.writeUTF(b.relative());
+                String reason = b.reason();
+                out.writeUTF(reason.length() > MAX_REASON_CHARS ? reason.substring(0, MAX_REASON_CHARS) : reason);
             }
-            placed = true;
-        } finally {
-            if (!placed) {
-                Files.deleteIfExists(temporary);
-            }
-        }
+            out.writeInt(images.pixels().length);
+            out.write(images.pixels());
+            out.writeLong(crc.getValue());
+            out.flush();
+        });
     }
 
     /** The SHA-256 of {@code bytes}. */

@@ -7,8 +7,12 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -64,7 +68,7 @@ public final class AtomicFiles {
             moved = true;
             forceDirectory(directory);
         } catch (IOException e) {
-            throw new ToolkitException("cannot write " + target + ": " + e, e);
+            throw new ToolkitException("cannot write " + target + ": " + reason(e), e);
         } finally {
             if (!moved && temporary != null) {
                 try {
@@ -110,6 +114,23 @@ public final class AtomicFiles {
     /** Replaces {@code target} with {@code text} in UTF-8, as {@link #write(Path, Content)}. */
     public static void writeString(Path target, String text) {
         write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** What went wrong, in words and with the path at fault rather than an exception's class name. */
+    private static String reason(IOException e) {
+        if (e instanceof FileAlreadyExistsException f) {
+            return "a file is in the way: " + f.getFile();
+        }
+        if (e instanceof AccessDeniedException f) {
+            return "permission denied: " + f.getFile();
+        }
+        if (e instanceof NoSuchFileException f) {
+            return "no such file or directory: " + f.getFile();
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason() + ": " + f.getFile();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Makes the rename itself durable where the platform allows opening a directory. */

@@ -20,16 +20,19 @@ import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.UnknownExtensionException;
 
 /**
- * Writes a checkpoint's model to a file through the model plugin's own exporter: as an inference ONNX file, or in
- * one of the formats the plugin names ({@link FormatExportable}, for example {@code tribuo}).
+ * Writes a checkpoint's model to a file: as an inference ONNX file ({@link OnnxExportable}), or in one of the
+ * formats the model plugin names ({@link FormatExportable}, for example {@code tribuo}). The plugin writes the bytes
+ * to a stream; this class places them with {@link AtomicFiles}, so a failed export leaves the file as it was.
  */
 public final class ModelExport {
     private ModelExport() {}
 
     /**
-     * Rebuilds the model saved in {@code checkpointFile} and writes it to {@code onnxFile} (replaced atomically by
-     * the plugin). Returns the checkpoint that was read. Throws ToolkitException naming the model when its plugin
-     * cannot export to ONNX, and CheckpointFormatException for an unreadable checkpoint.
+     * Rebuilds the model saved in {@code checkpointFile} and writes it to {@code onnxFile}, replacing that file
+     * atomically and creating its directory. Returns the checkpoint that was read. Throws ToolkitException naming the
+     * model when its plugin cannot export to ONNX, naming the file when it cannot be written, or as the plugin threw
+     * it; CheckpointFormatException for an unreadable checkpoint. {@code onnxFile} is unchanged whenever this
+     * throws.
      */
     public static Checkpoint toOnnx(ExtensionLookup lookup, Path checkpointFile, Path onnxFile) {
         refuseEnsemble(checkpointFile);
@@ -39,7 +42,7 @@ public final class ModelExport {
                 throw new ToolkitException("model '" + checkpoint.modelName() + "' (in " + checkpointFile
                         + ") cannot be exported to ONNX: its plugin does not implement OnnxExportable");
             }
-            exportable.exportOnnx(onnxFile);
+            AtomicFiles.write(onnxFile, exportable::writeOnnx);
         }
         return checkpoint;
     }

@@ -24,7 +24,10 @@ import org.mltoolkit.core.testing.ReportingSoftmax;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
 
-/** Named export formats: what the file records, which formats a model refuses, and atomic placement. */
+/**
+ * ONNX and named export formats: the plugin writes the bytes, the core places them atomically; what a named format's
+ * file records, and which formats a model refuses.
+ */
 class ModelExportTest {
     @TempDir
     Path dir;
@@ -45,6 +48,55 @@ class ModelExportTest {
                 .build()
                 .run()
                 .bestCheckpoint();
+    }
+
+    @Test
+    void theModelsOnnxBytesReplaceTheFileAndNothingElseIsLeft() throws IOException {
+        Path checkpoint = train(ReportingSoftmax.NAME, Map.of());
+        Path out = dir.resolve("models/model.onnx");
+        ModelExport.toOnnx(lookup(), checkpoint, out);
+        String first = Files.readString(out);
+        assertTrue(first.startsWith(ReportingSoftmax.ONNX_STAND_IN), first);
+        Files.writeString(out, "an older export");
+        ModelExport.toOnnx(lookup(), checkpoint, out);
+        assertEquals(first, Files.readString(out));
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(List.of(out), files.toList(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void aFailedOnnxExportLeavesTheFileAsItWas() throws IOException {
+        Path checkpoint = train(ReportingSoftmax.NAME, Map.of("fail_export", "true"));
+        Path out = Files.createDirectories(dir.resolve("models")).resolve("model.onnx");
+        Files.writeString(out, "the previous export");
+        ToolkitException e = assertThrows(ToolkitException.class, () -> ModelExport.toOnnx(lookup(), checkpoint, out));
+        assertEquals("reporting-softmax: export failed half-way, as its model option asked", e.getMessage());
+        assertEquals("the previous export", Files.readString(out));
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(List.of(out), files.toList(), "the half-written temporary file is gone");
+        }
+    }
+
+    @Test
+    void anUnwritablePlaceIsOneLineNamingTheFile() throws IOException {
+        Path checkpoint = train(ReportingSoftmax.NAME, Map.of());
+        Path blocker = Files.writeString(dir.resolve("file"), "not a directory");
+        Path out = blocker.resolve("model.onnx");
+        ToolkitException e = assertThrows(ToolkitException.class, () -> ModelExport.toOnnx(lookup(), checkpoint, out));
+        assertEquals("cannot write " + out + ": a file is in the way: " + blocker, e.getMessage());
+    }
+
+    @Test
+    void aModelWithoutAnOnnxExporterIsRefusedAndNoFileIsWritten() {
+        Path checkpoint = train("softmax", Map.of());
+        Path out = dir.resolve("model.onnx");
+        ToolkitException e = assertThrows(ToolkitException.class, () -> ModelExport.toOnnx(lookup(), checkpoint, out));
+        assertEquals(
+                "model 'softmax' (in " + checkpoint + ") cannot be exported to ONNX: its plugin does not implement"
+                        + " OnnxExportable",
+                e.getMessage());
+        assertTrue(Files.notExists(out));
     }
 
     @Test

@@ -17,17 +17,22 @@ import org.mltoolkit.api.Metrics;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.OnnxExportable;
 import org.mltoolkit.api.ScoredExamples;
 import org.mltoolkit.api.ToolkitException;
 
 /**
- * {@link SoftmaxRegression} with what a plugin may add: a named export format, {@code text} (the export context and
- * the weights, one {@code key=value} per line), and its own evaluation report (a plain tally, evaluator
+ * {@link SoftmaxRegression} with what a plugin may add: an ONNX export (a stand-in: the line {@link #ONNX_STAND_IN}
+ * and the weights, which the core places without reading), a named export format, {@code text} (the export context
+ * and the weights, one {@code key=value} per line), and its own evaluation report (a plain tally, evaluator
  * {@code tally}). The last {@link ScoredExamples} it was given are kept for the tests to inspect.
  */
-public final class ReportingSoftmax extends SoftmaxRegression implements FormatExportable, EvaluationReporter {
+public final class ReportingSoftmax extends SoftmaxRegression
+        implements OnnxExportable, FormatExportable, EvaluationReporter {
     public static final String NAME = "reporting-softmax";
     public static final String TEXT_FORMAT = "text";
+    /** How the ONNX stand-in begins. */
+    public static final String ONNX_STAND_IN = "not an ONNX graph: a test model's weights\n";
 
     private static ScoredExamples lastScored;
 
@@ -53,6 +58,13 @@ public final class ReportingSoftmax extends SoftmaxRegression implements FormatE
         return Map.of(TEXT_FORMAT, "the export context and the weights as text");
     }
 
+    /** Writes the ONNX stand-in; a model option {@code fail_export} makes it fail half-way, for atomicity tests. */
+    @Override
+    public void writeOnnx(OutputStream out) throws IOException {
+        out.write((ONNX_STAND_IN + java.util.Arrays.toString(weight)).getBytes(StandardCharsets.UTF_8));
+        failIfAsked();
+    }
+
     /** Writes {@code text}; a model option {@code fail_export} makes it fail half-way, for atomicity tests. */
     @Override
     public void export(String format, ExportContext context, OutputStream out) throws IOException {
@@ -72,6 +84,10 @@ public final class ReportingSoftmax extends SoftmaxRegression implements FormatE
                         text.append("config.").append(k).append('=').append(v).append('\n'));
         text.append("weights=").append(java.util.Arrays.toString(weight)).append('\n');
         out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+        failIfAsked();
+    }
+
+    private void failIfAsked() {
         if (failExport) {
             throw new ToolkitException("reporting-softmax: export failed half-way, as its model option asked");
         }

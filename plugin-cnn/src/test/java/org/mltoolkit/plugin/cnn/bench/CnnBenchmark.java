@@ -23,7 +23,7 @@ import org.mltoolkit.plugin.cnn.OrtTrainerProvider;
 public final class CnnBenchmark {
     private CnnBenchmark() {}
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
         int batchSize = args.length > 0 ? Integer.parseInt(args[0]) : 256;
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : 2;
@@ -75,7 +75,9 @@ public final class CnnBenchmark {
             }
             String export = System.getProperty("export");
             if (export != null) {
-                ((org.mltoolkit.plugin.cnn.CnnModel) model).exportOnnx(java.nio.file.Path.of(export));
+                try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(java.nio.file.Path.of(export))) {
+                    ((org.mltoolkit.plugin.cnn.CnnModel) model).writeOnnx(out);
+                }
             }
             float[] out = new float[batchSize * 10];
             model.predictLogProbabilities(batch, out);

@@ -65,7 +65,9 @@ public final class OnnxParity {
                 StepResult r = trainer.step(new Batch(features, batchLabels, batchSize, shape, InputLayout.IMAGE));
                 System.out.printf("step %d loss %.8f%n", s + 1, r.loss());
             }
-            ((CnnModel) model).exportOnnx(Path.of(args[5]));
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(Path.of(args[5]))) {
+                ((CnnModel) model).writeOnnx(out);
+            }
         }
     }
 

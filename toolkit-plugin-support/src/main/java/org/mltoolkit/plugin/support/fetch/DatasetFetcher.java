@@ -1,12 +1,8 @@
 package org.mltoolkit.plugin.support.fetch;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +14,7 @@ import org.mltoolkit.api.FetchRequest;
 import org.mltoolkit.api.FetchedFile;
 import org.mltoolkit.api.ProgressListener;
 import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.plugin.support.files.AtomicFile;
 
 /**
  * Makes a dataset's files present and verified in {@code dataDir/<dataset>/}: a downloading dataset describes its
@@ -38,8 +35,6 @@ import org.mltoolkit.api.ToolkitException;
  * threads, but two fetches into the same directory at once are not coordinated.
  */
 public final class DatasetFetcher {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final String dataset;
     private final List<ExpectedFile> files;
     private final List<FileSource> sources;
@@ -177,33 +172,29 @@ public final class DatasetFetcher {
         for (int i = 0; i < ordered.size(); i++) {
             String sourceName = ordered.get(i).description();
             progress.message(name + ": trying " + sourceName);
-            Path temporary = createTemporary(directory, name);
-            boolean placed = false;
+            AtomicFile placement = temporaryBeside(target);
             try {
                 FileSource.Delivery delivery;
                 try {
-                    delivery = sessions.get(i).copyTo(name, temporary);
+                    delivery = sessions.get(i).copyTo(name, placement.temporary());
                 } catch (IOException | RuntimeException e) {
                     String reason = SourceFailures.reason(e);
                     failures.add(sourceName + ": " + reason);
                     progress.message(name + ": " + sourceName + " failed: " + reason);
                     continue;
                 }
-                String actual = Sha256.ofContent(temporary);
+                String actual = Sha256.ofContent(placement.temporary());
                 if (!actual.equals(expected)) {
                     progress.message(name + ": " + delivery.origin() + " delivered content with the wrong SHA-256;"
                             + " nothing was kept");
                     Path blamed = delivery.localFile() != null ? delivery.localFile() : target;
                     throw new ChecksumMismatchException(blamed, expected, actual);
                 }
-                moveIntoPlace(temporary, target);
-                placed = true;
+                commit(placement);
                 progress.message(name + ": SHA-256 verified, taken from " + delivery.origin());
                 return new FetchedFile(name, target, actual, delivery.origin());
             } finally {
-                if (!placed) {
-                    deleteQuietly(temporary, progress);
-                }
+                discard(placement, progress);
             }
         }
         throw new ToolkitException("cannot fetch " + name + " of dataset " + dataset + ": "
@@ -220,53 +211,34 @@ public final class DatasetFetcher {
         return Files.exists(gzipped) ? gzipped : null;
     }
 
-    // The toolkit core has its own atomic replacement (AtomicFiles), but plugins cannot see the core, and placing a
-    // dataset file differs: the content is already in a verified file that a source wrote (a temporary file beside
-    // the target, which the check reads back), nothing is replaced (a present file is never overwritten), and on a
-    // file system without atomic renames a plain move of the verified file is still safe. So this class keeps the
-    // one temporary-file-and-move of the plugin side.
-
-    /**
-     * Creates an empty, hidden temporary file beside the final one. Unlike Files.createTempFile it keeps the default
-     * permissions, so the file moved into place is readable like any other file the user creates.
-     */
-    private static Path createTemporary(Path directory, String name) {
-        IOException lastFailure = null;
-        for (int attempt = 0; attempt < 16; attempt++) {
-            String unique = Long.toUnsignedString(RANDOM.nextLong(), Character.MAX_RADIX);
-            Path candidate = directory.resolve("." + name + "." + unique + ".part");
-            try {
-                return Files.createFile(candidate);
-            } catch (FileAlreadyExistsException e) {
-                lastFailure = e;
-            } catch (IOException e) {
-                lastFailure = e;
-                break;
-            }
-        }
-        throw new ToolkitException(
-                "cannot create a temporary file in " + directory + ": " + SourceFailures.reason(lastFailure),
-                lastFailure);
-    }
-
-    private static void moveIntoPlace(Path temporary, Path target) {
+    /** A temporary file beside {@code target}. Throws ToolkitException naming the directory when it cannot be made. */
+    private static AtomicFile temporaryBeside(Path target) {
         try {
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            return AtomicFile.beside(target);
         } catch (IOException e) {
             throw new ToolkitException(
-                    "cannot move the verified " + temporary + " to " + target + ": " + SourceFailures.reason(e), e);
+                    "cannot create a temporary file in " + target.getParent() + ": " + SourceFailures.reason(e), e);
         }
     }
 
-    private static void deleteQuietly(Path temporary, ProgressListener progress) {
+    private static void commit(AtomicFile placement) {
         try {
-            Files.deleteIfExists(temporary);
+            placement.commit();
         } catch (IOException e) {
-            progress.message("could not delete the temporary file " + temporary + ": " + SourceFailures.reason(e));
+            throw new ToolkitException(
+                    "cannot move the verified " + placement.temporary() + " to " + placement.target() + ": "
+                            + SourceFailures.reason(e),
+                    e);
+        }
+    }
+
+    /** Deletes the temporary file unless it was moved into place; a failure is reported, not thrown. */
+    private static void discard(AtomicFile placement, ProgressListener progress) {
+        try {
+            placement.close();
+        } catch (IOException e) {
+            progress.message(
+                    "could not delete the temporary file " + placement.temporary() + ": " + SourceFailures.reason(e));
         }
     }
 }
