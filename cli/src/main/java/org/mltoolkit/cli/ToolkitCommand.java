@@ -220,6 +220,7 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
         if (debug) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "debug");
             System.setProperty("org.slf4j.simpleLogger.log.org.pf4j", "debug");
+            System.setProperty("org.slf4j.simpleLogger.showLogName", "true");
         }
     }
 

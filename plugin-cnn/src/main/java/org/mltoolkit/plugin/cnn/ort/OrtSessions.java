@@ -6,12 +6,16 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.ToolkitException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates ONNX Runtime sessions on the resolved device: all graph optimizations, a fixed number of intra-op
  * threads, and the CUDA execution provider where the device is a GPU.
  */
 public final class OrtSessions {
+    private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
+
     private OrtSessions() {}
 
     public static OrtEnvironment environment() {
@@ -20,8 +24,8 @@ public final class OrtSessions {
 
     /**
      * Resolves the device the user asked for into the device the sessions will use: {@code cpu}, or
-     * {@code cuda:N} when the CUDA execution provider loads. For {@code auto} without a usable GPU it prints one
-     * warning line to standard error and returns {@code cpu}. Throws ToolkitException when {@code cuda:N} was asked
+     * {@code cuda:N} when the CUDA execution provider loads. For {@code auto} without a usable GPU it logs one
+     * warning (SLF4J; the command line prints it as one line) and returns {@code cpu}. Throws ToolkitException when {@code cuda:N} was asked
      * for and CUDA cannot be used.
      */
     public static Device resolve(Device requested) {
@@ -35,7 +39,7 @@ public final class OrtSessions {
         } catch (OrtException | RuntimeException e) {
             String reason = firstLine(e.getMessage());
             if (requested.kind() == Device.Kind.AUTO) {
-                System.err.println("warning: no usable CUDA device (" + reason + "); running on cpu");
+                LOG.warn("no usable CUDA device ({}); running on cpu", reason);
                 return Device.CPU;
             }
             throw new ToolkitException(
