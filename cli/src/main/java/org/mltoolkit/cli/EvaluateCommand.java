@@ -99,6 +99,10 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             node.put("test_examples", result.test().examples());
             node.put("device", result.device());
             node.put("seconds", result.test().seconds());
+            if (!result.modelDescription().isEmpty()) {
+                ObjectNode description = node.putObject("model_description");
+                result.modelDescription().forEach(description::put);
+            }
             ConfusionMatrix matrix = result.predictions().confusion();
             ArrayNode rows = node.putArray("confusion_matrix");
             for (long[] row : matrix.counts()) {
@@ -130,6 +134,10 @@ public final class EvaluateCommand extends ToolkitSubcommand {
                             result.test().examples(),
                             result.dataset(),
                             result.device());
+            String described = ModelDescriptionLine.of(result.model(), result.modelDescription());
+            if (described != null) {
+                out().println(described);
+            }
             if (result.report().isPresent()) {
                 ClassificationReport report = result.report().get();
                 out().println();

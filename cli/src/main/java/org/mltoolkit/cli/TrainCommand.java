@@ -206,6 +206,13 @@ public final class TrainCommand extends ToolkitSubcommand {
                 ProgressBarReporter.attach(builder, metrics, bar);
             }
             if (verbose >= 1) {
+                builder.onModelReady(model -> {
+                    String line = ModelDescriptionLine.of(model.name(), model.description());
+                    if (line != null) {
+                        out().println(line);
+                        out().flush();
+                    }
+                });
                 EpochLineReporter.attach(builder, metrics, out());
             }
             result = builder.build().run();

@@ -15,7 +15,7 @@ import picocli.CommandLine;
 class OptionNamesTest {
     /** Settings of the training builder that a program sets and a command line does not. */
     private static final Set<String> NOT_ON_THE_COMMAND_LINE =
-            Set.of("lookup", "data", "datasetLoader", "plugins", "metrics", "on", "build");
+            Set.of("lookup", "data", "datasetLoader", "plugins", "metrics", "on", "onModelReady", "build");
 
     @Test
     void everyTrainingSettingHasAnOptionOfTheTrainCommand() {

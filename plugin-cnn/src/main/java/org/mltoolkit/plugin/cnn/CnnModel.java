@@ -112,13 +112,20 @@ public final class CnnModel implements Model, OnnxExportable {
         return preprocessing;
     }
 
-    /** Facts about the network worth showing and recording (output kind, input, preprocessing...), in order. */
+    /**
+     * Facts about a user's network worth showing (input, output kind and how it is trained, preprocessing...), in
+     * display order; empty for the toolkit's own networks, whose contract is fixed. Does not mutate the model.
+     */
     @Override
     public Map<String, String> description() {
-        Map<String, String> all = new LinkedHashMap<>(network.description());
-        if (!preprocessing.isIdentity()) {
-            all.put("preprocessing", preprocessing.describe());
+        if (network.description().isEmpty()) {
+            return Map.of();
         }
+        Map<String, String> all = new LinkedHashMap<>(network.description());
+        all.put(
+                "preprocessing",
+                preprocessing.describe()
+                        + (preprocessing.isIdentity() ? " (the toolkit's pixels in [0, 1] as they are)" : ""));
         return all;
     }
 

@@ -46,8 +46,9 @@ public final class OnnxModelProvider implements ModelProvider {
 
     @Override
     public String description() {
-        return "your ONNX classifier (--model-option file=net.onnx): its output read as log-probabilities, "
-                + "probabilities or logits, trained through ONNX Runtime";
+        return "your ONNX classifier (--model-option file=net.onnx): input [N,C,H,W] or [N,D] checked against "
+                + "the dataset; output read as log-probabilities (LogSoftmax last), probabilities (Softmax last) or "
+                + "logits, trained through log-softmax; options init=file|random, scale, mean, std, freeze";
     }
 
     @Override

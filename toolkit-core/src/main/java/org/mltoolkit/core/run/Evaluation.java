@@ -125,7 +125,8 @@ public final class Evaluation {
                     model.device(),
                     predictions,
                     splits.test(),
-                    report);
+                    report,
+                    model.description());
         }
     }
 

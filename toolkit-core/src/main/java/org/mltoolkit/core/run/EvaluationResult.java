@@ -1,6 +1,7 @@
 package org.mltoolkit.core.run;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.mltoolkit.api.ClassificationReport;
 import org.mltoolkit.api.LabeledData;
@@ -20,6 +21,8 @@ import org.mltoolkit.core.engine.Predictions;
  * @param testData   the test split the predictions line up with
  * @param report     the model's own evaluation of the same predictions, when its plugin reports one
  *                   ({@link org.mltoolkit.api.EvaluationReporter}; the {@code fc} plugin's through Tribuo)
+ * @param modelDescription facts about the model as built ({@link org.mltoolkit.api.Model#description()}), in
+ *                   display order; empty for most models
  */
 public record EvaluationResult(
         Path checkpoint,
@@ -30,4 +33,10 @@ public record EvaluationResult(
         String device,
         Predictions predictions,
         LabeledData testData,
-        Optional<ClassificationReport> report) {}
+        Optional<ClassificationReport> report,
+
+        Map<String, String> modelDescription) {
+    public EvaluationResult {
+        modelDescription = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(modelDescription));
+    }
+}

@@ -58,6 +58,7 @@ public final class TrainingRun {
     private final ResumePlan resume;
     private final List<Map.Entry<Event, EventHandler>> handlers;
     private final MetricSet metrics;
+    private final List<java.util.function.Consumer<Model>> modelListeners;
     private boolean started;
 
     TrainingRun(TrainingRunBuilder settings, TrainingConfig config, ResumePlan resume) {
@@ -68,6 +69,7 @@ public final class TrainingRun {
         this.resume = resume;
         this.handlers = List.copyOf(settings.handlers);
         this.metrics = settings.metrics != null ? settings.metrics : MetricSet.standard();
+        this.modelListeners = List.copyOf(settings.modelListeners);
     }
 
     public static TrainingRunBuilder builder() {
@@ -126,6 +128,7 @@ public final class TrainingRun {
 
         try (Model model = modelProvider.create(spec)) {
             resume.restoreWeights(model);
+            modelListeners.forEach(listener -> listener.accept(model));
             try (Trainer trainer = trainerProvider.create(model, trainerSpec())) {
                 resume.restoreOptimizer(trainer, config.trainer());
                 RunDirectoryPolicy.carryBestCheckpointOver(resume, Path.of(config.bestCheckpoint()));

@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.InvalidConfigurationException;
+import org.mltoolkit.api.Model;
 import org.mltoolkit.core.engine.Augmentation;
 import org.mltoolkit.core.engine.Event;
 import org.mltoolkit.core.engine.EventHandler;
@@ -69,6 +71,7 @@ public final class TrainingRunBuilder {
     boolean overwrite;
     final List<Map.Entry<Event, EventHandler>> handlers = new ArrayList<>();
     MetricSet metrics;
+    final List<Consumer<Model>> modelListeners = new ArrayList<>();
 
     TrainingRunBuilder() {}
 
@@ -256,6 +259,16 @@ public final class TrainingRunBuilder {
      */
     public TrainingRunBuilder metrics(MetricSet value) {
         metrics = Objects.requireNonNull(value, "metrics");
+        return this;
+    }
+
+    /**
+     * Calls {@code listener} once with the run's model when it is built (and, on a resume, holds the saved weights),
+     * before the first epoch, for example to show {@link Model#description()}. The listener must not keep or close
+     * the model; what it throws ends the run.
+     */
+    public TrainingRunBuilder onModelReady(Consumer<Model> listener) {
+        modelListeners.add(Objects.requireNonNull(listener, "listener"));
         return this;
     }
 

@@ -13,14 +13,19 @@ import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
 
 /**
- * Softmax regression ({@code logits = W x + b}) in plain Java: the tests' real, trainable model. Open for
+ * Softmax regression ({@code logits = W x + b}) in plain Java: the tests' real, trainable model. Its option {@code note} becomes its
+ * {@link #description()} (for tests of how descriptions are shown). Open for
  * {@link ReportingSoftmax}, which adds named export formats and its own evaluation report.
  */
 public class SoftmaxRegression implements Model {
+    /** The option whose value {@link #description()} shows. */
+    public static final String NOTE = "note";
+
     final int inputs;
     final int classes;
     final float[] weight;
     final float[] bias;
+    private final String note;
 
     SoftmaxRegression(ModelSpec spec) {
         this(spec, java.util.Set.of());
@@ -28,7 +33,10 @@ public class SoftmaxRegression implements Model {
 
     /** Throws InvalidConfigurationException for a model option not in {@code knownOptions}. */
     SoftmaxRegression(ModelSpec spec, java.util.Set<String> knownOptions) {
-        spec.options().requireOnly(name(), knownOptions);
+        java.util.Set<String> known = new java.util.HashSet<>(knownOptions);
+        known.add(NOTE);
+        spec.options().requireOnly(name(), known);
+        this.note = spec.options().getString(NOTE, null);
         this.inputs = spec.inputShape().size();
         this.classes = spec.numClasses();
         this.weight = new float[classes * inputs];
@@ -75,6 +83,11 @@ public class SoftmaxRegression implements Model {
     @Override
     public String device() {
         return "cpu";
+    }
+
+    @Override
+    public Map<String, String> description() {
+        return note == null ? Map.of() : Map.of(NOTE, note);
     }
 
     @Override

@@ -231,7 +231,8 @@ public final class NetworkImporter {
                                 ? ""
                                 : ", written by " + (file.getProducerName() + " " + file.getProducerVersion()).trim()));
         description.put("input", "'" + input.getName() + "' " + shapeText(inputShape));
-        description.put("output", "'" + output + "' " + kind.label() + " (" + kind.reason() + ")");
+        description.put(
+                "output", "'" + output + "' " + kind.label() + " (" + kind.reason() + "; " + kind.training() + ")");
         description.put("classes", Integer.toString(request.numClasses()));
         long trainable = state.stream()
                 .filter(ParameterSpec::trainable)

@@ -3,18 +3,20 @@ package org.mltoolkit.plugin.cnn.imported;
 /** What a classifier's output holds, told by the operator that computes it. */
 public enum OutputKind {
     /** LogSoftmax last: trained with the NLL loss as it is. */
-    LOG_PROBABILITIES("log-probabilities", "LogSoftmax last"),
+    LOG_PROBABILITIES("log-probabilities", "LogSoftmax last", "trained with the NLL loss as it is"),
     /** Softmax last: trained with the NLL loss of LogSoftmax in place of that Softmax. */
-    PROBABILITIES("probabilities", "Softmax last"),
+    PROBABILITIES("probabilities", "Softmax last", "trained through a LogSoftmax in place of that Softmax"),
     /** Anything else: trained with the NLL loss of a LogSoftmax appended to it. */
-    LOGITS("logits", "no Softmax or LogSoftmax last");
+    LOGITS("logits", "no Softmax or LogSoftmax last", "trained through an appended LogSoftmax");
 
     private final String label;
     private final String reason;
+    private final String training;
 
-    OutputKind(String label, String reason) {
+    OutputKind(String label, String reason, String training) {
         this.label = label;
         this.reason = reason;
+        this.training = training;
     }
 
     /** How users see it: {@code log-probabilities}, {@code probabilities} or {@code logits}. */
@@ -25,6 +27,11 @@ public enum OutputKind {
     /** Why the output was taken to be of this kind. */
     public String reason() {
         return reason;
+    }
+
+    /** How training turns this output into the NLL loss, for descriptions. */
+    public String training() {
+        return training;
     }
 
     /** The kind with the given {@link #label()}, or null. */

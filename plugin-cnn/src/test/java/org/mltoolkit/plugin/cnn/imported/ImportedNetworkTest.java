@@ -243,6 +243,30 @@ class ImportedNetworkTest {
     }
 
     @Test
+    void descriptionShowsTheInputContractTheOutputKindAndThePreprocessing() {
+        try (CnnModel plain = model("logits_opset13");
+                CnnModel scaled = model("reference_cnn_opset13", "scale=255", "mean=0.5", "std=0.25")) {
+            Map<String, String> d = plain.description();
+            assertEquals(
+                    List.of("file", "format", "input", "output", "classes", "parameters", "init", "training"),
+                    List.copyOf(d.keySet()).subList(0, 8));
+            assertTrue(d.get("input").matches("'\\w+' \\[N, 64]"), d.get("input"));
+            assertTrue(scaled.description().get("input").matches("'\\w+' \\[N, 1, 8, 8]"), d.get("input"));
+            assertTrue(
+                    d.get("output")
+                            .contains("logits (no Softmax or LogSoftmax last; trained through an appended "
+                                    + "LogSoftmax)"),
+                    d.get("output"));
+            assertEquals("scale=1 mean=0 std=1 (the toolkit's pixels in [0, 1] as they are)", d.get("preprocessing"));
+            assertEquals("supported", d.get("training"));
+            assertEquals("scale=255 mean=0.5 std=0.25", scaled.description().get("preprocessing"));
+            assertTrue(scaled.description()
+                    .get("output")
+                    .contains("log-probabilities (LogSoftmax last; trained with " + "the NLL loss as it is)"));
+        }
+    }
+
+    @Test
     void unsupportedOperatorIsRefusedInOneLineWhenTraining() {
         try (CnnModel model = model("unsupported_opset13")) {
             String reason = model.network().trainingUnavailable();
