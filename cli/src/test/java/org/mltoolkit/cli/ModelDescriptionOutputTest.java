@@ -38,7 +38,7 @@ class ModelDescriptionOutputTest {
     static final class PretrainedStandIn implements ModelProvider {
         @Override
         public String name() {
-            return PretrainedNetwork.ONNX_MODEL;
+            return ModelSource.ONNX_MODEL;
         }
 
         @Override
