@@ -15,9 +15,7 @@ import java.util.Set;
 import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.Metrics;
 import org.mltoolkit.api.StepResult;
-import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
-import org.mltoolkit.api.Trainer;
 import org.mltoolkit.api.TrainerSpec;
 import org.mltoolkit.plugin.cnn.autodiff.DifferentiationRequest;
 import org.mltoolkit.plugin.cnn.autodiff.ReverseModeDifferentiator;
@@ -26,8 +24,8 @@ import org.mltoolkit.plugin.cnn.graph.ForwardNetwork;
 import org.mltoolkit.plugin.cnn.graph.ParameterSpec;
 import org.mltoolkit.plugin.cnn.ort.NativeBuffers;
 import org.mltoolkit.plugin.cnn.ort.OrtSessions;
-import org.mltoolkit.plugin.support.optim.Optimizer;
 import org.mltoolkit.plugin.support.optim.Optimizers;
+import org.mltoolkit.plugin.support.optim.OptimizingTrainer;
 import org.mltoolkit.plugin.support.optim.Parameter;
 
 /**
@@ -38,7 +36,7 @@ import org.mltoolkit.plugin.support.optim.Parameter;
  * the optimizer's ({@link Optimizers}), {@code gemm_conv_max_pixels}, {@code profile} (file prefix for an ONNX
  * Runtime profile). Not thread-safe.
  */
-public final class OrtTrainer implements Trainer {
+public final class OrtTrainer extends OptimizingTrainer {
     private static final String LABELS = "labels";
     /** Trainer option: convolutions with at most this many output pixels run as batch-wide matrix products. */
     static final String GEMM_OPTION = "gemm_conv_max_pixels";
@@ -48,7 +46,6 @@ public final class OrtTrainer implements Trainer {
     private final CnnModel model;
     private final TrainingGraph graph;
     private final OrtSession session;
-    private final Optimizer optimizer;
     private final List<ParameterSpec> parameters;
     private final List<ParameterSpec> buffers;
     private final FloatBuffer[] parameterBuffers;
@@ -71,22 +68,22 @@ public final class OrtTrainer implements Trainer {
             OnnxTensor logProbsTensor) {}
 
     OrtTrainer(CnnModel model, TrainerSpec spec) {
+        this(model, spec, parametersOf(model));
+    }
+
+    /**
+     * The optimizer comes first, so that a bad optimizer setting fails before the training graph is derived and
+     * opened. {@code optimized} are the model's parameters, each with a fresh gradient buffer.
+     */
+    private OrtTrainer(CnnModel model, TrainerSpec spec, List<Parameter> optimized) {
+        super(Optimizers.create(
+                spec, optimized, model.threads(), "trainer '" + OrtTrainerProvider.NAME + "'", OWN_OPTIONS));
         this.model = model;
         this.parameters = model.parameters();
         this.buffers = model.buffers();
-        this.parameterBuffers = new FloatBuffer[parameters.size()];
-        this.gradientBuffers = new FloatBuffer[parameters.size()];
+        this.parameterBuffers = optimized.stream().map(Parameter::values).toArray(FloatBuffer[]::new);
+        this.gradientBuffers = optimized.stream().map(Parameter::gradients).toArray(FloatBuffer[]::new);
         this.bufferUpdates = new FloatBuffer[buffers.size()];
-        List<Parameter> optimized = new ArrayList<>();
-        for (int i = 0; i < parameters.size(); i++) {
-            ParameterSpec p = parameters.get(i);
-            parameterBuffers[i] = model.buffer(p.name());
-            gradientBuffers[i] = NativeBuffers.floats(p.size());
-            optimized.add(new Parameter(p.name(), p.shape(), parameterBuffers[i], gradientBuffers[i]));
-        }
-        // First, so that a bad optimizer setting fails before the training graph is derived and opened.
-        this.optimizer = Optimizers.create(
-                spec, optimized, model.threads(), "trainer '" + OrtTrainerProvider.NAME + "'", OWN_OPTIONS);
         try {
             this.graph = derive(model, spec);
             String profile = spec.options().getString("profile", null);
@@ -97,6 +94,15 @@ public final class OrtTrainer implements Trainer {
             close();
             throw e;
         }
+    }
+
+    /** The model's parameters over its own buffers, each with a direct gradient buffer that ONNX Runtime fills. */
+    private static List<Parameter> parametersOf(CnnModel model) {
+        List<Parameter> optimized = new ArrayList<>();
+        for (ParameterSpec p : model.parameters()) {
+            optimized.add(new Parameter(p.name(), p.shape(), model.buffer(p.name()), NativeBuffers.floats(p.size())));
+        }
+        return optimized;
     }
 
     private static TrainingGraph derive(CnnModel model, TrainerSpec spec) {
@@ -225,7 +231,7 @@ public final class OrtTrainer implements Trainer {
             double gradientNorm = Math.sqrt(NativeBuffers.sumOfSquares(gradientBuffers));
             // The norms are summed here in double, element by element, as CnnModel.parameterNorm() sums them; the
             // block-wise float sums the optimizer returns would differ in the last digits.
-            optimizer.step();
+            optimizer().step();
             for (int i = 0; i < buffers.size(); i++) {
                 model.buffer(buffers.get(i).name()).put(0, bufferUpdates[i], 0, bufferUpdates[i].capacity());
             }
@@ -234,21 +240,6 @@ public final class OrtTrainer implements Trainer {
         } catch (OrtException e) {
             throw new ToolkitException("training step of model '" + model.name() + "' failed: " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        optimizer.setLearningRate(learningRate);
-    }
-
-    @Override
-    public Map<String, Tensor> optimizerState() {
-        return optimizer.state();
-    }
-
-    @Override
-    public void loadOptimizerState(Map<String, Tensor> state) {
-        optimizer.loadState(state);
     }
 
     /**
@@ -265,18 +256,21 @@ public final class OrtTrainer implements Trainer {
 
     @Override
     public void close() {
-        optimizer.close();
-        for (OnnxTensor t : ownedTensors) {
-            t.close();
-        }
-        ownedTensors.clear();
-        perBatchSize.clear();
-        if (session != null) {
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new ToolkitException("cannot close the training session of model '" + model.name() + "'", e);
+        try {
+            for (OnnxTensor t : ownedTensors) {
+                t.close();
             }
+            ownedTensors.clear();
+            perBatchSize.clear();
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (OrtException e) {
+                    throw new ToolkitException("cannot close the training session of model '" + model.name() + "'", e);
+                }
+            }
+        } finally {
+            super.close();
         }
     }
 }

@@ -1,10 +1,7 @@
 package org.mltoolkit.plugin.fc;
 
-import java.util.Map;
 import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.StepResult;
-import org.mltoolkit.api.Tensor;
-import org.mltoolkit.api.Trainer;
 import org.mltoolkit.plugin.support.optim.Optimizer;
 import org.mltoolkit.plugin.support.optim.SquaredNorms;
 
@@ -12,14 +9,11 @@ import org.mltoolkit.plugin.support.optim.SquaredNorms;
  * Trains a {@link DenseClassifier} with minibatch backpropagation in float32: forward in training mode, mean
  * NLL, backward, one optimizer update. Not thread-safe (one step at a time).
  */
-final class BackpropTrainer implements Trainer {
-    private final DenseClassifier model;
-    private final Optimizer optimizer;
+final class BackpropTrainer extends DenseTrainer {
     private final double[] lossAndCorrect = new double[2];
 
     BackpropTrainer(DenseClassifier model, Optimizer optimizer) {
-        this.model = model;
-        this.optimizer = optimizer;
+        super(model, optimizer);
     }
 
     /**
@@ -32,32 +26,12 @@ final class BackpropTrainer implements Trainer {
         model.checkBatch(batch);
         DenseNetwork network = model.network();
         network.trainStep(batch.features(), batch.labels(), batch.size(), lossAndCorrect);
-        SquaredNorms norms = optimizer.step();
+        SquaredNorms norms = optimizer().step();
         return new StepResult(lossAndCorrect[0], (int) lossAndCorrect[1], norms.parameterNorm(), norms.gradientNorm());
     }
 
     @Override
-    public void setLearningRate(double learningRate) {
-        optimizer.setLearningRate(learningRate);
-    }
-
-    @Override
-    public Map<String, Tensor> optimizerState() {
-        return optimizer.state();
-    }
-
-    @Override
-    public void loadOptimizerState(Map<String, Tensor> state) {
-        optimizer.loadState(LegacyOptimizerState.upgrade(state, model.optimizerParameters()));
-    }
-
-    @Override
-    public void close() {
-        optimizer.close();
-    }
-
-    @Override
     public String toString() {
-        return "BackpropTrainer(" + model.name() + ", " + optimizer + ")";
+        return "BackpropTrainer(" + model.name() + ", " + optimizer() + ")";
     }
 }

@@ -2,11 +2,8 @@ package org.mltoolkit.plugin.fc;
 
 import com.oracle.labs.mlrg.olcut.util.Pair;
 import java.nio.FloatBuffer;
-import java.util.Map;
 import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.StepResult;
-import org.mltoolkit.api.Tensor;
-import org.mltoolkit.api.Trainer;
 import org.mltoolkit.plugin.support.optim.Optimizer;
 import org.mltoolkit.plugin.support.optim.SquaredNorms;
 import org.tribuo.classification.sgd.objectives.LogMulticlass;
@@ -24,9 +21,7 @@ import org.tribuo.math.la.SGDVector;
  * {@code backprop} trainer, because Tribuo's optimisers can neither change their learning rate nor expose
  * their moments for an exact resume.
  */
-final class TribuoLinearTrainer implements Trainer {
-    private final DenseClassifier model;
-    private final Optimizer optimizer;
+final class TribuoLinearTrainer extends DenseTrainer {
     private final LogMulticlass objective = new LogMulticlass();
     private final LinearParameters parameters;
     private final DenseMatrix weights;
@@ -34,11 +29,11 @@ final class TribuoLinearTrainer implements Trainer {
     private final int classes;
 
     TribuoLinearTrainer(DenseClassifier model, Optimizer optimizer) {
+        super(model, optimizer);
         if (model.network().layerCount() != 1) {
+            close();
             throw new IllegalArgumentException("the Tribuo linear trainer trains single-layer models only");
         }
-        this.model = model;
-        this.optimizer = optimizer;
         this.features = model.network().inputWidth();
         this.classes = model.network().classCount();
         this.parameters = new LinearParameters(features + 1, classes);
@@ -94,27 +89,7 @@ final class TribuoLinearTrainer implements Trainer {
         for (int c = 0; c < classes; c++) {
             gb.put(biasOffset + c, (float) (sum.get(c, features) * scale));
         }
-        SquaredNorms norms = optimizer.step();
+        SquaredNorms norms = optimizer().step();
         return new StepResult(loss / n, correct, norms.parameterNorm(), norms.gradientNorm());
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        optimizer.setLearningRate(learningRate);
-    }
-
-    @Override
-    public Map<String, Tensor> optimizerState() {
-        return optimizer.state();
-    }
-
-    @Override
-    public void loadOptimizerState(Map<String, Tensor> state) {
-        optimizer.loadState(LegacyOptimizerState.upgrade(state, model.optimizerParameters()));
-    }
-
-    @Override
-    public void close() {
-        optimizer.close();
     }
 }
