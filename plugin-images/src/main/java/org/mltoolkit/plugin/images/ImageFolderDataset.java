@@ -128,56 +128,8 @@ public final class ImageFolderDataset implements DatasetProvider {
         ImageSize size = options.size() != null ? options.size() : inspection.mostCommonSize(scan);
         int channels = options.channels() != 0 ? options.channels() : inspection.allGrey() ? 1 : 3;
 
-        String cacheNote;
-        ImageSet images = null;
-        Path cacheFile = null;
-        double readSeconds = 0;
-        if (options.cache()) {
-            cacheFile = ImageCache.file(
-                    options.effectiveCacheDir(), options.root(), options.cacheDir() != null, size, channels);
-            long readStart = System.nanoTime();
-            ImageCache.Lookup lookup = ImageCache.read(cacheFile, inspection.digest(), size, channels);
-            readSeconds = (System.nanoTime() - readStart) / 1e9;
-            if (lookup instanceof ImageCache.Lookup.Hit hit) {
-                images = hit.images();
-            } else if (lookup instanceof ImageCache.Lookup.Damaged damaged) {
-                progress.message(NAME + ": the cache file " + cacheFile + " cannot be used (" + damaged.reason()
-                        + "); decoding again");
-            }
-        }
-        if (images != null) {
-            cacheNote = String.format(
-                    Locale.ROOT,
-                    "%s (read in %.2f s, after %.2f s reading the files for their digest; no image decoded)",
-                    cacheFile,
-                    readSeconds,
-                    inspectSeconds);
-        } else {
-            long start = System.nanoTime();
-            images = FolderReader.decode(scan, inspection, size, channels, progress);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            String decoded = String.format(
-                    Locale.ROOT,
-                    "decoded %,d images in %.1f s",
-                    images.entries().size(),
-                    seconds);
-            if (cacheFile == null) {
-                cacheNote = "off (cache=false)";
-                progress.message(NAME + ": " + decoded);
-            } else {
-                try {
-                    ImageCache.write(cacheFile, inspection.digest(), images);
-                    cacheNote = cacheFile + " (written)";
-                    progress.message(NAME + ": " + decoded + "; cached in " + cacheFile
-                            + " (later loads of these files read it instead)");
-                } catch (IOException | RuntimeException e) {
-                    cacheNote = "not written: " + reason(e);
-                    progress.message("warning: " + NAME + ": " + decoded + " but cannot write the cache in "
-                            + cacheFile.getParent() + " (" + reason(e) + "), so later loads decode again"
-                            + " (cache-dir=DIR puts the cache elsewhere, cache=false stops trying)");
-                }
-            }
-        }
+        Loaded loaded = readOrDecode(options, scan, inspection, inspectSeconds, size, channels, progress);
+        ImageSet images = loaded.images();
         if (!images.bad().isEmpty()) {
             ImageSet.BadFile first = images.bad().get(0);
             if (!options.skipBad()) {
@@ -191,7 +143,70 @@ public final class ImageFolderDataset implements DatasetProvider {
                     + " (skip-bad=true): " + first.relative() + ": " + first.reason()
                     + (images.bad().size() > 1 ? ", and " + (images.bad().size() - 1) + " more" : ""));
         }
-        return splits(scan, options, images, cacheNote);
+        return splits(scan, options, images, loaded.cacheNote());
+    }
+
+    /** Images, and what became of the cache, for the details. */
+    private record Loaded(ImageSet images, String cacheNote) {}
+
+    /**
+     * The images from the cache when it holds these files at these settings; otherwise decoded, and cached unless
+     * the options say not to. A damaged cache and a cache that cannot be written are said in one line each.
+     * {@code inspectSeconds}, the time the files took to digest, goes into the note of a cache hit.
+     */
+    private static Loaded readOrDecode(
+            ImageFolderOptions options,
+            FolderScan scan,
+            FolderReader.Inspection inspection,
+            double inspectSeconds,
+            ImageSize size,
+            int channels,
+            ProgressListener progress) {
+        Path cacheFile = null;
+        if (options.cache()) {
+            cacheFile = ImageCache.file(
+                    options.effectiveCacheDir(), options.root(), options.cacheDir() != null, size, channels);
+            long readStart = System.nanoTime();
+            ImageCache.Lookup lookup = ImageCache.read(cacheFile, inspection.digest(), size, channels);
+            double readSeconds = (System.nanoTime() - readStart) / 1e9;
+            if (lookup instanceof ImageCache.Lookup.Hit hit) {
+                return new Loaded(
+                        hit.images(),
+                        String.format(
+                                Locale.ROOT,
+                                "%s (read in %.2f s, after %.2f s reading the files for their digest; no image"
+                                        + " decoded)",
+                                cacheFile,
+                                readSeconds,
+                                inspectSeconds));
+            }
+            if (lookup instanceof ImageCache.Lookup.Damaged damaged) {
+                progress.message(NAME + ": the cache file " + cacheFile + " cannot be used (" + damaged.reason()
+                        + "); decoding again");
+            }
+        }
+        long start = System.nanoTime();
+        ImageSet images = FolderReader.decode(scan, inspection, size, channels, progress);
+        String decoded = String.format(
+                Locale.ROOT,
+                "decoded %,d images in %.1f s",
+                images.entries().size(),
+                (System.nanoTime() - start) / 1e9);
+        if (cacheFile == null) {
+            progress.message(NAME + ": " + decoded);
+            return new Loaded(images, "off (cache=false)");
+        }
+        try {
+            ImageCache.write(cacheFile, inspection.digest(), images);
+            progress.message(NAME + ": " + decoded + "; cached in " + cacheFile
+                    + " (later loads of these files read it instead)");
+            return new Loaded(images, cacheFile + " (written)");
+        } catch (IOException | RuntimeException e) {
+            progress.message("warning: " + NAME + ": " + decoded + " but cannot write the cache in "
+                    + cacheFile.getParent() + " (" + reason(e) + "), so later loads decode again"
+                    + " (cache-dir=DIR puts the cache elsewhere, cache=false stops trying)");
+            return new Loaded(images, "not written: " + reason(e));
+        }
     }
 
     /** Divides the images into the training and test splits and describes them. */
