@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -35,7 +38,7 @@ import org.mltoolkit.plugin.support.files.AtomicFile;
  */
 final class ImageCache {
     /** Changes whenever the decoding or the file layout changes, so that old caches are decoded again. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     private static final byte[] MAGIC = "MLTKIMG\n".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -45,13 +48,70 @@ final class ImageCache {
 
     /** The cache file for these settings in {@code directory}; {@code root} is named only for a shared folder. */
     static Path file(Path directory, Path root, boolean shared, ImageSize size, int channels) {
-        String name = "images-" + size + "x" + channels;
-        if (shared) {
-            name += "-"
-                    + hex(sha256(root.toString().getBytes(StandardCharsets.UTF_8)))
-                            .substring(0, 16);
+        return directory.resolve("images-" + size + "x" + channels + suffix(root, shared));
+    }
+
+    private static String suffix(Path root, boolean shared) {
+        return (shared
+                        ? "-"
+                                + hex(sha256(root.toString().getBytes(StandardCharsets.UTF_8)))
+                                        .substring(0, 16)
+                        : "") + ".cache";
+    }
+
+    /**
+     * A cache file made from contents with {@code digest} whose size and channels suit a request that leaves them to
+     * the data: where {@code size} is null the file's size must have been chosen from the data, likewise for
+     * {@code channels} of 0, and given ones must be equal. The data's choice depends on the contents alone, so such a
+     * file holds what reading every header would choose, and a load finds it by the digest without reading them.
+     * Empty when there is none; unreadable files are passed over.
+     */
+    static Optional<Path> findChosenFromData(
+            Path directory, Path root, boolean shared, byte[] digest, ImageSize size, int channels) {
+        Pattern name = Pattern.compile("images-\\d+x\\d+x[13]" + Pattern.quote(suffix(root, shared)));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                if (name.matcher(file.getFileName().toString()).matches()
+                        && chosenFromData(file, digest, size, channels)) {
+                    return Optional.of(file);
+                }
+            }
+        } catch (IOException e) {
+            // No cache folder yet, or an unreadable one: the load reads the headers instead.
         }
-        return directory.resolve(name + ".cache");
+        return Optional.empty();
+    }
+
+    private static boolean chosenFromData(Path file, byte[] digest, ImageSize size, int channels) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 256))) {
+            byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
+            if (!Arrays.equals(magic, MAGIC) || in.readInt() != FORMAT_VERSION) {
+                return false;
+            }
+            byte[] stored = new byte[digest.length];
+            in.readFully(stored);
+            ImageSize storedSize = new ImageSize(in.readInt(), in.readInt());
+            int storedChannels = in.readInt();
+            boolean sizeChosen = in.readBoolean();
+            boolean channelsChosen = in.readBoolean();
+            return Arrays.equals(stored, digest)
+                    && (size == null ? sizeChosen : size.equals(storedSize))
+                    && (channels == 0 ? channelsChosen : channels == storedChannels);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The size a cache file's name gives. */
+    static ImageSize sizeOf(Path file) {
+        String[] parts = file.getFileName().toString().split("[-.]")[1].split("x");
+        return new ImageSize(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+    }
+
+    /** The channel count a cache file's name gives. */
+    static int channelsOf(Path file) {
+        return Integer.parseInt(file.getFileName().toString().split("[-.]")[1].split("x")[2]);
     }
 
     /** The outcome of a lookup. */
@@ -96,6 +156,8 @@ final class ImageCache {
             if (!storedSize.equals(size) || in.readInt() != channels) {
                 return new Lookup.Stale();
             }
+            in.readBoolean(); // the size was chosen from the data: see findChosenFromData
+            in.readBoolean(); // the channels were
             int count = in.readInt();
             List<ImageSet.Entry> entries = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -132,7 +194,8 @@ final class ImageCache {
      * Writes {@code images} to {@code file} atomically, creating its folder. Throws IOException when the folder or
      * file cannot be written (a read-only folder, for example); nothing is left behind then.
      */
-    static void write(Path file, byte[] digest, ImageSet images) throws IOException {
+    static void write(Path file, byte[] digest, ImageSet images, boolean sizeChosen, boolean channelsChosen)
+            throws IOException {
         AtomicFile.write(file, raw -> {
             CRC32 crc = new CRC32();
             DataOutputStream out = new DataOutputStream(new CheckedOutputStream(raw, crc));
@@ -142,6 +205,8 @@ final class ImageCache {
             out.writeInt(images.size().height());
             out.writeInt(images.size().width());
             out.writeInt(images.channels());
+            out.writeBoolean(sizeChosen);
+            out.writeBoolean(channelsChosen);
             out.writeInt(images.entries().size());
             for (ImageSet.Entry e : images.entries()) {
                 out.writeUTF(e.relative());

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.TreeMap;
 import org.mltoolkit.api.DataFormatException;
@@ -123,10 +124,30 @@ public final class ImageFolderDataset implements DatasetProvider {
         }
         boolean chooseFromData = options.size() == null || options.channels() == 0;
         long inspectStart = System.nanoTime();
-        FolderReader.Inspection inspection = FolderReader.inspect(scan, chooseFromData, progress);
+        FolderReader.Inspection inspection = FolderReader.inspect(scan, false, progress);
+        ImageSize size = options.size();
+        int channels = options.channels();
+        if (chooseFromData) {
+            // A cache made from these contents with the data's choice knows it: then no header need be read.
+            Optional<Path> chosen = options.cache()
+                    ? ImageCache.findChosenFromData(
+                            options.effectiveCacheDir(),
+                            options.root(),
+                            options.cacheDir() != null,
+                            inspection.digest(),
+                            size,
+                            channels)
+                    : Optional.empty();
+            if (chosen.isPresent()) {
+                size = ImageCache.sizeOf(chosen.get());
+                channels = ImageCache.channelsOf(chosen.get());
+            } else {
+                inspection = FolderReader.inspect(scan, true, progress);
+                size = size != null ? size : inspection.mostCommonSize(scan);
+                channels = channels != 0 ? channels : inspection.allGrey() ? 1 : 3;
+            }
+        }
         double inspectSeconds = (System.nanoTime() - inspectStart) / 1e9;
-        ImageSize size = options.size() != null ? options.size() : inspection.mostCommonSize(scan);
-        int channels = options.channels() != 0 ? options.channels() : inspection.allGrey() ? 1 : 3;
 
         Loaded loaded = readOrDecode(options, scan, inspection, inspectSeconds, size, channels, progress);
         ImageSet images = loaded.images();
@@ -197,7 +218,7 @@ public final class ImageFolderDataset implements DatasetProvider {
             return new Loaded(images, "off (cache=false)");
         }
         try {
-            ImageCache.write(cacheFile, inspection.digest(), images);
+            ImageCache.write(cacheFile, inspection.digest(), images, options.size() == null, options.channels() == 0);
             progress.message(NAME + ": " + decoded + "; cached in " + cacheFile
                     + " (later loads of these files read it instead)");
             return new Loaded(images, cacheFile + " (written)");

@@ -92,6 +92,27 @@ class ImageCacheTest {
     }
 
     @Test
+    void aLoadThatLeavesSizeAndChannelsToTheDataFindsTheirCacheByTheDigestAlone() {
+        load(new Messages());
+        load(new Messages(), Map.of("size", "3x3", "channels", "3"));
+        byte[] digest = FolderReader.inspect(FolderScan.of(dir), false, org.mltoolkit.api.ProgressListener.NONE)
+                .digest();
+        Path cacheDir = dir.resolve(".toolkit-cache");
+        assertEquals(
+                java.util.Optional.of(cacheFile()),
+                ImageCache.findChosenFromData(cacheDir, dir, false, digest, null, 0));
+        assertEquals(new ImageSize(6, 6), ImageCache.sizeOf(cacheFile()));
+        assertEquals(1, ImageCache.channelsOf(cacheFile()));
+        // The 3x3 file's settings were given, not chosen: it answers only a request that gives them.
+        assertEquals(
+                java.util.Optional.of(dir.resolve(".toolkit-cache/images-3x3x3.cache")),
+                ImageCache.findChosenFromData(cacheDir, dir, false, digest, new ImageSize(3, 3), 3));
+        assertEquals(
+                java.util.Optional.empty(), ImageCache.findChosenFromData(cacheDir, dir, false, new byte[32], null, 0));
+        assertHit(load(new Messages()));
+    }
+
+    @Test
     void otherSettingsGetTheirOwnFile() {
         load(new Messages());
         DatasetSplits small = load(new Messages(), Map.of("size", "3x3"));
