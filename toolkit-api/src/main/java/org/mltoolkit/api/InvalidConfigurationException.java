@@ -36,11 +36,6 @@ public class InvalidConfigurationException extends ToolkitException {
         return setting;
     }
 
-    /** The value given, as text ({@code "null"} when it is missing). */
-    public String getValue() {
-        return value;
-    }
-
     /**
      * This exception's one-line message with every setting named by {@code names}: the setting at fault and those
      * its requirement refers to. A command line passes its option names; {@link #getMessage()} is this message with
