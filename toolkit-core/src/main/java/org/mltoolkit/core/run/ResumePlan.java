@@ -58,9 +58,9 @@ final class ResumePlan {
     /**
      * Checks the settings given for a resumed run against the checkpoint's and returns the checkpoint's
      * configuration (null for a new run). Settings that shape the training (data, model, optimizer, batches,
-     * seed, options, schedule, augmentation) must be left out or equal the saved ones; the epochs, if given, are the new total
-     * and must exceed those done. Throws InvalidConfigurationException naming the setting, and ToolkitException
-     * naming the file when its configuration is unreadable.
+     * seed, options, schedule, augmentation) must be left out or equal the saved ones; the epochs, if given, are the
+     * new total and must exceed those done. Throws InvalidConfigurationException naming the setting, and
+     * ToolkitException naming the file when its configuration is unreadable.
      */
     TrainingConfig reconcile(TrainingRunBuilder given) {
         if (checkpoint == null) {

@@ -13,8 +13,8 @@ import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
 
 /**
- * Softmax regression ({@code logits = W x + b}) in plain Java: the tests' real, trainable model. Its option {@code note} becomes its
- * {@link #description()} (for tests of how descriptions are shown). Open for
+ * Softmax regression ({@code logits = W x + b}) in plain Java: the tests' real, trainable model. Its option
+ * {@code note} becomes its {@link #description()} (for tests of how descriptions are shown). Open for
  * {@link ReportingSoftmax}, which adds named export formats and its own evaluation report.
  */
 public class SoftmaxRegression implements Model {
