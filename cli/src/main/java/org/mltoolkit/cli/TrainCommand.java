@@ -60,7 +60,9 @@ public final class TrainCommand extends ToolkitSubcommand {
     @Option(
             names = "--model-fn",
             paramLabel = "FILE",
-            description = "The best checkpoint's file (default: best.ckpt in the run directory).")
+            description =
+                    "The best checkpoint's file (default: best.ckpt in the run directory, also after --resume: a run"
+                            + " that kept it elsewhere gives it again).")
     private Path modelFn;
 
     @Mixin

@@ -8,12 +8,13 @@ import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.core.checkpoint.AtomicFiles;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.checkpoint.CheckpointFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a run writes, and what it may replace: the default run directory, the best checkpoint's place (which
- * follows a moved run directory), the refusal to replace another run's checkpoints unless overwriting is allowed,
+ * Where a run writes, and what it may replace: the default run directory, the best checkpoint's place (given, or
+ * {@code best.ckpt} in the run directory: never a path read from a file), the refusal to replace another run's checkpoints unless overwriting is allowed,
  * and the best checkpoint a run resumed into a new directory carries over. Paths come back absolute, so that a
  * resumed run writes to the same files from any working directory.
  */
@@ -47,20 +48,15 @@ final class RunDirectoryPolicy {
     }
 
     /**
-     * A resumed run's files: {@code runDir}, by default the checkpoint's directory; the best checkpoint, by
-     * default the saved one, moved along with the run directory when it lay inside it. Throws
+     * A resumed run's files: {@code runDir}, by default the checkpoint's directory; {@code bestCheckpoint}, by
+     * default {@code best.ckpt} in that directory. Nothing read from the checkpoint chooses where the run writes: a
+     * run that kept its best checkpoint outside its directory gives that file again to keep writing there. Throws
      * InvalidConfigurationException if a new directory holds another run or the best checkpoint would be the last.
      */
-    Placement placeResumedRun(Path runDir, Path bestCheckpoint, Path checkpointFile, TrainingConfig saved) {
-        Path savedDir = Path.of(saved.runDir()).toAbsolutePath().normalize();
+    Placement placeResumedRun(Path runDir, Path bestCheckpoint, Path checkpointFile) {
         Path checkpointDir = checkpointFile.toAbsolutePath().normalize().getParent();
         Path dir = runDir != null ? runDir : checkpointDir;
-        // The best checkpoint follows the run directory (also when the directory was moved), unless the run kept
-        // it elsewhere.
-        Path savedBest = Path.of(saved.bestCheckpoint()).toAbsolutePath().normalize();
-        Path best = bestCheckpoint != null
-                ? bestCheckpoint
-                : savedDir.equals(savedBest.getParent()) ? dir.resolve(savedBest.getFileName()) : savedBest;
+        Path best = bestCheckpoint != null ? bestCheckpoint : dir.resolve(RunDirectory.BEST_CHECKPOINT);
         checkBestFile(dir, best);
         if (!dir.toAbsolutePath().normalize().equals(checkpointDir)) {
             checkNotAnotherRun(dir);
@@ -96,24 +92,31 @@ final class RunDirectoryPolicy {
     /**
      * A run resumed into another directory starts without a best checkpoint: copies the original one to
      * {@code bestFile} if it is the one the resumed checkpoint calls best, so that the new directory is complete
-     * even if no later epoch improves. Does nothing for a new run or when {@code bestFile} exists. Throws
-     * ToolkitException naming a file that cannot be read or written.
+     * even if no later epoch improves. The original is looked for where the resumed run recorded it and beside the
+     * resumed checkpoint; a file there that is not that checkpoint is only read, never replaced. Does nothing for a
+     * new run or when {@code bestFile} exists. Throws ToolkitException naming a file that cannot be written.
      */
     static void carryBestCheckpointOver(ResumePlan resume, Path bestFile) {
         if (resume.checkpoint() == null || Files.exists(bestFile)) {
             return;
         }
-        Path original = Path.of(resume.savedConfig().bestCheckpoint());
-        if (!Files.isRegularFile(original) && !original.isAbsolute()) {
-            // A relative name may have been relative to another working directory: look beside the checkpoint.
-            original = resume.file().toAbsolutePath().resolveSibling(original.getFileName());
-        }
-        if (Files.isRegularFile(original)) {
-            Checkpoint best = CheckpointFile.read(original);
+        Path recorded = Path.of(resume.savedConfig().bestCheckpoint());
+        Path beside = resume.file().toAbsolutePath().resolveSibling(recorded.getFileName());
+        for (Path original : new Path[] {recorded, beside}) {
+            if (!Files.isRegularFile(original)) {
+                continue;
+            }
+            Checkpoint best;
+            try {
+                best = CheckpointFile.read(original);
+            } catch (CheckpointFormatException e) {
+                LOG.debug("Not carrying '{}' over: {}", original, e.getMessage());
+                continue;
+            }
             if (best.epoch() == resume.checkpoint().bestEpoch()) {
-                Path source = original;
-                AtomicFiles.write(bestFile, o -> Files.copy(source, o));
-                LOG.debug("Copied the best checkpoint '{}' (epoch {}) to '{}'", source, best.epoch(), bestFile);
+                AtomicFiles.write(bestFile, o -> Files.copy(original, o));
+                LOG.debug("Copied the best checkpoint '{}' (epoch {}) to '{}'", original, best.epoch(), bestFile);
+                return;
             }
         }
     }

@@ -131,20 +131,30 @@ public final class TrainingRun {
             modelListeners.forEach(listener -> listener.accept(model));
             try (Trainer trainer = trainerProvider.create(model, trainerSpec())) {
                 resume.restoreOptimizer(trainer, config.trainer());
-                RunDirectoryPolicy.carryBestCheckpointOver(resume, Path.of(config.bestCheckpoint()));
-                directory.start(config);
-                CheckpointPolicy checkpoints =
-                        new CheckpointPolicy(model, trainer, config, spec, directory, resume.bestWeights());
-                TrainingLoop loop = new TrainingLoop(
-                        config, model, trainer, metrics, new Evaluator(validBatches), checkpoints, directory, handlers);
-                EngineState state = loop.run(trainBatches, resume);
+                // The lock comes before the first write and the clean-up of leftovers, and lasts the whole run.
+                try (RunLock lock = RunLock.acquire(directory.path())) {
+                    RunDirectoryPolicy.carryBestCheckpointOver(resume, Path.of(config.bestCheckpoint()));
+                    directory.start(config);
+                    CheckpointPolicy checkpoints =
+                            new CheckpointPolicy(model, trainer, config, spec, directory, resume.bestWeights());
+                    TrainingLoop loop = new TrainingLoop(
+                            config,
+                            model,
+                            trainer,
+                            metrics,
+                            new Evaluator(validBatches),
+                            checkpoints,
+                            directory,
+                            handlers);
+                    EngineState state = loop.run(trainBatches, resume);
 
-                model.loadStateDict(checkpoints.bestWeights());
-                EvaluationMetrics test = new Evaluator(testBatches).evaluate(model);
-                TrainingResult result = RunSummary.result(
-                        state, config, test, model.device(), checkpoints.bestWeights(), trainBatches.examples());
-                directory.writeSummary(RunSummary.of(result, config, splits, split, model));
-                return result;
+                    model.loadStateDict(checkpoints.bestWeights());
+                    EvaluationMetrics test = new Evaluator(testBatches).evaluate(model);
+                    TrainingResult result = RunSummary.result(
+                            state, config, test, model.device(), checkpoints.bestWeights(), trainBatches.examples());
+                    directory.writeSummary(RunSummary.of(result, config, splits, split, model));
+                    return result;
+                }
             }
         }
     }

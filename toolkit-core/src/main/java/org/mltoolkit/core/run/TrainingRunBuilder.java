@@ -291,7 +291,7 @@ public final class TrainingRunBuilder {
                 : trainer != null ? trainer : lookup.model(modelName).defaultTrainer();
         RunDirectoryPolicy policy = new RunDirectoryPolicy(overwrite);
         RunDirectoryPolicy.Placement place = saved != null
-                ? policy.placeResumedRun(runDir, bestCheckpoint, resumeFrom, saved)
+                ? policy.placeResumedRun(runDir, bestCheckpoint, resumeFrom)
                 : policy.placeNewRun(runDir, bestCheckpoint, modelName);
         Map<String, String> pluginVersions = plugins != null
                 ? plugins

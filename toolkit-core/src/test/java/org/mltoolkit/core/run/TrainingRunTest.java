@@ -153,7 +153,13 @@ class TrainingRunTest {
         assertEquals(config, TrainingConfig.fromJson(last.configJson()));
         try (Stream<Path> files = Files.list(runDir)) {
             assertEquals(
-                    List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl", "summary.json"),
+                    List.of(
+                            RunLock.FILE_NAME,
+                            "best.ckpt",
+                            "config.json",
+                            "last.ckpt",
+                            "metrics.jsonl",
+                            "summary.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
@@ -570,7 +576,7 @@ class TrainingRunTest {
         assertEquals(STEPS_PER_EPOCH, best.modelState().get("steps").data()[0]);
         try (Stream<Path> files = Files.list(runDir)) {
             assertEquals(
-                    List.of("best.ckpt", "config.json", "last.ckpt", "metrics.jsonl"),
+                    List.of(RunLock.FILE_NAME, "best.ckpt", "config.json", "last.ckpt", "metrics.jsonl"),
                     files.map(p -> p.getFileName().toString()).sorted().toList(),
                     "no temporary file is left");
         }
