@@ -105,8 +105,8 @@ final class SharedOptions {
         @Option(
                 names = "--threads",
                 paramLabel = "N",
-                description = "Compute threads the model may use (default: one per core). A checkpoint's model keeps"
-                        + " its saved number unless this is given.")
+                description = "Compute threads the model may use, 1 to 4 per core (default: one per core). A"
+                        + " checkpoint's model keeps its saved number (at most 4 per core) unless this is given.")
         private Integer threads;
 
         /** The device given, or null. */

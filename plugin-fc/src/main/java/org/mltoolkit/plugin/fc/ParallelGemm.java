@@ -1,10 +1,8 @@
 package org.mltoolkit.plugin.fc;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.bytedeco.javacpp.FloatPointer;
+import org.mltoolkit.plugin.support.parallel.HelperThreads;
 
 /**
  * The three matrix products of a dense layer (and its element-wise passes), each split by rows of its result over
@@ -17,18 +15,12 @@ final class ParallelGemm implements AutoCloseable {
     private static final long SPLIT_THRESHOLD = 1L << 21;
 
     private final int threads;
-    private final ExecutorService helpers;
+    private final HelperThreads helpers;
     private final Future<?>[] pending;
 
     ParallelGemm(int threads) {
         this.threads = Math.max(1, threads);
-        this.helpers = this.threads > 1
-                ? Executors.newFixedThreadPool(this.threads - 1, r -> {
-                    Thread t = new Thread(r, "fc-gemm");
-                    t.setDaemon(true);
-                    return t;
-                })
-                : null;
+        this.helpers = this.threads > 1 ? new HelperThreads(this.threads - 1, "fc-gemm") : null;
         this.pending = new Future<?>[this.threads];
     }
 
@@ -100,16 +92,28 @@ final class ParallelGemm implements AutoCloseable {
         return chunks;
     }
 
-    /** Runs {@code body} on {@code chunks} consecutive row ranges of {@code rows}, the last on this thread. */
+    /**
+     * Runs {@code body} on {@code chunks} consecutive row ranges of {@code rows}, the last on this thread. Returns
+     * only when every chunk handed to a helper has finished, also when a chunk (or handing one over) fails, since
+     * they write into native memory that the caller may free as soon as this returns. Throws IllegalStateException
+     * with the first failure.
+     */
     private void splitRows(int rows, int chunks, RowBody body) {
         int per = (rows + chunks - 1) / chunks;
-        for (int t = 0; t < chunks; t++) {
-            int r0 = Math.min(rows, t * per);
-            int r1 = Math.min(rows, r0 + per);
-            int chunk = t;
-            run(t, chunks, () -> body.run(r0, r1, chunk));
+        int submitted = 0;
+        try {
+            for (int t = 0; t < chunks - 1; t++) {
+                int r0 = Math.min(rows, t * per);
+                int r1 = Math.min(rows, r0 + per);
+                int chunk = t;
+                pending[t] = helpers.submit(() -> body.run(r0, r1, chunk));
+                submitted++;
+            }
+            int r0 = Math.min(rows, (chunks - 1) * per);
+            body.run(r0, Math.min(rows, r0 + per), chunks - 1);
+        } finally {
+            HelperThreads.awaitAll(pending, submitted, "a matrix product");
         }
-        join(chunks);
     }
 
     private int chunks(long multiplyAdds, int rows) {
@@ -125,32 +129,11 @@ final class ParallelGemm implements AutoCloseable {
         return p;
     }
 
-    private void run(int chunk, int chunks, Runnable work) {
-        if (chunk == chunks - 1) {
-            work.run();
-        } else {
-            pending[chunk] = helpers.submit(work);
-        }
-    }
-
-    private void join(int chunks) {
-        for (int t = 0; t < chunks - 1; t++) {
-            try {
-                pending[t].get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during a matrix product", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("matrix product failed", e.getCause());
-            }
-            pending[t] = null;
-        }
-    }
-
+    /** Stops the helper threads, waiting for any task still running (they write into the model's native memory). */
     @Override
     public void close() {
         if (helpers != null) {
-            helpers.shutdownNow();
+            helpers.close();
         }
     }
 }

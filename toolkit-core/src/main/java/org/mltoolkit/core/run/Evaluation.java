@@ -102,10 +102,7 @@ public final class Evaluation {
                                         splits.classNames().size(),
                                         0,
                                         Device.parse(settings.device != null ? settings.device : "auto"),
-                                        settings.threads != null
-                                                ? settings.threads
-                                                : Math.max(
-                                                        1, Runtime.getRuntime().availableProcessors()),
+                                        settings.threads != null ? settings.threads : ComputeThreads.byDefault(),
                                         new PluginOptions(settings.modelOptions)))) {
             Predictions predictions = new Evaluator(BatchLoader.sequential(splits.test(), batchSize, layout))
                     .predict(model, splits.classNames());
@@ -162,7 +159,7 @@ public final class Evaluation {
                 saved.numClasses(),
                 saved.seed(),
                 device != null ? Device.parse(device) : saved.device(),
-                threads != null ? threads : saved.threads(),
+                threads != null ? threads : ComputeThreads.fromCheckpoint(saved.threads(), file),
                 saved.options());
         Model model = lookup.model(checkpoint.modelName()).create(spec);
         try {
@@ -278,9 +275,7 @@ public final class Evaluation {
             if (batchSize != null && batchSize < 1) {
                 throw new InvalidConfigurationException("batchSize", batchSize, "must be at least 1");
             }
-            if (threads != null && threads < 1) {
-                throw new InvalidConfigurationException("threads", threads, "must be at least 1");
-            }
+            ComputeThreads.checkGiven(threads);
             if (device != null) {
                 Device.parse(device);
             }

@@ -344,7 +344,11 @@ public final class TrainingRunBuilder {
                 from.given(limit, 0, TrainingConfig::limit),
                 Device.parse(from.given(device, DEFAULT_DEVICE, TrainingConfig::device))
                         .toString(),
-                from.given(threads, defaultThreads(), TrainingConfig::threads),
+                threads != null
+                        ? threads
+                        : saved != null
+                                ? ComputeThreads.fromCheckpoint(saved.threads(), resumeFrom)
+                                : ComputeThreads.byDefault(),
                 from.given(modelOptions, Map.of(), TrainingConfig::modelOptions),
                 from.given(trainerOptions, Map.of(), TrainingConfig::trainerOptions),
                 LearningRateSchedule.parse(from.given(lrSchedule, DEFAULT_LR_SCHEDULE, TrainingConfig::lrSchedule))
@@ -421,9 +425,7 @@ public final class TrainingRunBuilder {
         if (limit != null && limit < 0) {
             throw new InvalidConfigurationException("limit", limit, "must be 0 (no limit) or positive");
         }
-        if (threads != null && threads < 1) {
-            throw new InvalidConfigurationException("threads", threads, "must be at least 1");
-        }
+        ComputeThreads.checkGiven(threads);
         if (patience != null && patience < 0) {
             throw new InvalidConfigurationException("patience", patience, "must be 0 (off) or positive");
         }
@@ -442,9 +444,5 @@ public final class TrainingRunBuilder {
         if (augment != null) {
             Augmentation.parse(augment);
         }
-    }
-
-    private static int defaultThreads() {
-        return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 }

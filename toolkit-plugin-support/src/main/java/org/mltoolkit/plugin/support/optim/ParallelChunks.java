@@ -1,10 +1,8 @@
 package org.mltoolkit.plugin.support.optim;
 
 import java.util.Arrays;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.mltoolkit.plugin.support.parallel.HelperThreads;
 
 /**
  * Splits an index range into one contiguous chunk per thread; the calling thread takes the last chunk, and
@@ -20,7 +18,7 @@ final class ParallelChunks implements AutoCloseable {
     }
 
     private final int threads;
-    private final ExecutorService helpers;
+    private final HelperThreads helpers;
     private final double[][] partials;
     private final Future<?>[] pending;
 
@@ -30,13 +28,7 @@ final class ParallelChunks implements AutoCloseable {
             throw new IllegalArgumentException("an optimizer needs at least 1 thread, got " + threads);
         }
         this.threads = threads;
-        this.helpers = threads > 1
-                ? Executors.newFixedThreadPool(threads - 1, r -> {
-                    Thread t = new Thread(r, "optimizer");
-                    t.setDaemon(true);
-                    return t;
-                })
-                : null;
+        this.helpers = threads > 1 ? new HelperThreads(threads - 1, "optimizer") : null;
         this.partials = new double[threads][partialSize];
         this.pending = new Future<?>[threads];
     }
@@ -47,33 +39,29 @@ final class ParallelChunks implements AutoCloseable {
 
     /**
      * Runs {@code body} over {@code [0, length)} and adds the partial sums into {@code totals}, chunk by chunk in
-     * order. Rethrows a helper's failure as IllegalStateException.
+     * order. Returns only when every chunk handed to a helper has finished, also when one fails, since they may write
+     * into memory the caller frees next. Rethrows the calling thread's failure as it is, and a helper's failure (or
+     * an interrupt, which stays set) as IllegalStateException.
      */
     void run(int length, Body body, double[] totals) {
         int chunks = length < SPLIT_THRESHOLD ? 1 : threads;
         int per = (length + chunks - 1) / chunks;
-        for (int c = 0; c < chunks - 1; c++) {
-            int from = c * per;
-            int to = Math.min(length, from + per);
-            double[] partial = partials[c];
-            Arrays.fill(partial, 0);
-            int chunk = c;
-            pending[c] = helpers.submit(() -> body.run(from, to, chunk, partial));
-        }
-        double[] last = partials[chunks - 1];
-        Arrays.fill(last, 0);
-        body.run((chunks - 1) * per, length, chunks - 1, last);
-        for (int c = 0; c < chunks - 1; c++) {
-            try {
-                pending[c].get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during the optimizer update", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("optimizer update failed", e.getCause());
-            } finally {
-                pending[c] = null;
+        int submitted = 0;
+        try {
+            for (int c = 0; c < chunks - 1; c++) {
+                int from = c * per;
+                int to = Math.min(length, from + per);
+                double[] partial = partials[c];
+                Arrays.fill(partial, 0);
+                int chunk = c;
+                pending[c] = helpers.submit(() -> body.run(from, to, chunk, partial));
+                submitted++;
             }
+            double[] last = partials[chunks - 1];
+            Arrays.fill(last, 0);
+            body.run((chunks - 1) * per, length, chunks - 1, last);
+        } finally {
+            HelperThreads.awaitAll(pending, submitted, "the optimizer update");
         }
         for (int c = 0; c < chunks; c++) {
             for (int i = 0; i < totals.length; i++) {
@@ -85,7 +73,7 @@ final class ParallelChunks implements AutoCloseable {
     @Override
     public void close() {
         if (helpers != null) {
-            helpers.shutdownNow();
+            helpers.close();
         }
     }
 }
