@@ -1,12 +1,20 @@
 package org.mltoolkit.cli;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageOutputStream;
 import org.mltoolkit.api.ExampleShape;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.AtomicFiles;
+import org.mltoolkit.core.checkpoint.OutputFiles;
 
 /**
  * Pictures of examples with their labels: text for a terminal (two pixel rows per character with half blocks)
@@ -14,6 +22,7 @@ import org.mltoolkit.core.checkpoint.AtomicFiles;
  * the PNG and by its luma in the terminal.
  */
 final class DigitPictures {
+    private static final String PNG_METADATA = "javax_imageio_png_1.0";
     /** One example to draw: its pixels start at {@code offset} in {@code pixels}. */
     record Tile(float[] pixels, int offset, String caption, boolean correct, int predicted) {}
 
@@ -90,11 +99,43 @@ final class DigitPictures {
                 }
             }
         }
-        AtomicFiles.write(file, out -> {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new ToolkitException(file + ": no PNG writer is available in this Java runtime");
-            }
-        });
+        writePng(image, file);
+    }
+
+    /**
+     * Replaces {@code file} atomically with {@code image} as a PNG whose {@code tEXt} chunk {@code Software} names the
+     * toolkit ({@link OutputFiles#PRODUCER}), so that a later run knows it may replace the file. Throws
+     * ToolkitException naming the file when it cannot be written.
+     */
+    static void writePng(BufferedImage image, Path file) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").hasNext()
+                ? ImageIO.getImageWritersByFormatName("png").next()
+                : null;
+        if (writer == null) {
+            throw new ToolkitException(file + ": no PNG writer is available in this Java runtime");
+        }
+        try {
+            IIOMetadata metadata =
+                    writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), null);
+            IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+            entry.setAttribute("keyword", "Software");
+            entry.setAttribute("value", OutputFiles.PRODUCER);
+            IIOMetadataNode text = new IIOMetadataNode("tEXt");
+            text.appendChild(entry);
+            IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
+            root.appendChild(text);
+            metadata.mergeTree(PNG_METADATA, root);
+            AtomicFiles.write(file, out -> {
+                try (ImageOutputStream stream = ImageIO.createImageOutputStream(out)) {
+                    writer.setOutput(stream);
+                    writer.write(new IIOImage(image, null, metadata));
+                }
+            });
+        } catch (IOException e) {
+            throw new ToolkitException(file + ": cannot write the picture: " + e.getMessage(), e);
+        } finally {
+            writer.dispose();
+        }
     }
 
     /** The brightness of a pixel: its value, or for a colour example the luma of its three channels. */

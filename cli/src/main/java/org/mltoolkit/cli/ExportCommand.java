@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import org.mltoolkit.api.ProgressListener;
 import org.mltoolkit.core.checkpoint.Checkpoint;
+import org.mltoolkit.core.checkpoint.OutputFiles;
 import org.mltoolkit.core.run.ModelExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,6 +50,9 @@ public final class ExportCommand extends ToolkitSubcommand {
             description = "Write the model in another format its plugin names; may be repeated.")
     private Map<String, Path> formats = new LinkedHashMap<>();
 
+    @Mixin
+    private SharedOptions.Overwrite overwrite;
+
     @Override
     public Integer call() {
         Path file = checkpoint.required(spec().commandLine());
@@ -69,6 +73,10 @@ public final class ExportCommand extends ToolkitSubcommand {
             if (!files.add(output.toAbsolutePath().normalize())) {
                 throw new ParameterException(spec().commandLine(), output + " is named for two outputs");
             }
+        }
+        if (onnx != null) {
+            OutputFiles.checkWritable(
+                    "onnx", onnx, OutputFiles.Kind.ONNX, overwrite.enabled(), Map.of("checkpoint", file));
         }
         if (onnx != null) {
             Checkpoint read = ModelExport.toOnnx(toolkit().extensions(), file, onnx);

@@ -36,7 +36,9 @@ final class OptionNames {
             entry("bestCheckpoint", "--model-fn"),
             entry("resumeFrom", "--resume"),
             entry("overwrite", "--overwrite"),
-            entry("checkpoint", "--checkpoint"));
+            entry("checkpoint", "--checkpoint"),
+            entry("onnx", "--onnx"),
+            entry("png", "--png"));
 
     private OptionNames() {}
 

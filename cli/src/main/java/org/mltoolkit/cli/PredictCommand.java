@@ -2,9 +2,12 @@ package org.mltoolkit.cli;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.mltoolkit.api.LabeledData;
+import org.mltoolkit.core.checkpoint.OutputFiles;
 import org.mltoolkit.core.engine.Predictions;
 import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
@@ -64,6 +67,9 @@ public final class PredictCommand extends ToolkitSubcommand {
     private Path png;
 
     @Mixin
+    private SharedOptions.Overwrite overwrite;
+
+    @Mixin
     private SharedOptions.Compute compute;
 
     @Mixin
@@ -82,6 +88,12 @@ public final class PredictCommand extends ToolkitSubcommand {
         if (perRow < 1) {
             throw new ParameterException(
                     spec().commandLine(), "invalid value '" + perRow + "' for --per-row: must be" + " at least 1");
+        }
+        if (png != null) {
+            Map<String, Path> inputs = new HashMap<>();
+            inputs.put("checkpoint", source.checkpoint());
+            inputs.put("onnx", source.onnx());
+            OutputFiles.checkWritable("png", png, OutputFiles.Kind.PNG, overwrite.enabled(), inputs);
         }
         EvaluationResult result;
         try (ConsoleProgress progress = toolkit().progress(err())) {

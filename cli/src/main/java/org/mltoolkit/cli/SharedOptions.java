@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.mltoolkit.api.ProgressListener;
+import org.mltoolkit.core.checkpoint.OutputFiles;
 import org.mltoolkit.core.run.DatasetLoader;
 import org.mltoolkit.core.run.TrainingRunBuilder;
 import picocli.CommandLine;
@@ -142,6 +143,19 @@ final class SharedOptions {
         /** Loads datasets from {@code toolkit}'s data directory, fetching missing files unless offline. */
         DatasetLoader loader(ToolkitCommand toolkit, ProgressListener progress) {
             return (provider, options) -> toolkit.dataManager().load(provider, options, offline, progress);
+        }
+    }
+
+    /** {@code --overwrite} for a command's output files ({@link OutputFiles}). */
+    static final class Overwrite {
+        @Option(
+                names = "--overwrite",
+                description = "Replace an existing output file even if this toolkit did not write it.")
+        private boolean overwrite;
+
+        /** True when replacing any existing output file is allowed. */
+        boolean enabled() {
+            return overwrite;
         }
     }
 

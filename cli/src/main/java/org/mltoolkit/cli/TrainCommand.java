@@ -183,7 +183,8 @@ public final class TrainCommand extends ToolkitSubcommand {
 
     @Option(
             names = "--overwrite",
-            description = "Let a new run replace the checkpoints of another run in its run directory.")
+            description = "Let a new run replace the checkpoints of another run in its run directory, and --model-fn"
+                    + " replace an existing file that is not a checkpoint.")
     private boolean overwrite;
 
     @Mixin

@@ -4,11 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.core.checkpoint.AtomicFiles;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.checkpoint.CheckpointFormatException;
+import org.mltoolkit.core.checkpoint.OutputFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,12 +83,17 @@ final class RunDirectoryPolicy {
         }
     }
 
-    private static void checkBestFile(Path dir, Path best) {
+    /**
+     * Refuses a best checkpoint file that is the run's last checkpoint, or an existing file that is not a checkpoint
+     * (a run's {@code summary.json}, a file of the user's) unless overwriting is allowed.
+     */
+    private void checkBestFile(Path dir, Path best) {
         Path last = dir.resolve(RunDirectory.LAST_CHECKPOINT).toAbsolutePath().normalize();
         if (best.toAbsolutePath().normalize().equals(last)) {
             throw new InvalidConfigurationException(
                     "bestCheckpoint", best, "must differ from the run's " + RunDirectory.LAST_CHECKPOINT);
         }
+        OutputFiles.checkWritable("bestCheckpoint", best, OutputFiles.Kind.CHECKPOINT, overwrite, Map.of());
     }
 
     /**
