@@ -51,6 +51,8 @@ import picocli.CommandLine.Spec;
             PredictCommand.class,
             ExportCommand.class,
             EnsembleCommand.class,
+            ReportCommand.class,
+            CompareCommand.class,
         })
 public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 

@@ -190,6 +190,13 @@ public final class TrainCommand extends ToolkitSubcommand {
     @Mixin
     private SharedOptions.Offline offline;
 
+    @Option(
+            names = "--report",
+            description = "Keep RUN_DIR/" + RunReports.DIRECTORY + "/index.html current after every epoch: a page that"
+                    + " reloads itself while the run goes, to watch it in a browser; at the end it shows the test"
+                    + " results.")
+    private boolean report;
+
     @Override
     public Integer call() {
         if (verbose < 0 || verbose > 2) {
@@ -198,6 +205,7 @@ public final class TrainCommand extends ToolkitSubcommand {
         }
         PrintStream bar = new PrintStream(new WriterOutputStream(err()), true, StandardCharsets.UTF_8);
         TrainingResult result;
+        Path reportPage = null;
         try (ConsoleProgress progress = toolkit().progress(err())) {
             MetricSet metrics = MetricSet.standard();
             TrainingRunBuilder builder = TrainingRun.builder()
@@ -218,7 +226,19 @@ public final class TrainCommand extends ToolkitSubcommand {
                 });
                 EpochLineReporter.attach(builder, metrics, out());
             }
-            result = builder.build().run();
+            LiveReport live = report ? new LiveReport(toolkit(), err()) : null;
+            if (live != null) {
+                live.attach(builder);
+            }
+            TrainingRun run = builder.build();
+            if (live != null) {
+                live.runDirectory(Path.of(run.config().runDir()));
+            }
+            result = run.run();
+            if (live != null) {
+                live.finish(progress);
+                reportPage = live.page();
+            }
         } finally {
             bar.flush();
         }
@@ -240,6 +260,9 @@ public final class TrainCommand extends ToolkitSubcommand {
                     + RunDirectory.LAST_CHECKPOINT + ")");
             if (!bestInside) {
                 out().println("Best checkpoint: " + best);
+            }
+            if (reportPage != null) {
+                out().println("Report: " + reportPage);
             }
         }
         out().flush();

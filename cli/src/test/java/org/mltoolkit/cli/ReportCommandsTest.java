@@ -1,0 +1,127 @@
+package org.mltoolkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code report}, {@code compare} and {@code train --report} end to end with the core's test model. */
+class ReportCommandsTest {
+    @TempDir
+    Path temp;
+
+    private final TrainCommandTest commands = new TrainCommandTest();
+
+    @BeforeEach
+    void shareTheTemporaryDirectory() {
+        commands.temp = temp;
+    }
+
+    private TrainCommandTest.Run toolkit(String... args) {
+        return commands.toolkit(args);
+    }
+
+    private TrainCommandTest.Run train(Path runDir, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "train",
+                "--dataset",
+                "blobs",
+                "--model",
+                "softmax",
+                "--batch-size",
+                "16",
+                "--verbose",
+                "1",
+                "--epochs",
+                "2",
+                "--run-dir",
+                runDir.toString()));
+        args.addAll(Arrays.asList(more));
+        return toolkit(args.toArray(String[]::new));
+    }
+
+    private static Document page(Path file) throws IOException {
+        return Jsoup.parse(Files.readString(file));
+    }
+
+    @Test
+    void trainWithReportLeavesTheEndedRunsPageWithTestResults() throws IOException {
+        Path runDir = temp.resolve("run");
+        TrainCommandTest.Run run = train(runDir, "--report");
+        assertEquals(0, run.exitCode(), run.err());
+        Path index = runDir.resolve("report").resolve("index.html");
+        assertTrue(run.out().contains("Report: " + index), run.out());
+        Document doc = page(index);
+        assertTrue(doc.getElementById("status").text().startsWith("Ended after 2 of 2 epochs"));
+        assertTrue(doc.select("script").isEmpty(), "the ended run's page stops reloading");
+        long sum = doc.select("table.confusion td.cell").stream()
+                .mapToLong(td -> Long.parseLong(td.attr("data-count")))
+                .sum();
+        assertEquals(TrainCommandTest.BLOBS.load(temp).test().size(), sum);
+        for (String src : doc.select("img").eachAttr("src")) {
+            assertTrue(Files.isRegularFile(index.getParent().resolve(src)), src);
+        }
+    }
+
+    @Test
+    void reportOfARunDirectoryWritesItsPageAndRefusesBadInputInOneLine() throws IOException {
+        Path runDir = temp.resolve("run");
+        assertEquals(0, train(runDir).exitCode());
+
+        TrainCommandTest.Run report = toolkit("report", runDir.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        Path index = runDir.resolve("report").resolve("index.html");
+        assertEquals("Report: " + index, report.out().strip());
+        assertFalse(page(index).select("#mistakes").isEmpty());
+
+        TrainCommandTest.Run notARun = toolkit("report", temp.toString());
+        assertEquals(1, notARun.exitCode());
+        assertEquals(
+                "error: " + temp + " is not a run directory: it has no config.json (train writes one)",
+                notARun.err().strip());
+
+        Path file = Files.writeString(temp.resolve("file"), "x");
+        TrainCommandTest.Run unwritable = toolkit(
+                "report", runDir.toString(), "--out", file.resolve("out").toString());
+        assertEquals(1, unwritable.exitCode());
+        assertEquals(1, unwritable.err().strip().lines().count(), unwritable.err());
+        assertTrue(unwritable.err().startsWith("error: " + file.resolve("out")), unwritable.err());
+
+        Path metrics = runDir.resolve("metrics.jsonl");
+        Files.writeString(metrics, Files.readString(metrics) + "{\"epoch\": 3, \"train_lo\n");
+        Files.delete(index);
+        TrainCommandTest.Run corrupt = toolkit("report", runDir.toString());
+        assertEquals(1, corrupt.exitCode());
+        assertTrue(corrupt.err().startsWith("error: " + metrics + " line 3: not a metrics row"), corrupt.err());
+        assertFalse(Files.exists(index), "nothing is written for a run that cannot be read");
+    }
+
+    @Test
+    void compareWritesOnePageOfTwoRuns() throws IOException {
+        Path first = temp.resolve("first");
+        Path second = temp.resolve("second");
+        assertEquals(0, train(first).exitCode());
+        TrainCommandTest.Run secondRun = train(second, "--lr", "0.05", "--seed", "7");
+        assertEquals(0, secondRun.exitCode(), secondRun.err());
+        Path out = temp.resolve("compare");
+        TrainCommandTest.Run compare = toolkit("compare", first.toString(), second.toString(), "--out", out.toString());
+        assertEquals(0, compare.exitCode(), compare.err());
+        Document doc = page(out.resolve("index.html"));
+        assertEquals(2, doc.select("table.results tbody tr").size());
+        assertTrue(doc.select("table.settings th").eachText().containsAll(List.of("learning_rate", "seed")));
+
+        TrainCommandTest.Run one = toolkit("compare", first.toString(), "--out", out.toString());
+        assertEquals(2, one.exitCode(), one.err());
+    }
+}
