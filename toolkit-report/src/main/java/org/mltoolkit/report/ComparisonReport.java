@@ -1,8 +1,5 @@
 package org.mltoolkit.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -159,13 +156,7 @@ public final class ComparisonReport {
 
     /** The run's configuration as flat keys (maps such as model_options spread into model_options.KEY). */
     private static Map<String, Object> settings(RunSnapshot run) {
-        Map<String, Object> json;
-        try {
-            json = new ObjectMapper()
-                    .readValue(run.config().toJson(), new TypeReference<LinkedHashMap<String, Object>>() {});
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a configuration reads back its own JSON", e);
-        }
+        Map<String, Object> json = run.configValues();
         Map<String, Object> flat = new LinkedHashMap<>();
         json.forEach((key, value) -> {
             if (value instanceof Map<?, ?> map) {

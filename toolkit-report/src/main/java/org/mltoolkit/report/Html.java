@@ -36,7 +36,7 @@ final class Html {
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
-            return Double.isFinite(d) ? LineChart.format(d).replaceFirst("\\.?0+(e|$)", "$1") : Double.toString(d);
+            return Double.isFinite(d) ? withoutTrailingZeros(LineChart.format(d)) : Double.toString(d);
         }
         if (value instanceof Map<?, ?> map) {
             if (map.isEmpty()) {
@@ -50,6 +50,20 @@ final class Html {
             return sb.toString();
         }
         return value.toString();
+    }
+
+    /** "0.00100000" as "0.001", "1.50000e-05" as "1.5e-05"; digits before the decimal point stay. */
+    static String withoutTrailingZeros(String number) {
+        int exponent = number.indexOf('e');
+        String mantissa = exponent < 0 ? number : number.substring(0, exponent);
+        String rest = exponent < 0 ? "" : number.substring(exponent);
+        if (mantissa.indexOf('.') >= 0) {
+            mantissa = mantissa.replaceFirst("0+$", "");
+            if (mantissa.endsWith(".")) {
+                mantissa = mantissa.substring(0, mantissa.length() - 1);
+            }
+        }
+        return mantissa + rest;
     }
 
     /** A fraction as a percentage with two decimals, or an empty string for NaN. */

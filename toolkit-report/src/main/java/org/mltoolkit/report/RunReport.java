@@ -398,17 +398,8 @@ public final class RunReport {
     }
 
     private static Map<String, Object> configuration(RunSnapshot run) {
-        Map<String, Object> rows = new LinkedHashMap<>();
-        try {
-            Map<String, Object> json = new com.fasterxml.jackson.databind.ObjectMapper()
-                    .readValue(
-                            run.config().toJson(),
-                            new com.fasterxml.jackson.core.type.TypeReference<LinkedHashMap<String, Object>>() {});
-            json.remove("plugins");
-            rows.putAll(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("a configuration reads back its own JSON", e);
-        }
+        Map<String, Object> rows = run.configValues();
+        rows.remove("plugins");
         return rows;
     }
 

@@ -90,4 +90,17 @@ public record RunSnapshot(
         }
         return best;
     }
+
+    /** The configuration as {@code config.json} writes it: snake_case keys in order, maps as maps. */
+    public Map<String, Object> configValues() {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readValue(
+                            config.toJson(),
+                            new com.fasterxml.jackson.core.type.TypeReference<
+                                    java.util.LinkedHashMap<String, Object>>() {});
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a configuration reads back its own JSON", e);
+        }
+    }
 }
