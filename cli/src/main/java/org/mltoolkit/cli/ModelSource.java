@@ -60,6 +60,11 @@ final class ModelSource {
                 .dataset(dataset != null ? dataset : SharedOptions.Dataset.DEFAULT);
     }
 
+    /** The checkpoint given, or null when a pretrained network is. */
+    Path checkpoint() {
+        return checkpoint.value();
+    }
+
     /** The pretrained network given, or null when a checkpoint is. */
     Path onnx() {
         return onnx;
