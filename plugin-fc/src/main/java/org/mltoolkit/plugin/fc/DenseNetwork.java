@@ -295,6 +295,15 @@ final class DenseNetwork implements AutoCloseable {
      * the workspace and {@code out}.
      */
     void predict(float[] features, int n, float[] out) {
+        forward(features, n, false);
+        output[layerCount - 1].buffer().get(0, out, 0, n * classCount());
+    }
+
+    /**
+     * The forward pass into the workspace, ending in log-probabilities: BatchNorm in training mode (batch statistics,
+     * running statistics updated) or in evaluation mode (running statistics).
+     */
+    private void forward(float[] features, int n, boolean training) {
         ensureCapacity(n);
         input.buffer().put(0, features, 0, n * widths[0]);
         for (int l = 0; l < layerCount; l++) {
@@ -303,14 +312,17 @@ final class DenseNetwork implements AutoCloseable {
             if (isHidden(l)) {
                 gemm.multiplyTransposedB(
                         layerInput(l).pointer(), weight[l].pointer(), activated[l].pointer(), n, width, in);
-                evalActivation(l, n);
+                if (training) {
+                    trainActivation(l, n);
+                } else {
+                    evalActivation(l, n);
+                }
             } else {
                 gemm.multiplyTransposedB(
                         layerInput(l).pointer(), weight[l].pointer(), output[l].pointer(), n, width, in);
                 addBiasLogSoftmax(l, n);
             }
         }
-        output[layerCount - 1].buffer().get(0, out, 0, n * classCount());
     }
 
     /**
@@ -326,21 +338,7 @@ final class DenseNetwork implements AutoCloseable {
         if (n < 2 && layerCount > 1) {
             throw new IllegalArgumentException("BatchNorm needs at least 2 examples per training batch, got " + n);
         }
-        ensureCapacity(n);
-        input.buffer().put(0, features, 0, n * widths[0]);
-        for (int l = 0; l < layerCount; l++) {
-            int in = widths[l];
-            int width = widths[l + 1];
-            if (isHidden(l)) {
-                gemm.multiplyTransposedB(
-                        layerInput(l).pointer(), weight[l].pointer(), activated[l].pointer(), n, width, in);
-                trainActivation(l, n);
-            } else {
-                gemm.multiplyTransposedB(
-                        layerInput(l).pointer(), weight[l].pointer(), output[l].pointer(), n, width, in);
-                addBiasLogSoftmax(l, n);
-            }
-        }
+        forward(features, n, true);
         lossAndGradient(labels, n, lossAndCorrect);
         for (int l = layerCount - 1; l >= 0; l--) {
             int in = widths[l];

@@ -13,83 +13,44 @@ final class ElementwiseRules {
     private ElementwiseRules() {}
 
     /** y = max(x, 0): dx = dy where y > 0, else 0. */
-    static final class Relu implements GradientRule {
+    static final class Relu extends SingleInputRule.LayoutKeeping {
         @Override
-        public void forward(NodeProto node, DifferentiationContext c) {
-            GradientRule.forwardKeepingLayout(node, c, this);
-        }
-
-        @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
-            if (gy == null || !c.needsGradient(node.getInput(0))) {
-                return;
-            }
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             GraphBuilder g = c.graph();
             String positive = g.op("Greater", node.getOutput(0), g.floatScalar(0f));
-            c.accumulate(node.getInput(0), g.op("Where", List.of(positive, gy, g.floatScalar(0f))));
+            return g.op("Where", List.of(positive, gy, g.floatScalar(0f)));
         }
     }
 
     /** y = x if x > 0 else alpha*x: dx = dy or alpha*dy. */
-    static final class LeakyRelu implements GradientRule {
-
+    static final class LeakyRelu extends SingleInputRule.LayoutKeeping {
         @Override
-        public void forward(NodeProto node, DifferentiationContext c) {
-            GradientRule.forwardKeepingLayout(node, c, this);
-        }
-
-        @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
-            if (gy == null || !c.needsGradient(node.getInput(0))) {
-                return;
-            }
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             GraphBuilder g = c.graph();
             float alpha = Attributes.getFloat(node, "alpha", 0.01f);
             String positive = g.op("Greater", node.getInput(0), g.floatScalar(0f));
             String scaled = g.op("Mul", gy, g.floatScalar(alpha));
-            c.accumulate(node.getInput(0), g.op("Where", List.of(positive, gy, scaled)));
+            return g.op("Where", List.of(positive, gy, scaled));
         }
     }
 
     /** y = 1 / (1 + exp(-x)): dx = dy * y * (1 - y). */
-    static final class Sigmoid implements GradientRule {
+    static final class Sigmoid extends SingleInputRule.LayoutKeeping {
         @Override
-        public void forward(NodeProto node, DifferentiationContext c) {
-            GradientRule.forwardKeepingLayout(node, c, this);
-        }
-
-        @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
-            if (gy == null || !c.needsGradient(node.getInput(0))) {
-                return;
-            }
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             GraphBuilder g = c.graph();
             String y = node.getOutput(0);
-            String slope = g.op("Mul", y, g.op("Sub", g.floatScalar(1f), y));
-            c.accumulate(node.getInput(0), g.op("Mul", gy, slope));
+            return g.op("Mul", gy, g.op("Mul", y, g.op("Sub", g.floatScalar(1f), y)));
         }
     }
 
     /** y = tanh(x): dx = dy * (1 - y^2). */
-    static final class Tanh implements GradientRule {
+    static final class Tanh extends SingleInputRule.LayoutKeeping {
         @Override
-        public void forward(NodeProto node, DifferentiationContext c) {
-            GradientRule.forwardKeepingLayout(node, c, this);
-        }
-
-        @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
-            if (gy == null || !c.needsGradient(node.getInput(0))) {
-                return;
-            }
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             GraphBuilder g = c.graph();
             String y = node.getOutput(0);
-            String slope = g.op("Sub", g.floatScalar(1f), g.op("Mul", y, y));
-            c.accumulate(node.getInput(0), g.op("Mul", gy, slope));
+            return g.op("Mul", gy, g.op("Sub", g.floatScalar(1f), g.op("Mul", y, y)));
         }
     }
 
@@ -141,25 +102,17 @@ final class ElementwiseRules {
     }
 
     /** y = x. */
-    static final class Identity implements GradientRule {
+    static final class Identity extends SingleInputRule.LayoutKeeping {
         @Override
-        public void forward(NodeProto node, DifferentiationContext c) {
-            GradientRule.forwardKeepingLayout(node, c, this);
-        }
-
-        @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
-            if (gy != null && c.needsGradient(node.getInput(0))) {
-                c.accumulate(node.getInput(0), gy);
-            }
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
+            return gy;
         }
     }
 
     /**
      * Dropout: in training the node runs with training_mode=true and keeps its mask; dx = dy * mask / (1 - ratio).
      */
-    static final class Dropout implements GradientRule {
+    static final class Dropout extends SingleInputRule {
         @Override
         public void forward(NodeProto node, DifferentiationContext c) {
             GraphBuilder g = c.graph();
@@ -189,16 +142,11 @@ final class ElementwiseRules {
         }
 
         @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
-            if (gy == null || !c.needsGradient(node.getInput(0))) {
-                return;
-            }
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             GraphBuilder g = c.graph();
             String keep = g.op("Sub", g.floatScalar(1f), c.saved(node, "ratio"));
             String mask = g.op("Cast", c.saved(node, "mask"), attr("to", 1L));
-            String scaled = g.op("Div", g.op("Mul", gy, mask), keep);
-            c.accumulate(node.getInput(0), scaled);
+            return g.op("Div", g.op("Mul", gy, mask), keep);
         }
     }
 }

@@ -101,15 +101,10 @@ final class LinearRules {
     }
 
     /** Flatten and Reshape: the gradient takes the input's shape back. */
-    static final class Reshape implements GradientRule {
+    static final class Reshape extends SingleInputRule {
         @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
-            if (gy == null || !c.needsGradient(node.getInput(0))) {
-                return;
-            }
-            GraphBuilder g = c.graph();
-            c.accumulate(node.getInput(0), g.op("Reshape", gy, c.runtimeShape(node.getInput(0))));
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
+            return c.graph().op("Reshape", gy, c.runtimeShape(node.getInput(0)));
         }
     }
 }

@@ -33,7 +33,7 @@ final class PoolRules {
     }
 
     /** MaxPool: the forward keeps the argmax indices; the gradient is scattered (added) back to them. */
-    static final class MaxPool implements GradientRule {
+    static final class MaxPool extends SingleInputRule {
         @Override
         public void forward(NodeProto node, DifferentiationContext c) {
             validate(node, c);
@@ -55,12 +55,8 @@ final class PoolRules {
         }
 
         @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             String x = node.getInput(0);
-            if (gy == null || !c.needsGradient(x)) {
-                return;
-            }
             GraphBuilder g = c.graph();
             String flatSize = g.op("Reshape", g.op("Size", x), g.ints(1));
             String zeros = g.op("ConstantOfShape", flatSize);
@@ -68,19 +64,15 @@ final class PoolRules {
             String updates = g.op("Reshape", gy, g.ints(-1));
             String scattered = g.op(
                     "ScatterElements", List.of(zeros, indices, updates), attr("axis", 0L), attr("reduction", "add"));
-            c.accumulate(x, g.op("Reshape", scattered, c.runtimeShape(x)));
+            return g.op("Reshape", scattered, c.runtimeShape(x));
         }
     }
 
     /** GlobalAveragePool: every input position receives its channel's output gradient over the spatial size. */
-    static final class GlobalAveragePool implements GradientRule {
+    static final class GlobalAveragePool extends SingleInputRule {
         @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             String x = node.getInput(0);
-            if (gy == null || !c.needsGradient(x)) {
-                return;
-            }
             long[] xs = c.shape(x);
             long spatial = ShapeInference.product(xs, 2, xs.length);
             if (spatial < 0) {
@@ -88,7 +80,7 @@ final class PoolRules {
             }
             GraphBuilder g = c.graph();
             String scaled = g.op("Mul", gy, g.floatScalar(1f / spatial));
-            c.accumulate(x, g.op("Expand", scaled, c.runtimeShape(x)));
+            return g.op("Expand", scaled, c.runtimeShape(x));
         }
     }
 
@@ -96,20 +88,16 @@ final class PoolRules {
      * AveragePool: every output gradient is spread evenly over its window (a depthwise ConvTranspose with a kernel
      * of ones), divided by the window's count (padding included or not, as the node says).
      */
-    static final class AveragePool implements GradientRule {
+    static final class AveragePool extends SingleInputRule {
         @Override
         public void forward(NodeProto node, DifferentiationContext c) {
             validate(node, c);
-            GradientRule.super.forward(node, c);
+            super.forward(node, c);
         }
 
         @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             String x = node.getInput(0);
-            if (gy == null || !c.needsGradient(x)) {
-                return;
-            }
             GraphBuilder g = c.graph();
             long[] xs = c.shape(x);
             long[] ys = c.shape(node.getOutput(0));
@@ -138,15 +126,13 @@ final class PoolRules {
             Arrays.fill(kernel, 1f);
             long opH = xs[2] - (strides[0] * (ys[2] - 1) + k[0] - pads[0] - pads[2]);
             long opW = xs[3] - (strides[1] * (ys[3] - 1) + k[1] - pads[1] - pads[3]);
-            c.accumulate(
-                    x,
-                    g.op(
-                            "ConvTranspose",
-                            List.of(scaled, g.floats(kernel, channels, 1, k[0], k[1])),
-                            attr("group", channels),
-                            attrs("strides", strides),
-                            attrs("pads", pads),
-                            attrs("output_padding", opH, opW)));
+            return g.op(
+                    "ConvTranspose",
+                    List.of(scaled, g.floats(kernel, channels, 1, k[0], k[1])),
+                    attr("group", channels),
+                    attrs("strides", strides),
+                    attrs("pads", pads),
+                    attrs("output_padding", opH, opW));
         }
     }
 }

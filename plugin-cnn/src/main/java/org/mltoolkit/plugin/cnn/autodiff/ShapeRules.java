@@ -46,7 +46,7 @@ final class ShapeRules {
      * Pad in constant mode with constant pads: the gradient is the output gradient without the added border (and,
      * where pads were negative and cut the input, zeros in place of what was cut).
      */
-    static final class Pad implements GradientRule {
+    static final class Pad extends SingleInputRule {
         @Override
         public void forward(NodeProto node, DifferentiationContext c) {
             String mode = Attributes.getString(node, "mode", "constant");
@@ -54,16 +54,12 @@ final class ShapeRules {
                 throw new ToolkitException(
                         Attributes.describe(node) + ": Pad in mode " + mode + " cannot be trained; only constant");
             }
-            GradientRule.super.forward(node, c);
+            super.forward(node, c);
         }
 
         @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             String x = node.getInput(0);
-            if (gy == null || !c.needsGradient(x)) {
-                return;
-            }
             long[] xs = c.shape(x);
             long[] ys = c.shape(node.getOutput(0));
             int rank = xs.length;
@@ -98,7 +94,7 @@ final class ShapeRules {
             if (negative) {
                 dx = g.op("Pad", dx, g.ints(grow));
             }
-            c.accumulate(x, dx);
+            return dx;
         }
 
         private static long padBegin(NodeProto node, DifferentiationContext c, int axis) {

@@ -13,34 +13,26 @@ final class SoftmaxRules {
     private SoftmaxRules() {}
 
     /** y = x - logsumexp(x): dx = dy - exp(y) * sum(dy) along the axis. */
-    static final class LogSoftmax implements GradientRule {
+    static final class LogSoftmax extends SingleInputRule {
         @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
-            if (gy == null || !c.needsGradient(node.getInput(0))) {
-                return;
-            }
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             GraphBuilder g = c.graph();
             long axis = Attributes.getInt(node, "axis", -1);
             String sum = g.op("ReduceSum", gy, g.ints(axis), attr("keepdims", 1L));
             String softmax = g.op("Exp", node.getOutput(0));
-            c.accumulate(node.getInput(0), g.op("Sub", gy, g.op("Mul", softmax, sum)));
+            return g.op("Sub", gy, g.op("Mul", softmax, sum));
         }
     }
 
     /** y = softmax(x) along the axis: dx = y * (dy - sum(dy * y)) along the axis. */
-    static final class Softmax implements GradientRule {
+    static final class Softmax extends SingleInputRule {
         @Override
-        public void backward(NodeProto node, DifferentiationContext c) {
-            String gy = c.gradient(node.getOutput(0));
-            if (gy == null || !c.needsGradient(node.getInput(0))) {
-                return;
-            }
+        String inputGradient(NodeProto node, DifferentiationContext c, String gy) {
             GraphBuilder g = c.graph();
             long axis = Attributes.getInt(node, "axis", -1);
             String y = node.getOutput(0);
             String sum = g.op("ReduceSum", g.op("Mul", gy, y), g.ints(axis), attr("keepdims", 1L));
-            c.accumulate(node.getInput(0), g.op("Mul", y, g.op("Sub", gy, sum)));
+            return g.op("Mul", y, g.op("Sub", gy, sum));
         }
     }
 

@@ -1,12 +1,8 @@
 package org.mltoolkit.plugin.support.fetch;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import org.mltoolkit.api.ProgressListener;
 
@@ -82,18 +78,12 @@ public final class DirectorySource implements FileSource {
 
     private static void copyContent(Path file, boolean gzipped, Path target, ProgressListener progress)
             throws IOException {
-        progress.start("copy " + file.getFileName(), Files.size(file));
-        try (InputStream counted = new ProgressInputStream(Files.newInputStream(file), progress);
-                InputStream content =
-                        gzipped ? GzipContent.gunzip(counted, file.toString()) : new BufferedInputStream(counted);
-                OutputStream out = Files.newOutputStream(
-                        target,
-                        StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE)) {
-            content.transferTo(out);
-        } finally {
-            progress.finish();
-        }
+        ContentCopy.copy(
+                "copy " + file.getFileName(),
+                Files.size(file),
+                Files.newInputStream(file),
+                gzipped ? file.toString() : null,
+                target,
+                progress);
     }
 }

@@ -1,8 +1,6 @@
 package org.mltoolkit.plugin.support.fetch;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
@@ -10,9 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Objects;
 import org.mltoolkit.api.ProgressListener;
@@ -90,18 +86,13 @@ public final class HttpsMirrorSource implements FileSource {
             if (status != HttpURLConnection.HTTP_OK) {
                 throw new IOException("HTTP " + status + " for " + url);
             }
-            progress.start("download " + fileName + ".gz", connection.getContentLengthLong());
-            try (InputStream counted = new ProgressInputStream(connection.getInputStream(), progress);
-                    InputStream content = GzipContent.gunzip(counted, url.toString());
-                    OutputStream out = Files.newOutputStream(
-                            target,
-                            StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE)) {
-                content.transferTo(out);
-            } finally {
-                progress.finish();
-            }
+            ContentCopy.copy(
+                    "download " + fileName + ".gz",
+                    connection.getContentLengthLong(),
+                    connection.getInputStream(),
+                    url.toString(),
+                    target,
+                    progress);
             return new Delivery(url.toString(), null);
         } finally {
             connection.disconnect();
