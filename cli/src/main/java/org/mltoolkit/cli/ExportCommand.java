@@ -74,9 +74,18 @@ public final class ExportCommand extends ToolkitSubcommand {
                 throw new ParameterException(spec().commandLine(), output + " is named for two outputs");
             }
         }
+        // Every output is checked before the first is written, so that a refusal leaves nothing half-done.
         if (onnx != null) {
             OutputFiles.checkWritable(
                     "onnx", onnx, OutputFiles.Kind.ONNX, overwrite.enabled(), Map.of("checkpoint", file));
+        }
+        for (Map.Entry<String, Path> output : outputs.entrySet()) {
+            OutputFiles.checkWritable(
+                    output.getValue() == tribuo ? "tribuo" : "format",
+                    output.getValue(),
+                    OutputFiles.Kind.MODEL_FILE,
+                    overwrite.enabled(),
+                    Map.of("checkpoint", file));
         }
         if (onnx != null) {
             Checkpoint read = ModelExport.toOnnx(toolkit().extensions(), file, onnx);

@@ -38,7 +38,9 @@ final class OptionNames {
             entry("overwrite", "--overwrite"),
             entry("checkpoint", "--checkpoint"),
             entry("onnx", "--onnx"),
-            entry("png", "--png"));
+            entry("png", "--png"),
+            entry("tribuo", "--tribuo"),
+            entry("format", "--format"));
 
     private OptionNames() {}
 

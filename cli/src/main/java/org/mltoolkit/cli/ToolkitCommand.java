@@ -1,11 +1,13 @@
 package org.mltoolkit.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.data.DataManager;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.PluginRegistry;
@@ -166,11 +168,24 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 
     /**
      * The plugins of {@link #pluginsDir()}, loaded on first use and closed with this command. Throws
-     * ToolkitException if the plugins directory is a file.
+     * ToolkitException if the plugins directory is a file, or a directory named by {@code --plugins-dir} or {@value
+     * ToolkitPaths#PLUGINS_ENV} does not exist (the installation's default directory may be missing: no plugins).
      */
     public PluginRegistry pluginRegistry() {
         if (registry == null) {
-            registry = PluginRegistry.load(pluginsDir());
+            Path dir = pluginsDir();
+            String namedBy = pluginsDirOption != null
+                    ? "--plugins-dir"
+                    : environment.containsKey(ToolkitPaths.PLUGINS_ENV)
+                                    && !environment
+                                            .get(ToolkitPaths.PLUGINS_ENV)
+                                            .isBlank()
+                            ? ToolkitPaths.PLUGINS_ENV
+                            : null;
+            if (namedBy != null && !Files.exists(dir)) {
+                throw new ToolkitException("the plugins directory " + dir + " (" + namedBy + ") does not exist");
+            }
+            registry = PluginRegistry.load(dir);
         }
         return registry;
     }

@@ -38,6 +38,15 @@ public interface Model extends AutoCloseable {
     void loadStateDict(Map<String, Tensor> state);
 
     /**
+     * The fewest examples a training batch may hold, for example 2 for a network with BatchNorm, whose batch variance
+     * needs two examples. A run refuses a smaller batch size before training, and leaves out a last batch of an epoch
+     * that would be smaller. 1 by default. Does not mutate the model.
+     */
+    default int minTrainingBatch() {
+        return 1;
+    }
+
+    /**
      * Options that checkpoints record over the ones the model was built with, so that its provider builds this same
      * model again without what the given options point to (for example the structure of a network file, which may
      * move or change after training). Empty by default. Does not mutate the model.

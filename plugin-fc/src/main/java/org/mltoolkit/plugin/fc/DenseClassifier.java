@@ -90,6 +90,12 @@ public final class DenseClassifier implements Model, OnnxExportable, FormatExpor
         return "cpu";
     }
 
+    /** 2 for a network with hidden layers (their BatchNorm needs a batch variance), else 1. */
+    @Override
+    public int minTrainingBatch() {
+        return network.layerCount() > 1 ? 2 : 1;
+    }
+
     @Override
     public long parameterCount() {
         return network.parameters().length();

@@ -16,16 +16,26 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mltoolkit.api.ToolkitException;
 
 /**
  * Replaces files so that a crash at any moment leaves the old content or the new, never a mix: the content
  * goes to a temporary file in the same directory, is flushed and forced to disk, and is then renamed over the
- * target in one atomic step. On failure the temporary file is deleted and the target is untouched.
+ * target in one atomic step. On failure the temporary file is deleted and the target is untouched. When the process
+ * is ended by a signal it can handle (SIGINT, SIGTERM, SIGHUP) during a write, a shutdown hook deletes the temporary
+ * file; after a SIGKILL or a power cut it stays until {@link #removeLeftovers(Path)}.
  */
 public final class AtomicFiles {
     private static final int BUFFER_BYTES = 1 << 16;
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /** Temporary files of the writes under way, deleted by the shutdown hook if the process ends meanwhile. */
+    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(AtomicFiles::deleteInFlight, "atomic-files-cleanup"));
+    }
 
     /** Writes content to a stream; may throw IOException or any unchecked exception. */
     @FunctionalInterface
@@ -48,8 +58,11 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(directory);
             // createFile (unlike createTempFile) gives the file the usual permissions of the user's umask.
-            temporary = Files.createFile(directory.resolve(
-                    "." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp"));
+            temporary = directory.resolve(
+                    "." + absolute.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            // Registered before it exists, so that no moment leaves a temporary file the hook does not know.
+            IN_FLIGHT.add(temporary);
+            Files.createFile(temporary);
             try (FileChannel channel = FileChannel.open(
                             temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES)) {
@@ -70,13 +83,25 @@ public final class AtomicFiles {
         } catch (IOException e) {
             throw new ToolkitException("cannot write " + target + ": " + reason(e), e);
         } finally {
-            if (!moved && temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException e) {
-                    // The temporary file is a hidden sibling; leaving it behind harms nothing.
+            if (temporary != null) {
+                if (!moved) {
+                    deleteQuietly(temporary);
                 }
+                IN_FLIGHT.remove(temporary);
             }
+        }
+    }
+
+    /** The shutdown hook: deletes the temporary files of writes the ending process leaves unfinished. */
+    private static void deleteInFlight() {
+        IN_FLIGHT.forEach(AtomicFiles::deleteQuietly);
+    }
+
+    private static void deleteQuietly(Path temporary) {
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException e) {
+            // The temporary file is a hidden sibling; leaving it behind harms nothing.
         }
     }
 

@@ -19,7 +19,10 @@ import org.mltoolkit.api.ToolkitException;
  * <ul>
  *   <li>a checkpoint by its magic number ({@code MLTKCKPT});
  *   <li>an ONNX model by its producer name, which starts with {@value #PRODUCER} in every model the toolkit exports;
- *   <li>a PNG picture by its {@code tEXt} chunk {@code Software}, which the toolkit sets to {@value #PRODUCER}.
+ *   <li>a PNG picture by its {@code tEXt} chunk {@code Software}, which the toolkit sets to {@value #PRODUCER};
+ *   <li>a model file in a plugin's own format ({@code export --tribuo}, {@code --format}) by the text
+ *       {@value #PRODUCER} in its first mebibyte, where the plugin records what wrote it (the Tribuo files of
+ *       plugin-fc carry it in their provenance keys, {@code mltoolkit-version}).
  * </ul>
  * So re-running an export or a prediction to the same file goes ahead, while a file of the user's (a text file, a
  * run's {@code summary.json}, someone else's ONNX model) is kept unless overwriting is asked for.
@@ -32,7 +35,8 @@ public final class OutputFiles {
     public enum Kind {
         CHECKPOINT("a checkpoint"),
         ONNX("an ONNX model"),
-        PNG("a PNG picture");
+        PNG("a PNG picture"),
+        MODEL_FILE("a model file");
 
         private final String description;
 
@@ -47,6 +51,7 @@ public final class OutputFiles {
                     case CHECKPOINT -> Arrays.equals(in.readNBytes(8), "MLTKCKPT".getBytes(StandardCharsets.US_ASCII));
                     case ONNX -> onnxProducer(in).startsWith(PRODUCER);
                     case PNG -> PRODUCER.equals(pngSoftware(in));
+                    case MODEL_FILE -> containsProducer(in.readNBytes(MAX_PROBE_BYTES));
                 };
             } catch (IOException e) {
                 return false;
@@ -95,6 +100,17 @@ public final class OutputFiles {
         } catch (IOException e) {
             throw new ToolkitException("cannot compare " + a + " with " + b + ": " + e.getMessage(), e);
         }
+    }
+
+    /** True when {@code bytes} hold {@value #PRODUCER} as ASCII text. */
+    private static boolean containsProducer(byte[] bytes) {
+        byte[] name = PRODUCER.getBytes(StandardCharsets.US_ASCII);
+        for (int start = 0; start + name.length <= bytes.length; start++) {
+            if (Arrays.equals(bytes, start, start + name.length, name, 0, name.length)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The producer name of an ONNX model (field 2 of ModelProto), or "" when there is none before the graph. */

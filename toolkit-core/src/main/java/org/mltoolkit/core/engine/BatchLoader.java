@@ -9,7 +9,8 @@ import org.mltoolkit.api.LabeledData;
 
 /**
  * Minibatches over a subset of a dataset, like a PyTorch {@code DataLoader} without {@code drop_last}: the
- * last batch of an epoch may be smaller. When shuffling, each epoch's order is a permutation drawn from
+ * last batch of an epoch may be smaller, unless it would be smaller than the minimum batch
+ * ({@link #withMinimumBatch(int)}), in which case each epoch leaves it out. When shuffling, each epoch's order is a permutation drawn from
  * {@code (seed, epoch)} alone, so a resumed run sees the same batches as an uninterrupted one. With an
  * {@link Augmentation}, each example is transformed as it is copied into its batch, by a transform drawn from
  * {@code (seed, epoch, example index)} alone.
@@ -28,6 +29,8 @@ public final class BatchLoader implements BatchSource {
     private final int[] labels;
     private final int[] order;
     private final Augmentation augmentation;
+    /** The examples each epoch visits: all of {@code indices} but a last batch smaller than the minimum. */
+    private final int perEpoch;
 
     /**
      * @param indices   the examples of {@code data} to visit (copied)
@@ -52,6 +55,18 @@ public final class BatchLoader implements BatchSource {
             long seed,
             InputLayout layout,
             Augmentation augmentation) {
+        this(data, indices, batchSize, shuffle, seed, layout, augmentation, 1);
+    }
+
+    private BatchLoader(
+            LabeledData data,
+            int[] indices,
+            int batchSize,
+            boolean shuffle,
+            long seed,
+            InputLayout layout,
+            Augmentation augmentation,
+            int minimumBatch) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -71,6 +86,26 @@ public final class BatchLoader implements BatchSource {
         this.labels = new int[capacity];
         this.order = this.indices.clone();
         this.augmentation = java.util.Objects.requireNonNull(augmentation, "augmentation");
+        if (minimumBatch < 1 || minimumBatch > batchSize) {
+            throw new IllegalArgumentException(
+                    "minimum batch must be between 1 and the batch size " + batchSize + ", got " + minimumBatch);
+        }
+        int last = indices.length % batchSize;
+        this.perEpoch = last > 0 && last < minimumBatch ? indices.length - last : indices.length;
+    }
+
+    /**
+     * This loader with batches of at least {@code minimum} examples: a last batch of an epoch that would be smaller
+     * is left out of that epoch (a different set of examples each epoch when shuffling). This loader is unchanged.
+     * Throws IllegalArgumentException when {@code minimum} is below 1 or above the batch size.
+     */
+    public BatchLoader withMinimumBatch(int minimum) {
+        return new BatchLoader(data, indices, batchSize, shuffle, seed, layout, augmentation, minimum);
+    }
+
+    /** The examples of an epoch left out because its last batch would be smaller than the minimum batch. */
+    public int droppedPerEpoch() {
+        return indices.length - perEpoch;
     }
 
     /** A loader over every example of {@code data} in order: for test sets. */
@@ -82,12 +117,12 @@ public final class BatchLoader implements BatchSource {
 
     @Override
     public int examples() {
-        return indices.length;
+        return perEpoch;
     }
 
     @Override
     public int batchesPerEpoch() {
-        return (indices.length + batchSize - 1) / batchSize;
+        return (perEpoch + batchSize - 1) / batchSize;
     }
 
     public int batchSize() {
@@ -120,7 +155,7 @@ public final class BatchLoader implements BatchSource {
 
             @Override
             public boolean hasNext() {
-                return position < order.length;
+                return position < perEpoch;
             }
 
             @Override
@@ -128,7 +163,7 @@ public final class BatchLoader implements BatchSource {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                int size = Math.min(batchSize, order.length - position);
+                int size = Math.min(batchSize, perEpoch - position);
                 boolean augment = augmentation.enabled();
                 for (int i = 0; i < size; i++) {
                     int example = order[position + i];

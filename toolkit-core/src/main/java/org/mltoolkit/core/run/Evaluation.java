@@ -12,6 +12,7 @@ import org.mltoolkit.api.EvaluationReporter;
 import org.mltoolkit.api.InputLayout;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.Model;
+import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.ScoredExamples;
@@ -161,7 +162,10 @@ public final class Evaluation {
                 device != null ? Device.parse(device) : saved.device(),
                 threads != null ? threads : ComputeThreads.fromCheckpoint(saved.threads(), file),
                 saved.options());
-        Model model = lookup.model(checkpoint.modelName()).create(spec);
+        ModelProvider provider = lookup.model(checkpoint.modelName());
+        SavedModel.warnOnPluginVersionChanges(
+                checkpoint.plugins(), RunSummary.pluginVersions(lookup, null, checkpoint.modelName(), null), file);
+        Model model = provider.create(spec);
         try {
             SavedModel.loadWeights(model, checkpoint.modelState(), file);
             return model;

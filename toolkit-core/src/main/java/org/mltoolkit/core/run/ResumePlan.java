@@ -100,13 +100,23 @@ final class ResumePlan {
         return saved;
     }
 
-    /** The resumed run's configuration; throws ToolkitException naming the checkpoint when it is unreadable. */
+    /**
+     * The resumed run's configuration; throws ToolkitException naming the checkpoint when it is unreadable or a
+     * recorded value is out of range (a value the user did not type is reported as the file's, not as an option).
+     */
     TrainingConfig savedConfig() {
+        TrainingConfig saved;
         try {
-            return TrainingConfig.fromJson(checkpoint.configJson());
+            saved = TrainingConfig.fromJson(checkpoint.configJson());
         } catch (ToolkitException e) {
             throw new ToolkitException(file + ": " + e.getMessage(), e);
         }
+        try {
+            TrainingRunBuilder.checkRecorded(saved);
+        } catch (InvalidConfigurationException e) {
+            throw new ToolkitException(file + ": in its recorded configuration, " + e.getMessage(), e);
+        }
+        return saved;
     }
 
     private void same(String setting, Object given, Object savedValue) {

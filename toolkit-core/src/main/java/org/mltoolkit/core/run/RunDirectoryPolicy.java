@@ -36,8 +36,8 @@ final class RunDirectoryPolicy {
 
     /**
      * A new run's files: {@code runDir}, by default {@code runs/<model>-<date>-<time>}; {@code bestCheckpoint}, by
-     * default {@code best.ckpt} in it. Throws InvalidConfigurationException if the directory holds another run or
-     * the best checkpoint would be the last one.
+     * default {@code best.ckpt} in it. Throws InvalidConfigurationException if the directory is a file or holds
+     * another run, or the best checkpoint would be the last one.
      */
     Placement placeNewRun(Path runDir, Path bestCheckpoint, String model) {
         Path dir = runDir != null
@@ -53,7 +53,8 @@ final class RunDirectoryPolicy {
      * A resumed run's files: {@code runDir}, by default the checkpoint's directory; {@code bestCheckpoint}, by
      * default {@code best.ckpt} in that directory. Nothing read from the checkpoint chooses where the run writes: a
      * run that kept its best checkpoint outside its directory gives that file again to keep writing there. Throws
-     * InvalidConfigurationException if a new directory holds another run or the best checkpoint would be the last.
+     * InvalidConfigurationException if the directory is a file, a new directory holds another run or the best
+     * checkpoint would be the last.
      */
     Placement placeResumedRun(Path runDir, Path bestCheckpoint, Path checkpointFile) {
         Path checkpointDir = checkpointFile.toAbsolutePath().normalize().getParent();
@@ -67,6 +68,10 @@ final class RunDirectoryPolicy {
     }
 
     private static Placement placement(Path dir, Path best) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new InvalidConfigurationException(
+                    "runDir", dir, "is a file, not a directory; give a new or existing directory");
+        }
         return new Placement(
                 dir.toAbsolutePath().normalize(), best.toAbsolutePath().normalize());
     }

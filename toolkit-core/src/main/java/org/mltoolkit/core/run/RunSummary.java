@@ -84,7 +84,7 @@ final class RunSummary {
 
     /**
      * The plugins that provide the dataset (when it is found by name, that is when {@code datasetName} is not
-     * null), the model and the trainer, as id to version, as the lookup reports them. Throws
+     * null), the model and the trainer (when {@code trainerName} is not null), as id to version, as the lookup reports them. Throws
      * UnknownExtensionException for a name the lookup does not know.
      */
     static Map<String, String> pluginVersions(
@@ -95,7 +95,9 @@ final class RunSummary {
             extensions.add(lookup.dataset(datasetName));
         }
         extensions.add(lookup.model(modelName));
-        extensions.add(lookup.trainer(trainerName));
+        if (trainerName != null) {
+            extensions.add(lookup.trainer(trainerName));
+        }
         for (Object extension : extensions) {
             lookup.pluginOf(extension).ifPresent(p -> found.put(p.id(), p.version() != null ? p.version() : "unknown"));
         }

@@ -1,17 +1,45 @@
 package org.mltoolkit.core.run;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.LabeledData;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A checkpoint's model meeting data and weights again, for resuming, evaluating and exporting alike. */
 final class SavedModel {
+    private static final Logger LOG = LoggerFactory.getLogger(SavedModel.class);
+
     private SavedModel() {}
+
+    /**
+     * Warns in one line (SLF4J, warning level) when a plugin recorded in {@code file} is loaded now in another
+     * version, since its model may then compute differently from the one that was saved. Only plugins both recorded
+     * and loaded are compared. Mutates nothing and throws nothing.
+     */
+    static void warnOnPluginVersionChanges(Map<String, String> recorded, Map<String, String> loaded, Path file) {
+        List<String> changes = new ArrayList<>();
+        new TreeMap<>(recorded).forEach((id, version) -> {
+            String now = loaded.get(id);
+            if (now != null && !now.equals(version)) {
+                changes.add("plugin " + id + " " + version + " (loaded: " + now + ")");
+            }
+        });
+        if (!changes.isEmpty()) {
+            LOG.warn(
+                    "{} was written with {}; results may differ from the saved run's",
+                    file,
+                    String.join(", ", changes));
+        }
+    }
 
     /**
      * Checks that the model saved in {@code file} with {@code spec} takes the examples of {@code part} (a split of

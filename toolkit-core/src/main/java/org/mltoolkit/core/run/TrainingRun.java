@@ -9,6 +9,7 @@ import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.PluginOptions;
+import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.api.Trainer;
 import org.mltoolkit.api.TrainerProvider;
 import org.mltoolkit.api.TrainerSpec;
@@ -107,7 +108,7 @@ public final class TrainingRun {
         ModelSpec spec = resume.modelSpec(splits, config);
         DataSplit split = DataSplit.of(splits.train(), config.trainRatio(), config.seed(), config.limit());
         var layout = modelProvider.inputLayout();
-        BatchLoader trainBatches = new BatchLoader(
+        BatchLoader allTrainBatches = new BatchLoader(
                 splits.train(),
                 split.train(),
                 config.batchSize(),
@@ -127,6 +128,7 @@ public final class TrainingRun {
                 config.runDir());
 
         try (Model model = modelProvider.create(spec)) {
+            BatchLoader trainBatches = withMinimumBatch(allTrainBatches, model);
             resume.restoreWeights(model);
             modelListeners.forEach(listener -> listener.accept(model));
             try (Trainer trainer = trainerProvider.create(model, trainerSpec())) {
@@ -174,6 +176,41 @@ public final class TrainingRun {
                     config, splits.options().asMap());
         }
         return splits;
+    }
+
+    /**
+     * {@code batches} with the model's minimum training batch: a last batch of an epoch that would be smaller is left
+     * out (said in one warning). Throws InvalidConfigurationException when the batch size is below the minimum, and
+     * ToolkitException when the training split is too small for one batch; both before anything is trained or
+     * written.
+     */
+    private BatchLoader withMinimumBatch(BatchLoader batches, Model model) {
+        int minimum = model.minTrainingBatch();
+        if (minimum <= 1) {
+            return batches;
+        }
+        if (config.batchSize() < minimum) {
+            throw new InvalidConfigurationException(
+                    "batchSize",
+                    config.batchSize(),
+                    "must be at least " + minimum + ": model '" + config.model() + "' trains on batches of at least "
+                            + minimum + " examples");
+        }
+        BatchLoader result = batches.withMinimumBatch(minimum);
+        if (result.examples() == 0) {
+            throw new ToolkitException("the training split holds " + batches.examples() + " example(s), but model '"
+                    + config.model() + "' trains on batches of at least " + minimum + " examples");
+        }
+        if (result.droppedPerEpoch() > 0) {
+            LOG.warn(
+                    "each epoch leaves out its last training batch ({} of {} examples): model '{}' trains on batches"
+                            + " of at least {} examples",
+                    result.droppedPerEpoch(),
+                    batches.examples(),
+                    config.model(),
+                    minimum);
+        }
+        return result;
     }
 
     private TrainerProvider trainerFor(ModelProvider modelProvider) {

@@ -296,6 +296,9 @@ public final class TrainingRunBuilder {
         Map<String, String> pluginVersions = plugins != null
                 ? plugins
                 : RunSummary.pluginVersions(lookup, data == null ? datasetName : null, modelName, trainerName);
+        if (saved != null) {
+            SavedModel.warnOnPluginVersionChanges(resume.checkpoint().plugins(), pluginVersions, resumeFrom);
+        }
         TrainingConfig config =
                 config(saved, datasetName, datasetOptions(saved), modelName, trainerName, place, pluginVersions);
         return new TrainingRun(this, config, resume);
@@ -330,13 +333,17 @@ public final class TrainingRunBuilder {
             RunDirectoryPolicy.Placement place,
             Map<String, String> pluginVersions) {
         Setting from = new Setting(saved);
+        double rate = from.given(learningRate, DEFAULT_LEARNING_RATE, TrainingConfig::learningRate);
+        LearningRateSchedule schedule =
+                LearningRateSchedule.parse(from.given(lrSchedule, DEFAULT_LR_SCHEDULE, TrainingConfig::lrSchedule));
+        checkScheduleFloor(schedule, rate);
         return new TrainingConfig(
                 datasetName,
                 datasetOptions,
                 modelName,
                 trainerName,
                 from.given(optimizer, DEFAULT_OPTIMIZER, TrainingConfig::optimizer),
-                from.given(learningRate, DEFAULT_LEARNING_RATE, TrainingConfig::learningRate),
+                rate,
                 from.given(batchSize, DEFAULT_BATCH_SIZE, TrainingConfig::batchSize),
                 from.given(epochs, DEFAULT_EPOCHS, TrainingConfig::epochs),
                 from.given(trainRatio, DEFAULT_TRAIN_RATIO, TrainingConfig::trainRatio),
@@ -351,8 +358,7 @@ public final class TrainingRunBuilder {
                                 : ComputeThreads.byDefault(),
                 from.given(modelOptions, Map.of(), TrainingConfig::modelOptions),
                 from.given(trainerOptions, Map.of(), TrainingConfig::trainerOptions),
-                LearningRateSchedule.parse(from.given(lrSchedule, DEFAULT_LR_SCHEDULE, TrainingConfig::lrSchedule))
-                        .spec(),
+                schedule.spec(),
                 Augmentation.parse(from.given(augment, Augmentation.NONE.spec(), TrainingConfig::augment))
                         .spec(),
                 from.given(patience, 0, TrainingConfig::patience),
@@ -407,6 +413,42 @@ public final class TrainingRunBuilder {
                     "datasetLoader", null, "is required to load dataset '" + dataset + "'");
         }
         return dataset;
+    }
+
+    /**
+     * Checks the settings recorded in a checkpoint as {@link #build()} checks those given: throws
+     * InvalidConfigurationException naming the first bad one. The threads are not checked here: a recorded number is
+     * lowered to the bound ({@link ComputeThreads#fromCheckpoint(int, Path)}).
+     */
+    static void checkRecorded(TrainingConfig recorded) {
+        TrainingRunBuilder settings = new TrainingRunBuilder();
+        settings.optimizer = recorded.optimizer();
+        settings.learningRate = recorded.learningRate();
+        settings.batchSize = recorded.batchSize();
+        settings.epochs = recorded.epochs();
+        settings.trainRatio = recorded.trainRatio();
+        settings.limit = recorded.limit();
+        settings.device = recorded.device();
+        settings.lrSchedule = recorded.lrSchedule();
+        settings.augment = recorded.augment();
+        settings.patience = recorded.patience();
+        settings.minDelta = recorded.minDelta();
+        settings.checkRanges();
+        checkScheduleFloor(LearningRateSchedule.parse(recorded.lrSchedule()), recorded.learningRate());
+    }
+
+    /**
+     * Throws InvalidConfigurationException naming {@code lrSchedule} when a cosine schedule's minimum rate exceeds
+     * the starting rate, so that the rate would climb over the run instead of falling.
+     */
+    private static void checkScheduleFloor(LearningRateSchedule schedule, double learningRate) {
+        if (schedule instanceof LearningRateSchedule.Cosine cosine && cosine.min() > learningRate) {
+            throw new InvalidConfigurationException(
+                    "lrSchedule",
+                    schedule.spec(),
+                    "the minimum rate " + cosine.min() + " exceeds the starting rate " + learningRate
+                            + " ({learningRate}); a cosine schedule falls from the starting rate to its minimum");
+        }
     }
 
     private void checkRanges() {

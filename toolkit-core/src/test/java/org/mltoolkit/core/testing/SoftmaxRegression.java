@@ -20,12 +20,15 @@ import org.mltoolkit.api.ToolkitException;
 public class SoftmaxRegression implements Model {
     /** The option whose value {@link #description()} shows. */
     public static final String NOTE = "note";
+    /** The option that sets {@link #minTrainingBatch()} (1 by default), as a network with BatchNorm would. */
+    public static final String MIN_BATCH = "min-batch";
 
     final int inputs;
     final int classes;
     final float[] weight;
     final float[] bias;
     private final String note;
+    private final int minBatch;
 
     SoftmaxRegression(ModelSpec spec) {
         this(spec, java.util.Set.of());
@@ -35,8 +38,10 @@ public class SoftmaxRegression implements Model {
     SoftmaxRegression(ModelSpec spec, java.util.Set<String> knownOptions) {
         java.util.Set<String> known = new java.util.HashSet<>(knownOptions);
         known.add(NOTE);
+        known.add(MIN_BATCH);
         spec.options().requireOnly(name(), known);
         this.note = spec.options().getString(NOTE, null);
+        this.minBatch = spec.options().getInt(MIN_BATCH, 1);
         this.inputs = spec.inputShape().size();
         this.classes = spec.numClasses();
         this.weight = new float[classes * inputs];
@@ -45,6 +50,11 @@ public class SoftmaxRegression implements Model {
         for (int i = 0; i < weight.length; i++) {
             weight[i] = (float) ((random.nextDouble() - 0.5) * 0.1);
         }
+    }
+
+    @Override
+    public int minTrainingBatch() {
+        return minBatch;
     }
 
     /** The provider: name {@code softmax}, flat batches, default trainer {@code softmax-trainer}. */
