@@ -168,22 +168,14 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 
     /**
      * The plugins of {@link #pluginsDir()}, loaded on first use and closed with this command. Throws
-     * ToolkitException if the plugins directory is a file, or a directory named by {@code --plugins-dir} or {@value
-     * ToolkitPaths#PLUGINS_ENV} does not exist (the installation's default directory may be missing: no plugins).
+     * ToolkitException if the plugins directory is a file, or the one named by {@code --plugins-dir} does not exist
+     * (a directory chosen otherwise may be missing: then there are no plugins, which {@code plugins} says).
      */
     public PluginRegistry pluginRegistry() {
         if (registry == null) {
             Path dir = pluginsDir();
-            String namedBy = pluginsDirOption != null
-                    ? "--plugins-dir"
-                    : environment.containsKey(ToolkitPaths.PLUGINS_ENV)
-                                    && !environment
-                                            .get(ToolkitPaths.PLUGINS_ENV)
-                                            .isBlank()
-                            ? ToolkitPaths.PLUGINS_ENV
-                            : null;
-            if (namedBy != null && !Files.exists(dir)) {
-                throw new ToolkitException("the plugins directory " + dir + " (" + namedBy + ") does not exist");
+            if (pluginsDirOption != null && !Files.exists(dir)) {
+                throw new ToolkitException("the plugins directory " + dir + " given by --plugins-dir does not exist");
             }
             registry = PluginRegistry.load(dir);
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.core.checkpoint.OutputFiles;
 import org.mltoolkit.core.plugins.StaticExtensions;
+import org.mltoolkit.core.testing.ReportingSoftmax;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
 import picocli.CommandLine;
@@ -30,7 +31,7 @@ class OutputSafetyCommandTest {
     private Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(
                 List.of(TrainCommandTest.BLOBS),
-                List.of(new SoftmaxRegression.Provider()),
+                List.of(new SoftmaxRegression.Provider(), new ReportingSoftmax.Provider()),
                 List.of(new SoftmaxTrainer.Provider()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -150,5 +151,64 @@ class OutputSafetyCommandTest {
         assertTrue(OutputFiles.Kind.PNG.writtenByToolkit(picture));
         Run again = toolkit("predict", "--checkpoint", checkpoint, "--png", picture.toString());
         assertEquals(0, again.exitCode(), "the toolkit's own picture is replaced without --overwrite: " + again.err());
+    }
+
+    @Test
+    void formatExportsFollowTheSameRuleAndARefusalWritesNoOutputAtAll() throws IOException {
+        Path runDir = temp.resolve("reporting");
+        Run trained = toolkit(
+                "train",
+                "--dataset",
+                "blobs",
+                "--model",
+                ReportingSoftmax.NAME,
+                "--batch-size",
+                "16",
+                "--epochs",
+                "1",
+                "--verbose",
+                "0",
+                "--run-dir",
+                runDir.toString());
+        assertEquals(0, trained.exitCode(), trained.err());
+        Path best = runDir.resolve("best.ckpt");
+        byte[] bestBytes = Files.readAllBytes(best);
+        assertRefused(
+                toolkit("export", "--checkpoint", best.toString(), "--format", "text=" + best, "--overwrite"),
+                "invalid value '" + best + "' for --format: is the file given as --checkpoint, which this command"
+                        + " reads");
+        assertRefused(
+                toolkit(
+                        "export",
+                        "--checkpoint",
+                        best.toString(),
+                        "--tribuo",
+                        runDir.resolve("../reporting/best.ckpt").toString()),
+                "invalid value '" + runDir.resolve("../reporting/best.ckpt") + "' for --tribuo: is the file given as"
+                        + " --checkpoint");
+        assertArrayEquals(bestBytes, Files.readAllBytes(best));
+
+        Path notes = temp.resolve("notes.txt");
+        Files.writeString(notes, "my notes");
+        Path onnx = temp.resolve("model.onnx");
+        assertRefused(
+                toolkit(
+                        "export",
+                        "--checkpoint",
+                        best.toString(),
+                        "--onnx",
+                        onnx.toString(),
+                        "--format",
+                        "text=" + notes),
+                "invalid value '" + notes + "' for --format: exists and is not a model file this toolkit wrote; name"
+                        + " another file, or enable --overwrite to replace it");
+        assertEquals("my notes", Files.readString(notes));
+        assertTrue(Files.notExists(onnx), "the ONNX output is not written when another output is refused");
+
+        Run replaced = toolkit("export", "--checkpoint", best.toString(), "--format", "text=" + notes, "--overwrite");
+        assertEquals(0, replaced.exitCode(), replaced.err());
+        assertTrue(OutputFiles.Kind.MODEL_FILE.writtenByToolkit(notes));
+        Run again = toolkit("export", "--checkpoint", best.toString(), "--format", "text=" + notes);
+        assertEquals(0, again.exitCode(), "the toolkit's own export is replaced without --overwrite: " + again.err());
     }
 }

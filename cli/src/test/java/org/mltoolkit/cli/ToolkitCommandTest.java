@@ -394,6 +394,21 @@ class ToolkitCommandTest {
     }
 
     @Test
+    void aPluginsDirectoryOptionNamingNoDirectoryIsRefusedInOneLine() {
+        Path absent = temp.resolve("absent");
+        List<List<String>> commands = List.of(
+                List.of("plugins", "--plugins-dir", absent.toString()),
+                List.of("train", "--model", "fc", "--plugins-dir", absent.toString()));
+        for (List<String> command : commands) {
+            Run run = runWithPlugins(temp, command.toArray(String[]::new));
+            assertEquals(ExitCodes.ERROR, run.exitCode(), run.err());
+            assertEquals(
+                    List.of("error: the plugins directory " + absent + " given by --plugins-dir does not exist"),
+                    lines(run.err()));
+        }
+    }
+
+    @Test
     void thePluginsDirectoryOptionBeatsTheEnvironment() throws IOException {
         Path pluginsDir = Files.createDirectory(temp.resolve("plugins"));
         pairsPlugin(pluginsDir, "pairs-plugin");

@@ -72,6 +72,8 @@ public final class ReportingSoftmax extends SoftmaxRegression
             throw new ToolkitException("reporting-softmax writes only text, not " + format);
         }
         StringBuilder text = new StringBuilder();
+        // What wrote the file, where the core's output rule finds it, as a real plugin records it in its metadata.
+        text.append("written-by=mltoolkit\n");
         text.append("classes=").append(String.join(",", context.classNames())).append('\n');
         text.append("dataset=").append(context.dataset()).append('\n');
         text.append("epoch=").append(context.epoch()).append('\n');
