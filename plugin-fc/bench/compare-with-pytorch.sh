@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Trains fc for a few epochs with the PyTorch reference and with ./toolkit, alternately, in one session, and
 # prints the training seconds of every epoch of both and their peak RSS. Needs the toolkit built
-# (mvn -q install -DskipTests), the MNIST files fetched (./toolkit data fetch mnist) and the reference's
-# environment:  eval "$(/work/shared/anchors/pytorch/setup.sh)"   (sets PYTHON and MNIST_DIR).
+# (mvn -q install -DskipTests), the MNIST files fetched (./toolkit data fetch mnist) and three variables:
+# PYTHON (a Python with torch), MNIST_DIR (the raw MNIST IDX files) and REFERENCE_TRAINER (the PyTorch reference
+# trainer script, which takes --model, --data_dir, --n_epochs, --seed, --threads and --skip_infer).
+# For figures of every kind side by side with the project's own PyTorch script, use  ./toolkit bench --vs-pytorch.
 # Usage: plugin-fc/bench/compare-with-pytorch.sh [EPOCHS=3] [ROUNDS=2]
 # Other heavy jobs on the machine should wait: run it as  flock /tmp/mltoolkit-bench.lock plugin-fc/bench/compare-with-pytorch.sh
 set -euo pipefail
 epochs="${1:-3}"
 rounds="${2:-2}"
 home="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
-reference="${REFERENCE_TRAINER:-/work/shared/anchors/pytorch/reference_trainer.py}"
-: "${PYTHON:?run: eval \"\$(/work/shared/anchors/pytorch/setup.sh)\" first}"
-: "${MNIST_DIR:?run: eval \"\$(/work/shared/anchors/pytorch/setup.sh)\" first}"
+reference="${REFERENCE_TRAINER:?set REFERENCE_TRAINER to the PyTorch reference trainer script}"
+: "${PYTHON:?set PYTHON to a Python with torch}"
+: "${MNIST_DIR:?set MNIST_DIR to the directory of the raw MNIST IDX files}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 for round in $(seq 1 "$rounds"); do

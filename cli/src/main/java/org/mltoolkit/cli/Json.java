@@ -18,11 +18,19 @@ final class Json {
 
     /** Prints {@code node} and a line break on {@code out}. */
     static void print(PrintWriter out, Object node) {
+        out.println(text(node));
+        out.flush();
+    }
+
+    /**
+     * {@code node} as pretty-printed JSON text with a final line break. Throws IllegalStateException if Jackson
+     * cannot write it, which for the tree nodes the commands build does not happen.
+     */
+    static String text(Object node) {
         try {
-            out.println(MAPPER.writeValueAsString(node));
+            return MAPPER.writeValueAsString(node) + System.lineSeparator();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
         }
-        out.flush();
     }
 }

@@ -55,6 +55,7 @@ import picocli.CommandLine.Spec;
             EnsembleCommand.class,
             ReportCommand.class,
             CompareCommand.class,
+            BenchCommand.class,
         })
 public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 
@@ -202,6 +203,14 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
             err.flush();
         }
         return plugins;
+    }
+
+    /**
+     * True when this command was given its extensions rather than loading a plugins directory (tests, embedding):
+     * work that needs the plugins in another process cannot be handed to one.
+     */
+    public boolean isEmbedded() {
+        return injectedExtensions != null;
     }
 
     /**
