@@ -8,7 +8,7 @@ shuffled batches of the 80% training split), the validation pass over the other 
 after training and validation, inference throughput over the test split and batch-1 latency. Prints one JSON
 object on standard output; errors go to standard error with a non-zero exit code.
 
-Usage: pytorch_bench.py --model fc|cnn [--data-dir DIR] [--steps N | --full] [--warmup-steps N] [--batch-size N]
+Usage: pytorch_bench.py --model fc|cnn [--data-dir DIR] [--steps N] [--train-seconds S] [--full] [--warmup-steps N] [--batch-size N]
                         [--threads N] [--seed N] [--latency-samples N]
 The data directory holds the four MNIST IDX files (gzipped or not); it defaults to $MNIST_DIR.
 """
@@ -21,7 +21,9 @@ import sys
 import time
 
 MIN_INFERENCE_SECONDS = 2.0
+INFERENCE_WARMUP_BATCHES = 2
 LATENCY_WARMUP = 20
+MIN_STEPS = 10
 TRAIN_RATIO = 0.8
 FILES = {
     "train_images": "train-images-idx3-ubyte",
@@ -99,7 +101,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, choices=["fc", "cnn"])
     parser.add_argument("--data-dir", default=os.environ.get("MNIST_DIR"))
-    parser.add_argument("--steps", type=int, default=300, help="timed training steps")
+    parser.add_argument("--steps", type=int, default=300, help="at most this many timed training steps")
+    parser.add_argument("--train-seconds", type=float, default=20.0,
+                        help="stop the timed steps after this many seconds, once 10 are done (0: no limit)")
     parser.add_argument("--full", action="store_true", help="time one whole epoch instead of --steps")
     parser.add_argument("--warmup-steps", type=int, default=10)
     parser.add_argument("--batch-size", type=int, default=256)
@@ -169,12 +173,15 @@ def main():
         batches = epoch_batches()
     trained = 0
     start = time.perf_counter()
-    for _ in range(wanted):
+    taken = 0
+    while taken < wanted and (args.full or taken < MIN_STEPS or args.train_seconds <= 0
+                              or time.perf_counter() - start < args.train_seconds):
         x, y = next(batches)
         step(x, y)
         trained += x.shape[0]
+        taken += 1
     train_seconds = time.perf_counter() - start
-    figures["train_steps"] = wanted
+    figures["train_steps"] = taken
     figures["train_images"] = trained
     figures["train_examples"] = train_x.shape[0]
     figures["full_epoch"] = args.full
@@ -198,21 +205,22 @@ def main():
 
     test_batches = [test_images[i : i + args.batch_size] for i in range(0, test_images.shape[0], args.batch_size)]
     with torch.inference_mode():
-        for x in test_batches:
-            model(x)
-        passes, predicted = 0, 0
+        for i in range(INFERENCE_WARMUP_BATCHES):
+            model(test_batches[i % len(test_batches)])
+        batches, predicted = 0, 0
         start = time.perf_counter()
         while True:
-            for x in test_batches:
-                model(x)
-                predicted += x.shape[0]
-            passes += 1
+            x = test_batches[batches % len(test_batches)]
+            model(x)
+            predicted += x.shape[0]
+            batches += 1
             if time.perf_counter() - start >= MIN_INFERENCE_SECONDS:
                 break
-        figures["inference_passes"] = passes
+        figures["inference_batches"] = batches
         figures["inference_images_per_second"] = predicted / (time.perf_counter() - start)
 
-        singles = [test_images[i : i + 1] for i in range(min(test_images.shape[0], args.latency_samples + LATENCY_WARMUP))]
+        count = min(test_images.shape[0], args.latency_samples + LATENCY_WARMUP)
+        singles = [test_images[i : i + 1] for i in range(count)]
         for i in range(LATENCY_WARMUP):
             model(singles[i % len(singles)])
         millis = []

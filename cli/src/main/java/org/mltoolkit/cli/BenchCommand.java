@@ -77,7 +77,7 @@ public final class BenchCommand extends ToolkitSubcommand {
             names = "--train-seconds",
             paramLabel = "S",
             description = "Stop the timed training steps after this many seconds, once 10 are done (default:"
-                    + " ${DEFAULT-VALUE}; 0: no limit). PyTorch then runs as many steps as the toolkit did.")
+                    + " ${DEFAULT-VALUE}; 0: no limit); PyTorch's steps stop the same way.")
     private double trainSeconds = 20;
 
     @Option(
@@ -167,7 +167,7 @@ public final class BenchCommand extends ToolkitSubcommand {
                 if (pythonWithTorch != null) {
                     err().printf(Locale.ROOT, "bench: %s, round %d of %d: pytorch%n", model, round, rounds);
                     err().flush();
-                    report.add(model, runPytorch(pythonWithTorch, script, pytorchData, model, ours));
+                    report.add(model, runPytorch(pythonWithTorch, script, pytorchData, model));
                 }
             }
         }
@@ -291,7 +291,7 @@ public final class BenchCommand extends ToolkitSubcommand {
         return figures;
     }
 
-    private ObjectNode runPytorch(String python, Path script, Path dataDir, String model, ObjectNode ours) {
+    private ObjectNode runPytorch(String python, Path script, Path dataDir, String model) {
         List<String> command = new ArrayList<>(List.of(
                 python,
                 script.toString(),
@@ -312,9 +312,8 @@ public final class BenchCommand extends ToolkitSubcommand {
         if (full) {
             command.add("--full");
         } else {
-            // The same number of timed steps as the toolkit's run just took.
-            command.add("--steps");
-            command.add(Integer.toString(ours.path("train_steps").asInt()));
+            command.addAll(
+                    List.of("--steps", Integer.toString(steps), "--train-seconds", Double.toString(trainSeconds)));
         }
         long launched = System.currentTimeMillis();
         ObjectNode figures = runForJson(command, "the PyTorch measurement of model '" + model + "'");

@@ -165,7 +165,7 @@ class BenchCommandTest {
             assertEquals(2, entry.path("pytorch").path("runs").size());
             for (JsonNode pytorchRun : entry.path("pytorch").path("runs")) {
                 assertEquals(model, pytorchRun.path("model").asText());
-                assertEquals(4, pytorchRun.path("train_steps").asInt(), "PyTorch runs the steps the toolkit ran");
+                assertEquals(4, pytorchRun.path("train_steps").asInt(), "PyTorch is given the same step limit");
                 assertTrue(pytorchRun.has(BenchFigure.STARTUP_SECONDS.key()));
             }
             for (BenchFigure figure : BenchFigure.values()) {
