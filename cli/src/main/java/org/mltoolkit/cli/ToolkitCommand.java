@@ -1,5 +1,6 @@
 package org.mltoolkit.cli;
 
+import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,7 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
 
     /** The command as the launcher runs it: the process's environment, plugins from the plugins directory. */
     public ToolkitCommand() {
-        this(System.getenv(), null, System.console() != null);
+        this(System.getenv(), null, standardOutputIsTerminal());
     }
 
     /**
@@ -107,7 +108,11 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
         this(environment, extensions, false);
     }
 
-    private ToolkitCommand(Map<String, String> environment, ExtensionLookup extensions, boolean interactive) {
+    /**
+     * As {@link #ToolkitCommand(Map, ExtensionLookup)}, with {@code interactive} saying whether output goes to a
+     * terminal (progress bars, including training's) or elsewhere (plain lines only).
+     */
+    ToolkitCommand(Map<String, String> environment, ExtensionLookup extensions, boolean interactive) {
         this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
         this.injectedExtensions = extensions;
         this.interactive = interactive;
@@ -219,6 +224,31 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
      */
     public ConsoleProgress progress(PrintWriter err) {
         return new ConsoleProgress(err, interactive);
+    }
+
+    /**
+     * Whether output goes to a person's terminal: then commands draw progress bars that redraw their line; otherwise
+     * (a pipe, a file, a test) they print plain lines only.
+     */
+    public boolean interactive() {
+        return interactive;
+    }
+
+    /**
+     * Whether the process talks to a terminal. Up to Java 21 a console exists only when standard input and output
+     * are both terminals; from Java 22 a console may exist without one, and {@code Console.isTerminal()} (looked up
+     * by name, as this code compiles for Java 17) tells.
+     */
+    static boolean standardOutputIsTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
     }
 
     /** Closes the plugins, if they were loaded. Extensions from {@link #extensions()} are unusable afterwards. */

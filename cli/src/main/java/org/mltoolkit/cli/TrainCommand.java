@@ -89,7 +89,9 @@ public final class TrainCommand extends ToolkitSubcommand {
             names = "--verbose",
             paramLabel = "LEVEL",
             defaultValue = "2",
-            description = "0 quiet, 1 two lines per epoch, 2 also a progress bar (default: ${DEFAULT-VALUE}).")
+            description =
+                    "0 quiet, 1 two lines per epoch, 2 also progress bars for training and validation on a terminal"
+                            + " (elsewhere, such as a pipe or a file, the lines only) (default: ${DEFAULT-VALUE}).")
     private int verbose;
 
     @Option(
@@ -213,7 +215,7 @@ public final class TrainCommand extends ToolkitSubcommand {
                     .datasetLoader(offline.loader(toolkit(), progress))
                     .metrics(metrics);
             configure(builder, spec().commandLine().getParseResult());
-            if (verbose >= 2) {
+            if (verbose >= 2 && toolkit().interactive()) {
                 ProgressBarReporter.attach(builder, metrics, bar);
             }
             if (verbose >= 1) {

@@ -42,6 +42,11 @@ class TrainCommandTest {
     }
 
     Run toolkit(String... args) {
+        return toolkit(false, args);
+    }
+
+    /** Runs the command line as if its output went to a terminal ({@code interactive}) or to a pipe. */
+    Run toolkit(boolean interactive, String... args) {
         StaticExtensions lookup = new StaticExtensions(
                 List.of(BLOBS, new PairsDataset()),
                 List.of(new SoftmaxRegression.Provider()),
@@ -51,7 +56,7 @@ class TrainCommandTest {
         int exitCode;
         Map<String, String> environment =
                 Map.of("TOOLKIT_DATA", temp.resolve("data").toString());
-        try (ToolkitCommand root = new ToolkitCommand(environment, lookup)) {
+        try (ToolkitCommand root = new ToolkitCommand(environment, lookup, interactive)) {
             CommandLine commandLine = ToolkitCommand.commandLine(root);
             commandLine.setOut(new PrintWriter(out, true));
             commandLine.setErr(new PrintWriter(err, true));
@@ -370,25 +375,6 @@ class TrainCommandTest {
     }
 
     @Test
-    void verboseTwoDrawsTheProgressBarOnStderr() {
-        Run run = toolkit(
-                "train",
-                "--dataset",
-                "blobs",
-                "--model",
-                "softmax",
-                "--epochs",
-                "1",
-                "--verbose",
-                "2",
-                "--run-dir",
-                temp.resolve("bar").toString());
-        assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.err().contains("Epoch 1/1"), run.err());
-        assertTrue(run.out().startsWith("EPOCH 1 - "), run.out());
-    }
-
-    @Test
     void evaluateRefusesAnotherModelsCheckpointAndBrokenFilesInOneLine() throws IOException {
         Path runDir = temp.resolve("run");
         assertEquals(0, train(runDir, "--epochs", "1").exitCode());
@@ -416,5 +402,52 @@ class TrainCommandTest {
         assertTrue(
                 wrongShape.err().contains("the model takes " + SyntheticData.SHAPE + " examples in 3 classes"),
                 wrongShape.err());
+    }
+
+    @Test
+    void withoutATerminalVerboseTwoPrintsTheEpochLinesAndNoBarRedraws() {
+        Run run = toolkit(
+                "train",
+                "--dataset",
+                "blobs",
+                "--model",
+                "softmax",
+                "--epochs",
+                "2",
+                "--verbose",
+                "2",
+                "--run-dir",
+                temp.resolve("piped").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("EPOCH 1 - ") && run.out().contains("EPOCH 2 - "), run.out());
+        assertTrue(run.out().contains("Validation - loss="), run.out());
+        for (String stream : List.of(run.out(), run.err())) {
+            assertFalse(stream.contains("\r"), "a carriage return redraws a line: " + stream);
+            assertFalse(stream.contains("Epoch 1/2") || stream.contains("img/s"), stream);
+        }
+    }
+
+    @Test
+    void onATerminalVerboseTwoDrawsATrainingAndAValidationBarPerEpoch() {
+        Run run = toolkit(
+                true,
+                "train",
+                "--dataset",
+                "blobs",
+                "--model",
+                "softmax",
+                "--batch-size",
+                "16",
+                "--epochs",
+                "2",
+                "--verbose",
+                "2",
+                "--run-dir",
+                temp.resolve("terminal").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        // 300 examples: 240 train, 60 validate.
+        assertTrue(run.err().contains("Epoch 2/2") && run.err().contains("240/240"), run.err());
+        assertTrue(run.err().contains("Validation 2/2") && run.err().contains("60/60"), run.err());
+        assertTrue(run.out().contains("EPOCH 2 - "), run.out());
     }
 }

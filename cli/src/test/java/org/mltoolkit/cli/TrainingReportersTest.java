@@ -91,7 +91,7 @@ class TrainingReportersTest {
     }
 
     @Test
-    void theProgressBarShowsEachEpochsImagesAndRunningMetricsBeforeTheEpochLine() {
+    void theProgressBarsShowEachEpochsImagesAndRunningMetricsThenTheValidationPass() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         StringWriter lines = new StringWriter();
@@ -105,6 +105,11 @@ class TrainingReportersTest {
         assertTrue(bar.contains("img/s"), bar);
         assertTrue(bar.contains("320/320"), bar);
         assertTrue(bar.contains("loss=") && bar.contains("acc=") && bar.contains("|g_param|="), bar);
+        // Each epoch's validation pass over the 80 held-out examples gets its own bar after the epoch's.
+        assertTrue(bar.contains("Validation 1/2") && bar.contains("Validation 2/2"), bar);
+        assertTrue(bar.contains("80/80"), bar);
+        assertTrue(bar.indexOf("Validation 1/2") > bar.indexOf("Epoch 1/2"), bar);
+        assertTrue(bar.indexOf("Validation 1/2") < bar.indexOf("Epoch 2/2"), bar);
         assertTrue(lines.toString().contains("EPOCH 2 - |param|="), lines.toString());
     }
 }

@@ -21,6 +21,8 @@ public final class EngineState {
     private int batchesPerEpoch;
     private int examplesPerEpoch;
     private int epochExamples;
+    private int validationExamples;
+    private int validatedExamples;
     private Batch batch;
     private StepResult output;
     private double learningRate = Double.NaN;
@@ -34,6 +36,30 @@ public final class EngineState {
     private String terminationReason;
 
     EngineState() {}
+
+    /** How many examples the current (or last) validation pass visits; 0 before the first pass. */
+    public int validationExamples() {
+        return validationExamples;
+    }
+
+    /** How many examples the current validation pass has visited so far. */
+    public int validatedExamples() {
+        return validatedExamples;
+    }
+
+    /**
+     * Records the progress of a validation pass: {@code done} of {@code total} examples. Set by the run that
+     * validates (which fires {@link Event#VALIDATION_STARTED} and {@link Event#VALIDATION_ITERATION_COMPLETED}
+     * around it); handlers only read it. Throws IllegalArgumentException when {@code done} is outside
+     * {@code 0..total}, since a progress bar could not show it.
+     */
+    public void validationProgress(int done, int total) {
+        if (total < 0 || done < 0 || done > total) {
+            throw new IllegalArgumentException("validation progress " + done + " of " + total);
+        }
+        validationExamples = total;
+        validatedExamples = done;
+    }
 
     /** The current epoch, 1-based; the last completed one after the run. */
     public int epoch() {

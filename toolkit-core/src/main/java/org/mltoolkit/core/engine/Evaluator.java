@@ -31,6 +31,11 @@ public final class Evaluator {
                 new float[Math.min(loader.batchSize(), Math.max(1, loader.examples())) * loader.numClasses()];
     }
 
+    /** How many examples a pass visits. */
+    public int examples() {
+        return loader.examples();
+    }
+
     /** Predicts every batch in the loader's order and hands each to {@code consumer}. */
     public void forEachBatch(Model model, BatchPredictions consumer) {
         int k = loader.numClasses();

@@ -10,6 +10,13 @@ public enum Event {
     ITERATION_COMPLETED,
     /** After the last training step of an epoch. */
     EPOCH_COMPLETED,
+    /**
+     * Before the validation pass of an epoch (fired by the run, after every {@link #EPOCH_COMPLETED} handler);
+     * {@link EngineState#validationExamples()} holds the pass's size.
+     */
+    VALIDATION_STARTED,
+    /** After each batch of the validation pass; {@link EngineState#validatedExamples()} counts the examples done. */
+    VALIDATION_ITERATION_COMPLETED,
     /** After the validation pass of an epoch; {@link EngineState#lastEpoch()} holds the epoch's metrics. */
     VALIDATION_COMPLETED,
     /** Once, when the loop ends normally (all epochs done, or terminated by a handler). */

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.mltoolkit.api.Batch;
 import org.mltoolkit.api.Model;
 import org.mltoolkit.core.engine.Engine;
 import org.mltoolkit.core.engine.EngineState;
@@ -104,15 +106,17 @@ public final class MetricSet {
 
     /**
      * Runs one validation pass of {@code model} over {@code validator}'s batches through every validation metric
-     * and publishes their values in {@code state}'s metrics. The model is not changed.
+     * and publishes their values in {@code state}'s metrics. After each batch, {@code afterBatch} receives the
+     * batch (for progress display; it must not keep it, the next batch reuses its arrays). The model is not changed.
      */
-    public void validate(Evaluator validator, Model model, EngineState state) {
+    public void validate(Evaluator validator, Model model, EngineState state, Consumer<Batch> afterBatch) {
         List<ValidationMetric> validation = ofKind(ValidationMetric.class);
         validation.forEach(Metric::reset);
         validator.forEachBatch(model, (batch, logp, k) -> {
             for (ValidationMetric m : validation) {
                 m.update(batch, logp, k);
             }
+            afterBatch.accept(batch);
         });
         for (ValidationMetric m : validation) {
             state.metrics().put(m.name(), m.compute());

@@ -107,13 +107,14 @@ public final class Evaluation {
                                         new PluginOptions(settings.modelOptions)))) {
             Predictions predictions = new Evaluator(BatchLoader.sequential(splits.test(), batchSize, layout))
                     .predict(model, splits.classNames());
-            Optional<ClassificationReport> report = model instanceof EvaluationReporter reporter
-                    ? Optional.of(reporter.evaluationReport(new ScoredExamples(
-                            splits.name() + " test split",
-                            splits.classNames(),
-                            splits.test().labels(),
-                            predictions.logProbabilities())))
-                    : Optional.empty();
+            Optional<ClassificationReport> report =
+                    settings.evaluationReport && model instanceof EvaluationReporter reporter
+                            ? Optional.of(reporter.evaluationReport(new ScoredExamples(
+                                    splits.name() + " test split",
+                                    splits.classNames(),
+                                    splits.test().labels(),
+                                    predictions.logProbabilities())))
+                            : Optional.empty();
             return new EvaluationResult(
                     file,
                     modelName,
@@ -188,8 +189,18 @@ public final class Evaluation {
         private Integer threads;
         private Integer batchSize;
         private java.util.Map<String, String> modelOptions;
+        private boolean evaluationReport = true;
 
         private Builder() {}
+
+        /**
+         * Whether a model that scores itself ({@link EvaluationReporter}, such as Tribuo's) is asked for its
+         * report (default true). Turn it off for data whose labels mean nothing, such as pictures to classify.
+         */
+        public Builder evaluationReport(boolean value) {
+            evaluationReport = value;
+            return this;
+        }
 
         /**
          * Evaluates a fresh model instead of a checkpoint: the model {@link #model(String)} names, built for the

@@ -22,7 +22,9 @@ import org.mltoolkit.core.metrics.ValidLoss;
  * The engine of one run with the run's handlers attached: the learning-rate schedule, the metrics, the
  * non-finite loss guard, the validation after every epoch, the checkpoint policy, {@code metrics.jsonl}, early
  * stopping and the caller's handlers (which come after the run's own for each event, except that the validation
- * runs after all of {@link Event#EPOCH_COMPLETED}'s handlers, so that they see the epoch before its validation).
+ * runs after all of {@link Event#EPOCH_COMPLETED}'s handlers, so that they see the epoch before its validation, and
+ * fires {@link Event#VALIDATION_STARTED}, {@link Event#VALIDATION_ITERATION_COMPLETED} after each of its batches and
+ * {@link Event#VALIDATION_COMPLETED}).
  */
 final class TrainingLoop {
     private final Engine engine;
@@ -62,7 +64,13 @@ final class TrainingLoop {
         }
         engine.on(Event.EPOCH_COMPLETED, e -> {
             EngineState s = e.state();
-            metrics.validate(validator, model, s);
+            int total = validator.examples();
+            s.validationProgress(0, total);
+            e.fire(Event.VALIDATION_STARTED);
+            metrics.validate(validator, model, s, batch -> {
+                s.validationProgress(s.validatedExamples() + batch.size(), total);
+                e.fire(Event.VALIDATION_ITERATION_COMPLETED);
+            });
             s.recordEpoch(metrics.row(s.epoch()));
             e.fire(Event.VALIDATION_COMPLETED);
         });
