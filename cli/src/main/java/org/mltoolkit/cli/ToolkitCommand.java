@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.data.DataManager;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Spec;
  * before or after the subcommand name ({@code toolkit --data-dir D data info mnist} or
  * {@code toolkit data info mnist --data-dir D}).
  *
- * <p>To register a new command, add its class to {@code subcommands} below; nothing else changes.
+ * <p>To register a new command, add its class to {@code subcommands} below; nothing else changes. A command that
+ * lives in a module of its own with libraries the others do not need (Spark's {@code sweep}) is found through
+ * {@link ServiceLoader} as a {@link ToolkitSubcommand} instead: it exists when its module is on the class path, which
+ * the launcher arranges for that command alone.
  */
 @Command(
         name = "toolkit",
@@ -44,7 +48,9 @@ import picocli.CommandLine.Spec;
                 "Train, inspect and ship digit classifiers on the JVM; datasets, models and trainers are " + "plugins.",
         footer = {
             "",
-            "Exit codes: 0 success, 1 the command failed, 2 bad command line, " + "3 a plugin failed to load (plugins)."
+            "Exit codes: 0 success, 1 the command failed, 2 bad command line, "
+                    + "3 a plugin failed to load (plugins).",
+            "'toolkit sweep --help': a grid of training runs on Apache Spark (the launcher adds Spark for that command)."
         },
         subcommands = {
             PluginsCommand.class,
@@ -130,6 +136,9 @@ public final class ToolkitCommand implements Callable<Integer>, AutoCloseable {
     /** The picocli command line for {@code root}, with the toolkit's error handling and logging set up. */
     public static CommandLine commandLine(ToolkitCommand root) {
         CommandLine commandLine = new CommandLine(root);
+        for (ToolkitSubcommand extra : ServiceLoader.load(ToolkitSubcommand.class)) {
+            commandLine.addSubcommand(extra);
+        }
         ErrorReporter reporter = new ErrorReporter(root);
         commandLine.setExecutionExceptionHandler(reporter);
         commandLine.setParameterExceptionHandler(reporter);

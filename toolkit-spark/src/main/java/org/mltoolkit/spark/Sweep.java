@@ -1,0 +1,132 @@
+package org.mltoolkit.spark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.mltoolkit.api.ToolkitException;
+
+/**
+ * A sweep's driver: runs every run of a {@link SweepPlan} as one Spark task and gathers the outcomes into
+ * {@code sweep.json}.
+ *
+ * <p>Spark is told that each task takes the plan's threads as its cores ({@code spark.task.cpus}), so a two-core
+ * machine running two-thread runs trains one at a time and a 64-core executor many. A run that fails is an outcome
+ * like the others: the rest go on.
+ */
+public final class Sweep {
+    /** The master when neither the command nor spark-submit names one: every core of this machine. */
+    public static final String DEFAULT_MASTER = "local[*]";
+
+    private final SweepPlan plan;
+    private final Path dir;
+    private String master;
+    private List<String> global = List.of();
+    private Path pluginsDir;
+    private SweepTask.ExtensionSource extensions;
+
+    /** A sweep of {@code plan} whose run directories and {@code sweep.json} go into {@code dir}. */
+    public Sweep(SweepPlan plan, Path dir) {
+        this.plan = plan;
+        this.dir = dir.toAbsolutePath().normalize();
+    }
+
+    /** The Spark master URL; null keeps spark-submit's, else {@link #DEFAULT_MASTER}. Returns this. */
+    public Sweep master(String value) {
+        master = value;
+        return this;
+    }
+
+    /**
+     * The toolkit's global options every run gets ({@code --data-dir}, {@code --debug}), and the plugins directory:
+     * on a local master each run reads it where it is; on a cluster its jars travel with the job. Returns this.
+     */
+    public Sweep toolkit(List<String> globalOptions, Path plugins) {
+        global = List.copyOf(globalOptions);
+        pluginsDir = plugins;
+        return this;
+    }
+
+    /** Datasets, models and trainers made on each executor instead of the plugins directory's. Returns this. */
+    Sweep extensions(SweepTask.ExtensionSource source) {
+        extensions = source;
+        return this;
+    }
+
+    /**
+     * Runs the sweep. Creates the directory, writes {@code sweep.json} with every run pending, runs the tasks and
+     * writes {@code sweep.json} again with the outcomes, best first, which it returns. Throws ToolkitException when
+     * the directory cannot be created or Spark refuses the configuration (a master it cannot reach, more task
+     * cores than an executor has).
+     */
+    public List<RunOutcome> run() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new ToolkitException(dir + ": cannot create the sweep directory: " + e.getMessage(), e);
+        }
+        SweepFile.writePending(dir, plan);
+        SparkConf conf = new SparkConf().setAppName("toolkit sweep");
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster(DEFAULT_MASTER);
+        }
+        boolean local = conf.get("spark.master").startsWith("local");
+        conf.set("spark.task.cpus", Integer.toString(plan.threads()));
+        conf.setIfMissing("spark.ui.enabled", "false");
+        List<String> options = new ArrayList<>(global);
+        if (pluginsDir != null && local) {
+            options.addAll(List.of("--plugins-dir", pluginsDir.toAbsolutePath().toString()));
+        }
+        List<SweepTask> tasks = new ArrayList<>();
+        for (SweepPlan.Run run : plan.runs()) {
+            tasks.add(new SweepTask(
+                    run,
+                    dir.resolve(run.name()).toString(),
+                    plan.threads(),
+                    options,
+                    pluginsDir != null && !local,
+                    extensions));
+        }
+        List<RunOutcome> outcomes;
+        try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+            if (pluginsDir != null && !local) {
+                for (Path jar : pluginJars(pluginsDir)) {
+                    spark.addFile(jar.toString());
+                }
+            }
+            outcomes =
+                    spark.parallelize(tasks, tasks.size()).map(SweepTask::call).collect();
+        } catch (RuntimeException e) {
+            throw new ToolkitException("Spark (master " + conf.get("spark.master") + "): " + e.getMessage(), e);
+        }
+        List<RunOutcome> ranked = bestFirst(outcomes);
+        SweepFile.write(dir, plan, ranked);
+        return ranked;
+    }
+
+    /** Finished runs by validation loss, lowest first, then the others in the order given. */
+    static List<RunOutcome> bestFirst(List<RunOutcome> outcomes) {
+        Stream<RunOutcome> finished = outcomes.stream()
+                .filter(RunOutcome::finished)
+                .sorted(Comparator.comparing(RunOutcome::bestValidLoss, Comparator.nullsLast(Double::compare)));
+        return Stream.concat(finished, outcomes.stream().filter(o -> !o.finished()))
+                .toList();
+    }
+
+    private static List<Path> pluginJars(Path plugins) {
+        try (Stream<Path> files = Files.list(plugins)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new ToolkitException(plugins + ": cannot list the plugins directory: " + e.getMessage(), e);
+        }
+    }
+}
