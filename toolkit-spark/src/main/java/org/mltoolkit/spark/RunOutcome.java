@@ -10,7 +10,7 @@ import java.util.Map;
  * @param settings      the run's grid settings and seed
  * @param status        {@link #FINISHED} or {@link #FAILED}
  * @param error         the run's one-line error when it failed, else null
- * @param resumed       how the task found the run: {@code new}, {@code resumed} (from its last checkpoint) or
+ * @param origin        how the task found the run: {@code new}, {@code resumed} (from its last checkpoint) or
  *                      {@code done} (finished before, so only its summary was read)
  * @param bestEpoch     the best epoch, or null when the run failed
  * @param bestValidLoss the best validation loss, or null when the run failed
@@ -23,7 +23,7 @@ public record RunOutcome(
         Map<String, String> settings,
         String status,
         String error,
-        String resumed,
+        String origin,
         Integer bestEpoch,
         Double bestValidLoss,
         Double testLoss,
@@ -36,8 +36,8 @@ public record RunOutcome(
     public static final String FAILED = "failed";
 
     /** A run that failed with {@code error}. */
-    static RunOutcome failed(SweepPlan.Run run, String resumed, String error) {
-        return new RunOutcome(run.name(), run.settings(), FAILED, error, resumed, null, null, null, null, null);
+    static RunOutcome failed(SweepPlan.Run run, String origin, String error) {
+        return new RunOutcome(run.name(), run.settings(), FAILED, error, origin, null, null, null, null, null);
     }
 
     /** True when the run finished. */

@@ -1,6 +1,7 @@
 package org.mltoolkit.spark;
 
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.core.plugins.ExtensionLookup;
 
 /**
  * A sweep's driver: runs every run of a {@link SweepPlan} as one Spark task and gathers the outcomes into
@@ -20,6 +22,13 @@ import org.mltoolkit.api.ToolkitException;
  * like the others: the rest go on.
  */
 public final class Sweep {
+    /** Makes the datasets, models and trainers of one run, in the executor that runs it. */
+    @FunctionalInterface
+    public interface ExtensionSource extends Serializable {
+        /** The extensions; called once per run. */
+        ExtensionLookup open();
+    }
+
     /** The master when neither the command nor spark-submit names one: every core of this machine. */
     public static final String DEFAULT_MASTER = "local[*]";
 
@@ -28,7 +37,7 @@ public final class Sweep {
     private String master;
     private List<String> global = List.of();
     private Path pluginsDir;
-    private SweepTask.ExtensionSource extensions;
+    private Sweep.ExtensionSource extensions;
 
     /** A sweep of {@code plan} whose run directories and {@code sweep.json} go into {@code dir}. */
     public Sweep(SweepPlan plan, Path dir) {
@@ -52,8 +61,12 @@ public final class Sweep {
         return this;
     }
 
-    /** Datasets, models and trainers made on each executor instead of the plugins directory's. Returns this. */
-    Sweep extensions(SweepTask.ExtensionSource source) {
+    /**
+     * Datasets, models and trainers made on each executor instead of loading the plugins directory's, for an
+     * application that embeds the toolkit with extensions of its own (the source travels to the executors, so it
+     * must be serializable). Returns this.
+     */
+    public Sweep extensions(ExtensionSource source) {
         extensions = source;
         return this;
     }

@@ -198,7 +198,8 @@ public final class SweepCommand extends ToolkitSubcommand {
                         o.bestEpoch(),
                         String.format(Locale.ROOT, "%.1f", o.trainSeconds()));
             } else {
-                out.printf(Locale.ROOT, row, "-", o.name(), o.status(), "", "", "", "");
+                out.println(String.format(Locale.ROOT, row, "-", o.name(), o.status(), "", "", "", "")
+                        .stripTrailing());
             }
         }
         for (RunOutcome o : outcomes) {

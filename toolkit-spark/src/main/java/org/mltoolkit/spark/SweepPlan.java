@@ -1,5 +1,6 @@
 package org.mltoolkit.spark;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -27,8 +28,7 @@ public record SweepPlan(List<String> trainOptions, Map<String, List<String>> gri
     static final List<String> RESERVED = List.of("run-dir", "resume", "model-fn", "verbose", "overwrite", "threads");
 
     /** One run: its name (and run directory's name), its grid settings and seed, and its complete options. */
-    public record Run(String name, Map<String, String> settings, List<String> trainOptions)
-            implements java.io.Serializable {}
+    public record Run(String name, Map<String, String> settings, List<String> trainOptions) implements Serializable {}
 
     /**
      * Checks and copies the plan. Throws IllegalArgumentException, with a one-line message naming the value at fault when a shared option

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkFiles;
 import org.mltoolkit.cli.ToolkitCommand;
-import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.run.RunDirectory;
 import picocli.CommandLine;
 
@@ -41,14 +40,8 @@ record SweepTask(
         int threads,
         List<String> global,
         boolean pluginsShipped,
-        ExtensionSource extensions)
+        Sweep.ExtensionSource extensions)
         implements Serializable {
-
-    /** Datasets, models and trainers made on the executor, in place of the plugins directory's (for embedding). */
-    @FunctionalInterface
-    interface ExtensionSource extends Serializable {
-        ExtensionLookup open();
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

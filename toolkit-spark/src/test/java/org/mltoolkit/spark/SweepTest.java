@@ -62,8 +62,7 @@ class SweepTest {
         List<RunOutcome> finished =
                 outcomes.stream().filter(RunOutcome::finished).toList();
         assertEquals(
-                List.of("new", "new"),
-                finished.stream().map(RunOutcome::resumed).toList());
+                List.of("new", "new"), finished.stream().map(RunOutcome::origin).toList());
         assertEquals(outcomes.subList(0, 2), finished, "finished runs first");
         assertTrue(finished.get(0).bestValidLoss() <= finished.get(1).bestValidLoss(), "best first");
         for (RunOutcome failed : outcomes.subList(2, 4)) {
@@ -124,7 +123,7 @@ class SweepTest {
                 List.of("done", "done"),
                 again.stream()
                         .filter(RunOutcome::finished)
-                        .map(RunOutcome::resumed)
+                        .map(RunOutcome::origin)
                         .toList());
         assertEquals(finished.get(0).bestValidLoss(), again.get(0).bestValidLoss());
         assertNull(again.get(0).error());
