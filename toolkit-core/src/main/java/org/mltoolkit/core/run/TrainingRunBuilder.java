@@ -421,6 +421,9 @@ public final class TrainingRunBuilder {
      * lowered to the bound ({@link ComputeThreads#fromCheckpoint(int, Path)}).
      */
     static void checkRecorded(TrainingConfig recorded) {
+        if (recorded.lrSchedule() == null) {
+            throw new InvalidConfigurationException("lrSchedule", null, "is missing");
+        }
         TrainingRunBuilder settings = new TrainingRunBuilder();
         settings.optimizer = recorded.optimizer();
         settings.learningRate = recorded.learningRate();

@@ -172,6 +172,21 @@ class RunInputChecksTest {
         assertTrue(
                 f.getMessage().startsWith(floor + ": in its recorded configuration, invalid value 'cosine:9.0'"),
                 f.getMessage());
+
+        Path unscheduled = dir.resolve("unscheduled.ckpt");
+        CheckpointFile.write(
+                unscheduled, withConfig(c, c.configJson().replaceFirst("\"lr_schedule\"\\s*:\\s*\"[^\"]*\",?", "")));
+        ToolkitException g = assertThrows(
+                ToolkitException.class,
+                () -> TrainingRun.builder()
+                        .lookup(TestExtensions.create())
+                        .data(TrainingRunTest.DATA)
+                        .resumeFrom(unscheduled)
+                        .epochs(2)
+                        .build());
+        assertEquals(
+                unscheduled + ": in its recorded configuration, invalid value 'null' for lrSchedule: is missing",
+                g.getMessage());
     }
 
     @Test
