@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,14 +45,15 @@ class OutputSafetyCommandTest {
         return new Run(exitCode, out.toString(), err.toString());
     }
 
-    private Path train(String... more) {
-        Path runDir = temp.resolve("run");
-        List<String> args = new ArrayList<>(List.of(
+    /** Trains {@code model} for one epoch into {@code temp/<name>}; returns that run directory. */
+    private Path train(String model, String name) {
+        Path runDir = temp.resolve(name);
+        Run run = toolkit(
                 "train",
                 "--dataset",
                 "blobs",
                 "--model",
-                "softmax",
+                model,
                 "--batch-size",
                 "16",
                 "--epochs",
@@ -61,9 +61,7 @@ class OutputSafetyCommandTest {
                 "--verbose",
                 "0",
                 "--run-dir",
-                runDir.toString()));
-        args.addAll(List.of(more));
-        Run run = toolkit(args.toArray(String[]::new));
+                runDir.toString());
         assertEquals(0, run.exitCode(), run.err());
         return runDir;
     }
@@ -76,7 +74,7 @@ class OutputSafetyCommandTest {
 
     @Test
     void anOutputThatIsAnInputOfTheSameCommandIsRefusedThroughLinksAndDotDot() throws IOException {
-        Path runDir = train();
+        Path runDir = train("softmax", "run");
         Path best = runDir.resolve("best.ckpt");
         byte[] bestBytes = Files.readAllBytes(best);
         Path last = runDir.resolve("last.ckpt");
@@ -100,7 +98,7 @@ class OutputSafetyCommandTest {
 
     @Test
     void anExistingFileTheToolkitDidNotWriteIsReplacedOnlyWithOverwrite() throws IOException {
-        Path runDir = train();
+        Path runDir = train("softmax", "run");
         Path summary = runDir.resolve("summary.json");
         String summaryText = Files.readString(summary);
         Path unrelated = temp.resolve("notes.txt");
@@ -155,22 +153,7 @@ class OutputSafetyCommandTest {
 
     @Test
     void formatExportsFollowTheSameRuleAndARefusalWritesNoOutputAtAll() throws IOException {
-        Path runDir = temp.resolve("reporting");
-        Run trained = toolkit(
-                "train",
-                "--dataset",
-                "blobs",
-                "--model",
-                ReportingSoftmax.NAME,
-                "--batch-size",
-                "16",
-                "--epochs",
-                "1",
-                "--verbose",
-                "0",
-                "--run-dir",
-                runDir.toString());
-        assertEquals(0, trained.exitCode(), trained.err());
+        Path runDir = train(ReportingSoftmax.NAME, "reporting");
         Path best = runDir.resolve("best.ckpt");
         byte[] bestBytes = Files.readAllBytes(best);
         assertRefused(
