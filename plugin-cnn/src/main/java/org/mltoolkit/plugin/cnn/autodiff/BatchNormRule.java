@@ -9,8 +9,9 @@ import org.mltoolkit.plugin.cnn.graph.Attributes;
 import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 
 /**
- * BatchNormalization in training mode, written out with ReduceMean: y = (x - mean) * a + bias with
- * a = scale / sqrt(var + eps), the statistics taken over the batch and spatial axes. The running statistics are
+ * BatchNormalization in training mode, written out with sums: y = (x - mean) * a + bias with
+ * a = scale / sqrt(var + eps), the statistics taken over the batch and spatial axes, each sum taken axis by axis
+ * ({@link GraphBuilder#sumAxisByAxis}) so that its float rounding stays at PyTorch's level on large batches. The running statistics are
  * updated like PyTorch's (new = momentum * old + (1 - momentum) * batch, the variance unbiased). Backward:
  * dbias = sum(dy), dscale = sum(dy * xhat), dx = a * (dy - mean(dy) - xhat * mean(dy * xhat)), computed as
  * dy * a + xc * k1 + k0 with per-channel k1, k0 so that no normalised copy of x is kept.
@@ -28,12 +29,12 @@ final class BatchNormRule implements GradientRule {
         float momentum = Attributes.getFloat(node, "momentum", 0.9f);
         String x = node.getInput(0);
         boolean channelsFirst = c.isChannelsFirst(x);
-        String axes = g.ints(reductionAxes(xs.length, channelsFirst));
+        long[] axes = reductionAxes(xs.length, channelsFirst);
         String perChannel = g.ints(perChannelShape(xs.length, channels, channelsFirst));
-        String mean = g.op("ReduceMean", x, axes, attr("keepdims", 1L));
-        String xc = g.op("Sub", x, mean);
         String count = g.op("Div", g.op("Cast", g.op("Size", x), attr("to", 1L)), g.floatScalar(channels));
-        String variance = g.op("Div", g.op("ReduceSumSquare", xc, axes, attr("keepdims", 1L)), count);
+        String mean = g.op("Div", g.sumAxisByAxis(x, axes, false), count);
+        String xc = g.op("Sub", x, mean);
+        String variance = g.op("Div", g.sumAxisByAxis(xc, axes, true), count);
         String invStd = g.op("Reciprocal", g.op("Sqrt", g.op("Add", variance, g.floatScalar(eps))));
         String a = g.op("Mul", g.op("Reshape", node.getInput(1), perChannel), invStd);
         String bias = g.op("Reshape", node.getInput(2), perChannel);
@@ -70,11 +71,11 @@ final class BatchNormRule implements GradientRule {
         GraphBuilder g = c.graph();
         long[] xs = c.shape(node.getInput(0));
         long channels = xs[1];
-        String axes = g.ints(reductionAxes(xs.length, c.isChannelsFirst(node.getInput(0))));
+        long[] axes = reductionAxes(xs.length, c.isChannelsFirst(node.getInput(0)));
         String xc = c.saved(node, "xc");
         String invStd = c.saved(node, "invStd");
-        String sumGy = g.op("ReduceSum", gy, axes, attr("keepdims", 1L));
-        String sumGyXc = g.op("ReduceSum", g.op("Mul", gy, xc), axes, attr("keepdims", 1L));
+        String sumGy = g.sumAxisByAxis(gy, axes, false);
+        String sumGyXc = g.sumAxisByAxis(g.op("Mul", gy, xc), axes, false);
         if (c.needsGradient(node.getInput(2))) {
             c.accumulate(node.getInput(2), g.op("Reshape", sumGy, g.ints(channels)));
         }

@@ -80,6 +80,28 @@ public final class GraphBuilder {
         return op(opType, List.of(a, b), attributes);
     }
 
+    /**
+     * Appends nodes that sum {@code tensor} (or its squares, when {@code squares}) over {@code axes}, keeping them as
+     * axes of size 1, one axis at a time from the last axis to the first, and returns the sum's name. ONNX Runtime
+     * adds the elements of one reduction into a float one after another, so its rounding error grows with the count
+     * summed: over a BatchNorm channel of a batch of 256 images of 28x28 (200,704 elements) a single ReduceSum is off
+     * by up to about 1e-3 of the sum, while summing axis by axis keeps each run as short as one axis. Throws
+     * IllegalArgumentException when {@code axes} is empty.
+     */
+    public String sumAxisByAxis(String tensor, long[] axes, boolean squares) {
+        if (axes.length == 0) {
+            throw new IllegalArgumentException("no axes to sum over");
+        }
+        long[] order = axes.clone();
+        Arrays.sort(order);
+        String sum = tensor;
+        for (int i = order.length - 1; i >= 0; i--) {
+            String op = squares && i == order.length - 1 ? "ReduceSumSquare" : "ReduceSum";
+            sum = op(op, sum, ints(order[i]), attr("keepdims", 1L));
+        }
+        return sum;
+    }
+
     /** A 1-D int64 constant (cached: equal values share one initializer). */
     public String ints(long... values) {
         String key = "i" + Arrays.toString(values);
