@@ -124,4 +124,52 @@ class ReportCommandsTest {
         TrainCommandTest.Run one = toolkit("compare", first.toString(), "--out", out.toString());
         assertEquals(2, one.exitCode(), one.err());
     }
+
+    @Test
+    void compareRefusesBadRunsAndOutputsInOneLineWithoutWritingAnything() throws IOException {
+        Path good = temp.resolve("good");
+        assertEquals(0, train(good).exitCode());
+        Path out = temp.resolve("compare");
+
+        TrainCommandTest.Run notARun = toolkit("compare", good.toString(), temp.toString(), "--out", out.toString());
+        assertEquals(1, notARun.exitCode());
+        assertEquals(
+                "error: " + temp + " is not a run directory: it has no config.json (train writes one)",
+                notARun.err().strip());
+        assertFalse(Files.exists(out), "nothing is written when a run cannot be read");
+
+        Path corrupt = temp.resolve("corrupt");
+        assertEquals(0, train(corrupt).exitCode());
+        Path metrics = corrupt.resolve("metrics.jsonl");
+        List<String> rows = Files.readAllLines(metrics);
+        Files.write(metrics, List.of(rows.get(0), "{\"epoch\": 2, \"valid_lo"));
+        TrainCommandTest.Run broken = toolkit("compare", good.toString(), corrupt.toString(), "--out", out.toString());
+        assertEquals(1, broken.exitCode());
+        assertEquals(1, broken.err().strip().lines().count(), broken.err());
+        assertTrue(broken.err().startsWith("error: " + metrics + " line 2: not a metrics row"), broken.err());
+        assertFalse(Files.exists(out));
+
+        Path second = temp.resolve("second");
+        assertEquals(0, train(second, "--seed", "7").exitCode());
+        Path file = Files.writeString(temp.resolve("a-file"), "kept");
+        TrainCommandTest.Run onAFile = toolkit("compare", good.toString(), second.toString(), "--out", file.toString());
+        assertEquals(1, onAFile.exitCode());
+        assertEquals(
+                "error: " + file + ": cannot write the report there: it is a file, not a directory",
+                onAFile.err().strip());
+        assertEquals("kept", Files.readString(file));
+
+        Path others = Files.createDirectories(temp.resolve("others"));
+        Files.writeString(others.resolve("notes.txt"), "mine");
+        TrainCommandTest.Run foreign =
+                toolkit("compare", good.toString(), second.toString(), "--out", others.toString());
+        assertEquals(1, foreign.exitCode());
+        assertEquals(1, foreign.err().strip().lines().count(), foreign.err());
+        assertTrue(
+                foreign.err().startsWith("error: " + others + ": holds files that are not a toolkit report"),
+                foreign.err());
+        try (var listing = Files.list(others)) {
+            assertEquals(List.of(others.resolve("notes.txt")), listing.toList(), "nothing is added beside them");
+        }
+    }
 }

@@ -404,33 +404,10 @@ class TrainCommandTest {
                 wrongShape.err());
     }
 
-    @Test
-    void withoutATerminalVerboseTwoPrintsTheEpochLinesAndNoBarRedraws() {
-        Run run = toolkit(
-                "train",
-                "--dataset",
-                "blobs",
-                "--model",
-                "softmax",
-                "--epochs",
-                "2",
-                "--verbose",
-                "2",
-                "--run-dir",
-                temp.resolve("piped").toString());
-        assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().contains("EPOCH 1 - ") && run.out().contains("EPOCH 2 - "), run.out());
-        assertTrue(run.out().contains("Validation - loss="), run.out());
-        for (String stream : List.of(run.out(), run.err())) {
-            assertFalse(stream.contains("\r"), "a carriage return redraws a line: " + stream);
-            assertFalse(stream.contains("Epoch 1/2") || stream.contains("img/s"), stream);
-        }
-    }
-
-    @Test
-    void onATerminalVerboseTwoDrawsATrainingAndAValidationBarPerEpoch() {
-        Run run = toolkit(
-                true,
+    /** Two epochs of blobs at {@code --verbose 2}, as if the output went to a terminal or not. */
+    private Run verboseTwo(boolean interactive, String runDir) {
+        return toolkit(
+                interactive,
                 "train",
                 "--dataset",
                 "blobs",
@@ -443,7 +420,24 @@ class TrainCommandTest {
                 "--verbose",
                 "2",
                 "--run-dir",
-                temp.resolve("terminal").toString());
+                temp.resolve(runDir).toString());
+    }
+
+    @Test
+    void withoutATerminalVerboseTwoPrintsTheEpochLinesAndNoBarRedraws() {
+        Run run = verboseTwo(false, "piped");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("EPOCH 1 - ") && run.out().contains("EPOCH 2 - "), run.out());
+        assertTrue(run.out().contains("Validation - loss="), run.out());
+        for (String stream : List.of(run.out(), run.err())) {
+            assertFalse(stream.contains("\r"), "a carriage return redraws a line: " + stream);
+            assertFalse(stream.contains("Epoch 1/2") || stream.contains("img/s"), stream);
+        }
+    }
+
+    @Test
+    void onATerminalVerboseTwoDrawsATrainingAndAValidationBarPerEpoch() {
+        Run run = verboseTwo(true, "terminal");
         assertEquals(0, run.exitCode(), run.err());
         // 300 examples: 240 train, 60 validate.
         assertTrue(run.err().contains("Epoch 2/2") && run.err().contains("240/240"), run.err());
