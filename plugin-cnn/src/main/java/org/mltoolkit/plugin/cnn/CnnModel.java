@@ -189,7 +189,8 @@ public final class CnnModel implements Model, OnnxExportable {
             closeSession();
             // Conv nodes with constant weights: ONNX Runtime's blocked-layout kernels beat the batch-wide matrix
             // products used in training here (measured: 117 ms against 170-350 ms a batch of 256).
-            inferenceSession = OrtSessions.open(inferenceModel().toByteArray(), device, threads, null);
+            inferenceSession = OrtSessions.open(
+                    inferenceModel().toByteArray(), device, threads, OrtSessions.Memory.RELEASED, null);
             sessionVersion = stateVersion;
         }
         return inferenceSession;

@@ -87,8 +87,12 @@ public final class OrtTrainer extends OptimizingTrainer {
         try {
             this.graph = derive(model, spec);
             String profile = spec.options().getString("profile", null);
-            this.session =
-                    OrtSessions.open(graph.model().toByteArray(), model.resolvedDevice(), model.threads(), profile);
+            this.session = OrtSessions.open(
+                    graph.model().toByteArray(),
+                    model.resolvedDevice(),
+                    model.threads(),
+                    OrtSessions.Memory.POOLED,
+                    profile);
             bindState();
         } catch (RuntimeException e) {
             close();

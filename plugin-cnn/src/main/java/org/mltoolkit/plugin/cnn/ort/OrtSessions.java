@@ -11,12 +11,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates ONNX Runtime sessions on the resolved device: all graph optimizations, a fixed number of intra-op
- * threads, and the CUDA execution provider where the device is a GPU.
+ * threads, the CUDA execution provider where the device is a GPU, and the memory handling of {@link Memory}.
  */
 public final class OrtSessions {
     private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
 
     private OrtSessions() {}
+
+    /** How a session's working memory is handled between runs. */
+    public enum Memory {
+        /**
+         * ONNX Runtime's CPU arena keeps every block a run used for the next run; right for a training session,
+         * whose steps repeat the same shapes and would otherwise ask the C library for the same large blocks
+         * again at every step (about twice the step time). Memory patterns stay off: the arena already reuses
+         * the blocks, and a pattern would reserve one more block per batch shape.
+         */
+        POOLED,
+        /**
+         * No arena and no memory patterns: a run's tensors go back to the C library's allocator when it ends.
+         * Right for an inference session, which validation, evaluation and prediction use in passes between
+         * long stretches of training, so an arena would hold its blocks while the training session runs.
+         */
+        RELEASED
+    }
 
     public static OrtEnvironment environment() {
         return OrtEnvironment.getEnvironment();
@@ -59,15 +76,17 @@ public final class OrtSessions {
 
     /**
      * Opens a session for a serialized model on {@code device} (already resolved) with {@code threads} intra-op
-     * threads; when {@code profilePrefix} is not null ONNX Runtime writes a profile with that prefix. Throws
-     * ToolkitException when ONNX Runtime rejects the model.
+     * threads and the given memory handling; when {@code profilePrefix} is not null ONNX Runtime writes a profile
+     * with that prefix. Throws ToolkitException when ONNX Runtime rejects the model.
      */
-    public static OrtSession open(byte[] model, Device device, int threads, String profilePrefix) {
+    public static OrtSession open(byte[] model, Device device, int threads, Memory memory, String profilePrefix) {
         try (SessionOptions options = new SessionOptions()) {
             options.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setCPUArenaAllocator(memory == Memory.POOLED);
+            options.setMemoryPatternOptimization(false);
             if (profilePrefix != null) {
                 options.enableProfiling(profilePrefix);
             }
