@@ -1,0 +1,137 @@
+package org.mltoolkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher script's maximum heap, read from the arguments it passes to a stand-in {@code java} that prints
+ * them: sized from the dataset's files unless the user's options set one.
+ */
+class LauncherHeapTest {
+    private static final long MEBIBYTE = 1024 * 1024;
+
+    @TempDir
+    Path temp;
+
+    private Path home;
+    private Path javaHome;
+    private Path dataDir;
+
+    @BeforeEach
+    void installLauncher() throws IOException {
+        home = Files.createDirectories(temp.resolve("home"));
+        Path launcher = home.resolve("toolkit");
+        Files.copy(Path.of("..", "toolkit"), launcher);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.createDirectories(home.resolve("cli/target/lib"));
+        Files.createFile(home.resolve("cli/target/cli.jar"));
+        javaHome = Files.createDirectories(temp.resolve("jdk/bin")).getParent();
+        Path java = javaHome.resolve("bin/java");
+        Files.writeString(
+                java,
+                "#!/bin/sh\n"
+                        + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\" 2023-10-17' >&2; exit 0; fi\n"
+                        + "for a in \"$@\"; do echo \"$a\"; done\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        dataDir = Files.createDirectories(temp.resolve("data"));
+    }
+
+    private void datasetFile(String dataset, String name, long megabytes) throws IOException {
+        Path dir = Files.createDirectories(dataDir.resolve(dataset));
+        try (RandomAccessFile file = new RandomAccessFile(dir.resolve(name).toFile(), "rw")) {
+            file.setLength(megabytes * MEBIBYTE);
+        }
+    }
+
+    private List<String> jvmArguments(String javaOptions, String... arguments) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("toolkit").toString());
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> environment = builder.environment();
+        environment.keySet().removeAll(List.of("TOOLKIT_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
+        environment.put("JAVA_HOME", javaHome.toString());
+        environment.put("TOOLKIT_DATA", dataDir.toString());
+        if (javaOptions != null) {
+            environment.put("TOOLKIT_JAVA_OPTS", javaOptions);
+        }
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the launcher did not finish");
+        assertEquals(0, process.exitValue(), output);
+        List<String> lines = output.lines().toList();
+        return lines.subList(0, lines.indexOf("org.mltoolkit.cli.ToolkitCommand"));
+    }
+
+    private static List<String> heapOptions(List<String> jvmArguments) {
+        return jvmArguments.stream().filter(a -> a.startsWith("-Xmx")).toList();
+    }
+
+    @Test
+    void sizesTheHeapFromTheDatasetAsFloatsPlusAFixedPart() throws Exception {
+        datasetFile("mnist", "images", 50);
+        datasetFile("mnist", "labels", 2);
+
+        assertEquals(List.of("-Xmx592m"), heapOptions(jvmArguments(null, "train", "--model", "cnn")));
+        datasetFile("other", "images", 10);
+        assertEquals(
+                List.of("-Xmx424m"), heapOptions(jvmArguments(null, "bench", "--dataset", "other", "--model", "fc")));
+        assertEquals(List.of("-Xmx424m"), heapOptions(jvmArguments(null, "train", "--dataset=other")));
+    }
+
+    @Test
+    void leavesRoomForTheAugmentedCopy() throws Exception {
+        datasetFile("mnist", "images", 50);
+
+        assertEquals(List.of("-Xmx784m"), heapOptions(jvmArguments(null, "train", "--augment")));
+        assertEquals(List.of("-Xmx784m"), heapOptions(jvmArguments(null, "train", "--augment=rotate=5")));
+    }
+
+    @Test
+    void readsTheDataDirectoryOption() throws Exception {
+        Path elsewhere = Files.createDirectories(temp.resolve("elsewhere/mnist"));
+        try (RandomAccessFile file =
+                new RandomAccessFile(elsewhere.resolve("images").toFile(), "rw")) {
+            file.setLength(25 * MEBIBYTE);
+        }
+
+        assertEquals(
+                List.of("-Xmx484m"),
+                heapOptions(jvmArguments(
+                        null, "train", "--data-dir", elsewhere.getParent().toString())));
+    }
+
+    @Test
+    void theUsersMaximumHeapReplacesTheLaunchersOwn() throws Exception {
+        datasetFile("mnist", "images", 50);
+
+        List<String> arguments = jvmArguments("-Xmx2g -Dsomething=1", "train");
+        assertEquals(List.of("-Xmx2g"), heapOptions(arguments));
+        assertTrue(arguments.contains("-Dsomething=1"));
+        assertEquals(List.of(), heapOptions(jvmArguments("-XX:MaxRAMPercentage=50", "train")));
+    }
+
+    @Test
+    void leavesTheHeapToTheJvmWhenTheDatasetSizeIsUnknown() throws Exception {
+        assertEquals(List.of(), heapOptions(jvmArguments(null, "train")));
+
+        datasetFile("mnist", "train-images-idx3-ubyte.gz", 10);
+        assertEquals(List.of(), heapOptions(jvmArguments(null, "train")));
+        assertFalse(jvmArguments(null, "plugins").isEmpty());
+    }
+}
