@@ -234,7 +234,9 @@ public final class DifferentiationContext {
 
     /**
      * Sums a gradient of shape {@code from} over the broadcast axes so that it has shape {@code to} (the shape of
-     * the operand that was broadcast).
+     * the operand that was broadcast), axis by axis ({@link GraphBuilder#sumAxisByAxis}): a bias added to every
+     * pixel of a batch of images is summed over hundreds of thousands of values, which one ReduceSum does not keep
+     * to float precision.
      */
     public String reduceToShape(String gradient, long[] from, long[] to) {
         if (Arrays.equals(from, to)) {
@@ -249,11 +251,8 @@ public final class DifferentiationContext {
         }
         String reduced = gradient;
         if (!axes.isEmpty()) {
-            reduced = graph.op(
-                    "ReduceSum",
-                    reduced,
-                    graph.ints(axes.stream().mapToLong(Long::longValue).toArray()),
-                    GraphBuilder.attr("keepdims", 1L));
+            reduced = graph.sumAxisByAxis(
+                    gradient, axes.stream().mapToLong(Long::longValue).toArray(), false);
         }
         return graph.op("Reshape", reduced, graph.ints(to));
     }
