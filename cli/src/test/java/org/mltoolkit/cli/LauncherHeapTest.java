@@ -127,6 +127,17 @@ class LauncherHeapTest {
     }
 
     @Test
+    void leavesASweepsHeapToTheJvm() throws Exception {
+        datasetFile("mnist", "images", 50);
+        Files.createDirectories(home.resolve("toolkit-spark/target/lib"));
+        Files.createFile(home.resolve("toolkit-spark/target/toolkit-spark.jar"));
+
+        assertEquals(List.of(), heapOptions(jvmArguments(null, "sweep", "--model", "fc", "--out", "runs")));
+        assertEquals(List.of(), heapOptions(jvmArguments(null, "--debug", "sweep", "--augment")));
+        assertEquals(List.of("-Xmx3g"), heapOptions(jvmArguments("-Xmx3g", "sweep")));
+    }
+
+    @Test
     void leavesTheHeapToTheJvmWhenTheDatasetSizeIsUnknown() throws Exception {
         assertEquals(List.of(), heapOptions(jvmArguments(null, "train")));
 
