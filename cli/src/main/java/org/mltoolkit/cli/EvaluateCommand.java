@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import org.mltoolkit.api.ClassificationReport;
+import org.mltoolkit.core.data.DataFingerprint;
 import org.mltoolkit.core.engine.ConfusionMatrix;
 import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
@@ -99,6 +100,10 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             node.put("test_examples", result.test().examples());
             node.put("device", result.device());
             node.put("seconds", result.test().seconds());
+            node.put("test_data_sha256", result.testDigest());
+            if (result.trainedTestDigest() != null) {
+                node.put("trained_test_data_sha256", result.trainedTestDigest());
+            }
             if (!result.modelDescription().isEmpty()) {
                 ObjectNode description = node.putObject("model_description");
                 result.modelDescription().forEach(description::put);
@@ -134,6 +139,7 @@ public final class EvaluateCommand extends ToolkitSubcommand {
                             result.test().examples(),
                             result.dataset(),
                             result.device());
+            out().println(dataLine(result));
             String described = ModelDescriptionLine.of(result.model(), result.modelDescription());
             if (described != null) {
                 out().println(described);
@@ -149,7 +155,33 @@ public final class EvaluateCommand extends ToolkitSubcommand {
             }
             out().flush();
         }
+        warnOnOtherData(result);
         return ExitCodes.OK;
+    }
+
+    /** Which data were scored: the dataset, its test split's fingerprint, and whether the run recorded them. */
+    private static String dataLine(EvaluationResult result) {
+        String scored =
+                "Data: " + result.dataset() + " test split, sha256 " + DataFingerprint.shortForm(result.testDigest());
+        return scored
+                + result.sameTestDataAsTraining()
+                        .map(same -> same
+                                ? " (the test split recorded in training)"
+                                : " (differs from the test split recorded in training, "
+                                        + DataFingerprint.shortForm(result.trainedTestDigest()) + ")")
+                        .orElse(result.checkpoint() != null ? " (training data not recorded in the checkpoint)" : "");
+    }
+
+    /** One warning on stderr when the test split scored is not the one the checkpoint's run recorded. */
+    private void warnOnOtherData(EvaluationResult result) {
+        if (result.sameTestDataAsTraining().orElse(true)) {
+            return;
+        }
+        err().println("warning: " + result.checkpoint() + " was tested on other data (test split sha256 "
+                + DataFingerprint.shortForm(result.trainedTestDigest()) + ") than these ("
+                + result.dataset() + ", " + DataFingerprint.shortForm(result.testDigest())
+                + "); the figures are not comparable with the run's");
+        err().flush();
     }
 
     /** The model's own report as JSON: its evaluator, the scores per class and averaged, the confusion matrix. */

@@ -36,6 +36,8 @@ final class OptionNames {
             entry("bestCheckpoint", "--model-fn"),
             entry("resumeFrom", "--resume"),
             entry("overwrite", "--overwrite"),
+            entry("allowDataChange", "--allow-data-change"),
+            entry("fromBest", "--from-best"),
             entry("checkpoint", "--checkpoint"),
             entry("onnx", "--onnx"),
             entry("png", "--png"),

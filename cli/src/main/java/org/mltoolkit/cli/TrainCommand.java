@@ -184,6 +184,19 @@ public final class TrainCommand extends ToolkitSubcommand {
     private Path resume;
 
     @Option(
+            names = "--allow-data-change",
+            description = "With --resume: go on although the data differ from those the checkpoint recorded (their"
+                    + " SHA-256 fingerprint); without it such a resume is refused.")
+    private boolean allowDataChange;
+
+    @Option(
+            names = "--from-best",
+            description = "With --resume: resume a checkpoint older than its run (its best.ckpt) in that run's"
+                    + " directory; the later epochs' metrics.jsonl rows and last.ckpt are kept aside as"
+                    + " metrics.epochs-A-B.jsonl and last.epoch-B.ckpt. Without it such a resume is refused.")
+    private boolean fromBest;
+
+    @Option(
             names = "--overwrite",
             description = "Let a new run replace the checkpoints of another run in its run directory, and --model-fn"
                     + " replace an existing file that is not a checkpoint.")
@@ -282,6 +295,8 @@ public final class TrainCommand extends ToolkitSubcommand {
             b.resumeFrom(resume);
         }
         b.overwrite(overwrite);
+        b.allowDataChange(allowDataChange);
+        b.fromBest(fromBest);
         if (all || given(parsed, "--model")) {
             b.model(model);
         }

@@ -145,6 +145,45 @@ class TrainCommandTest {
     }
 
     @Test
+    void evaluateSaysWhichDataItScoredAndAnOlderCheckpointOfARunThatWentOnNeedsFromBest() throws IOException {
+        Path runDir = temp.resolve("run");
+        assertEquals(0, train(runDir, "--epochs", "1").exitCode());
+        Path first = runDir.resolve("epoch1.ckpt");
+        Files.copy(runDir.resolve("last.ckpt"), first);
+
+        Run text = toolkit("evaluate", "--checkpoint", first.toString());
+        assertEquals(0, text.exitCode(), text.err());
+        String digest =
+                org.mltoolkit.core.data.DataFingerprint.digest(BLOBS.load(temp).test());
+        assertTrue(
+                text.out()
+                        .contains("Data: blobs test split, sha256 " + digest.substring(0, 12)
+                                + " (the test split recorded in training)"),
+                text.out());
+        Run json = toolkit("evaluate", "--checkpoint", first.toString(), "--json");
+        assertEquals(digest, JSON.readTree(json.out()).get("test_data_sha256").asText());
+
+        Run resumed =
+                toolkit("train", "--resume", runDir.resolve("last.ckpt").toString(), "--epochs", "2", "--verbose", "0");
+        assertEquals(0, resumed.exitCode(), resumed.err());
+        Run rewind = toolkit("train", "--resume", first.toString(), "--epochs", "3", "--verbose", "0");
+        assertEquals(ExitCodes.USAGE, rewind.exitCode());
+        assertEquals(1, rewind.err().lines().count(), rewind.err());
+        assertTrue(
+                rewind.err()
+                        .startsWith("error: invalid value '" + first + "' for --resume: is epoch 1 of a run that"
+                                + " went on to epoch 2 in "),
+                rewind.err());
+        assertTrue(rewind.err().contains("give another --run-dir, or --from-best to keep"), rewind.err());
+        assertEquals(2, Files.readAllLines(runDir.resolve("metrics.jsonl")).size());
+
+        Run allowed = toolkit("train", "--resume", first.toString(), "--epochs", "3", "--verbose", "0", "--from-best");
+        assertEquals(0, allowed.exitCode(), allowed.err());
+        assertTrue(Files.isRegularFile(runDir.resolve("metrics.epochs-2-2.jsonl")));
+        assertTrue(Files.isRegularFile(runDir.resolve("last.epoch-2.ckpt")));
+    }
+
+    @Test
     void modelFnNamesTheBestCheckpointOutsideTheRunDirectory() {
         Path modelFn = temp.resolve("models/model.pth");
         Run run = train(temp.resolve("run"), "--epochs", "1", "--model-fn", modelFn.toString());

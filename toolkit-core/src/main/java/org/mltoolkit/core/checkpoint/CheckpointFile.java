@@ -330,7 +330,7 @@ public final class CheckpointFile {
             required(file, h, "plugins")
                     .properties()
                     .forEach(e -> plugins.put(e.getKey(), e.getValue().asText()));
-            return new Checkpoint(
+            Checkpoint checkpoint = new Checkpoint(
                     required(file, h, "model").asText(),
                     required(file, h, "trainer").asText(),
                     required(file, h, "dataset").asText(),
@@ -345,11 +345,60 @@ public final class CheckpointFile {
                     sections.get("model"),
                     sections.get("optimizer"),
                     sections.get("best_model"));
+            checkConsistent(file, checkpoint);
+            return checkpoint;
         } catch (IOException | RuntimeException e) {
             if (e instanceof CheckpointFormatException cfe) {
                 throw cfe;
             }
             throw new CheckpointFormatException(file, "corrupt checkpoint header: " + oneLine(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * Checks what the header and the sections say of each other, so that a checkpoint that cannot be resumed or
+     * evaluated is refused when it is read rather than after an epoch of training: one history row per epoch done,
+     * numbered from 1, a best epoch among them, weights in the model section, and best weights (when present) with
+     * the model's names and shapes. Throws CheckpointFormatException naming {@code file} and the first
+     * disagreement.
+     */
+    private static void checkConsistent(Path file, Checkpoint c) {
+        List<EpochMetrics> history = c.history();
+        if (history.size() != c.epoch()) {
+            throw new CheckpointFormatException(
+                    file,
+                    "inconsistent checkpoint (a history of " + history.size() + " epochs for epoch " + c.epoch() + ")");
+        }
+        for (int i = 0; i < history.size(); i++) {
+            if (history.get(i).epoch() != i + 1) {
+                throw new CheckpointFormatException(
+                        file,
+                        "inconsistent checkpoint (history row " + (i + 1) + " is epoch "
+                                + history.get(i).epoch() + ")");
+            }
+        }
+        if (c.modelState().isEmpty()) {
+            throw new CheckpointFormatException(file, "inconsistent checkpoint (no weights in section 'model')");
+        }
+        Map<String, Tensor> best = c.bestModelState();
+        if (best.isEmpty()) {
+            return;
+        }
+        if (!best.keySet().equals(c.modelState().keySet())) {
+            throw new CheckpointFormatException(
+                    file,
+                    "inconsistent checkpoint (section 'best_model' holds " + best.keySet()
+                            + " but section 'model' holds " + c.modelState().keySet() + ")");
+        }
+        for (Map.Entry<String, Tensor> entry : best.entrySet()) {
+            long[] expected = c.modelState().get(entry.getKey()).shape();
+            if (!Arrays.equals(entry.getValue().shape(), expected)) {
+                throw new CheckpointFormatException(
+                        file,
+                        "inconsistent checkpoint (best weights '" + entry.getKey() + "' of shape "
+                                + Arrays.toString(entry.getValue().shape()) + " where the model's are "
+                                + Arrays.toString(expected) + ")");
+            }
         }
     }
 

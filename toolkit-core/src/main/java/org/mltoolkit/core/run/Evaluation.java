@@ -19,6 +19,7 @@ import org.mltoolkit.api.ScoredExamples;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.data.DataFingerprint;
 import org.mltoolkit.core.engine.BatchLoader;
 import org.mltoolkit.core.engine.Evaluator;
 import org.mltoolkit.core.engine.Predictions;
@@ -125,7 +126,9 @@ public final class Evaluation {
                     predictions,
                     splits.test(),
                     report,
-                    model.description());
+                    model.description(),
+                    DataFingerprint.digest(splits.test()),
+                    trainedTestDigest(file));
         }
     }
 
@@ -138,14 +141,31 @@ public final class Evaluation {
     private PluginOptions datasetOptions(String datasetName, Path file) {
         Map<String, String> options = new TreeMap<>();
         if (checkpoint != null && datasetName.equals(checkpoint.datasetName())) {
-            try {
-                options.putAll(TrainingConfig.fromJson(checkpoint.configJson()).datasetOptions());
-            } catch (ToolkitException e) {
-                throw new ToolkitException(file + ": " + e.getMessage(), e);
-            }
+            options.putAll(savedConfig(file).datasetOptions());
         }
         options.putAll(settings.datasetOptions);
         return new PluginOptions(options);
+    }
+
+    /**
+     * The digest of the test split the checkpoint's run recorded, or null when there is no checkpoint or it recorded
+     * none. Throws ToolkitException naming the file when its configuration is unreadable.
+     */
+    private String trainedTestDigest(Path file) {
+        if (checkpoint == null) {
+            return null;
+        }
+        DataFingerprint recorded = savedConfig(file).dataFingerprint();
+        return recorded == null ? null : recorded.test();
+    }
+
+    /** The checkpoint's run configuration; throws ToolkitException naming {@code file} when it is unreadable. */
+    private TrainingConfig savedConfig(Path file) {
+        try {
+            return TrainingConfig.fromJson(checkpoint.configJson());
+        } catch (ToolkitException e) {
+            throw new ToolkitException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

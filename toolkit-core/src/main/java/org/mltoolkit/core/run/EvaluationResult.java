@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.mltoolkit.api.ClassificationReport;
 import org.mltoolkit.api.LabeledData;
+import org.mltoolkit.core.data.DataFingerprint;
 import org.mltoolkit.core.engine.EvaluationMetrics;
 import org.mltoolkit.core.engine.Predictions;
 
@@ -23,6 +24,9 @@ import org.mltoolkit.core.engine.Predictions;
  *                   ({@link org.mltoolkit.api.EvaluationReporter}; the {@code fc} plugin's through Tribuo)
  * @param modelDescription facts about the model as built ({@link org.mltoolkit.api.Model#description()}), in
  *                   display order; empty for most models
+ * @param testDigest the SHA-256 of the test split scored ({@link DataFingerprint#digest})
+ * @param trainedTestDigest the digest of the test split the checkpoint's run recorded, or null when it recorded none
+ *                   (an older checkpoint, a fresh model)
  */
 public record EvaluationResult(
         Path checkpoint,
@@ -35,8 +39,18 @@ public record EvaluationResult(
         LabeledData testData,
         Optional<ClassificationReport> report,
 
-        Map<String, String> modelDescription) {
+        Map<String, String> modelDescription,
+        String testDigest,
+        String trainedTestDigest) {
     public EvaluationResult {
         modelDescription = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(modelDescription));
+    }
+
+    /**
+     * Whether the test split scored is the one the checkpoint's run recorded: empty when the checkpoint recorded
+     * none.
+     */
+    public Optional<Boolean> sameTestDataAsTraining() {
+        return trainedTestDigest == null ? Optional.empty() : Optional.of(trainedTestDigest.equals(testDigest));
     }
 }

@@ -1,6 +1,10 @@
 package org.mltoolkit.core.run;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.Device;
@@ -11,10 +15,14 @@ import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.api.Trainer;
+import org.mltoolkit.core.checkpoint.AtomicFiles;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.checkpoint.CheckpointFormatException;
+import org.mltoolkit.core.data.DataFingerprint;
 import org.mltoolkit.core.engine.Augmentation;
 import org.mltoolkit.core.engine.EngineState;
+import org.mltoolkit.core.engine.EpochMetrics;
 import org.mltoolkit.core.engine.LearningRateSchedule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -154,6 +162,143 @@ final class ResumePlan {
                     + splits.classNames().size() + " classes");
         }
         return new ModelSpec(old.inputShape(), old.numClasses(), old.seed(), device, config.threads(), old.options());
+    }
+
+    /**
+     * Checks that {@code loaded} is the data the resumed run trained on, as the checkpoint recorded them. Different
+     * data are refused unless {@code allowChange}, when a warning says so; a checkpoint that recorded none (written
+     * before fingerprints were) is resumed with a warning. Does nothing for a new run. Throws
+     * InvalidConfigurationException naming the checkpoint, the dataset and both fingerprints.
+     */
+    void checkData(String dataset, DataFingerprint loaded, boolean allowChange) {
+        if (checkpoint == null) {
+            return;
+        }
+        DataFingerprint recorded = savedConfig().dataFingerprint();
+        if (recorded == null) {
+            LOG.warn(
+                    "{}: the data it was trained on are not recorded (an older checkpoint); resuming on dataset '{}'"
+                            + " ({}) unchecked",
+                    file,
+                    dataset,
+                    loaded.shortText());
+            return;
+        }
+        if (recorded.equals(loaded)) {
+            return;
+        }
+        String difference = "dataset '" + dataset + "' (" + loaded.shortText() + ") differs from the data this run"
+                + " trained on (" + recorded.shortText() + ")";
+        if (!allowChange) {
+            throw new InvalidConfigurationException(
+                    "resumeFrom", file, difference + "; give {allowDataChange} to resume on these data anyway");
+        }
+        LOG.warn("{}: {}; resuming on these data as asked", file, difference);
+    }
+
+    /**
+     * What resuming this checkpoint into {@code runDir} would cut: the run there went on after the checkpoint's
+     * epoch (it is the run's best checkpoint, say), so its later metrics rows and its later last checkpoint would be
+     * replaced. Returns null when nothing would be cut. Unless {@code allowed}, throws InvalidConfigurationException
+     * naming the checkpoint, both epochs and the way out; throws ToolkitException when a file the cut would be kept
+     * in already exists.
+     */
+    Rewind rewind(Path runDir, boolean allowed) {
+        if (checkpoint == null) {
+            return null;
+        }
+        RunDirectory directory = new RunDirectory(runDir);
+        List<EpochMetrics> later;
+        try {
+            later = directory.readMetrics().stream()
+                    .filter(row -> row.epoch() > checkpoint.epoch())
+                    .toList();
+        } catch (ToolkitException e) {
+            LOG.debug("Not looking for later epochs in '{}': {}", directory.metrics(), e.getMessage());
+            later = List.of();
+        }
+        int lastEpoch = later.stream().mapToInt(EpochMetrics::epoch).max().orElse(checkpoint.epoch());
+        Path last = directory.lastCheckpoint();
+        boolean laterLast = false;
+        if (Files.isRegularFile(last) && !sameFile(last, file)) {
+            try {
+                int epoch = CheckpointFile.read(last).epoch();
+                laterLast = epoch > checkpoint.epoch();
+                lastEpoch = Math.max(lastEpoch, epoch);
+            } catch (CheckpointFormatException e) {
+                LOG.debug("Not comparing with '{}': {}", last, e.getMessage());
+            }
+        }
+        if (lastEpoch <= checkpoint.epoch()) {
+            return null;
+        }
+        if (!allowed) {
+            throw new InvalidConfigurationException(
+                    "resumeFrom",
+                    file,
+                    "is epoch " + checkpoint.epoch() + " of a run that went on to epoch " + lastEpoch + " in "
+                            + runDir + "; resuming it there would rewind " + RunDirectory.METRICS + " and replace "
+                            + RunDirectory.LAST_CHECKPOINT + ": resume " + last + ", give another {runDir}, or"
+                            + " {fromBest} to keep the later epochs aside and go on from this one");
+        }
+        Rewind rewind = new Rewind(
+                directory,
+                later,
+                laterLast ? last : null,
+                runDir.resolve("metrics.epochs-" + (checkpoint.epoch() + 1) + "-" + lastEpoch + ".jsonl"),
+                runDir.resolve("last.epoch-" + lastEpoch + ".ckpt"));
+        for (Path kept : List.of(rewind.keptMetrics(), rewind.keptLast())) {
+            if (Files.exists(kept)) {
+                throw new ToolkitException(file + ": resuming it would keep the later epochs in " + kept
+                        + ", which exists already; move it away first");
+            }
+        }
+        return rewind;
+    }
+
+    /**
+     * The later epochs a resume from an older checkpoint sets aside: {@code laterRows} go to {@code keptMetrics},
+     * the later last checkpoint (null when none) is renamed {@code keptLast}.
+     */
+    record Rewind(
+            RunDirectory directory, List<EpochMetrics> laterRows, Path laterLast, Path keptMetrics, Path keptLast) {
+        /**
+         * Moves the later epochs aside and says what it moved in a warning. Throws ToolkitException naming the file
+         * that cannot be written or moved; the run's own files are then as they were.
+         */
+        void keepAside(Path checkpointFile, int epoch) {
+            StringBuilder rows = new StringBuilder();
+            for (EpochMetrics row : laterRows) {
+                rows.append(RunJson.line(row)).append('\n');
+            }
+            if (!laterRows.isEmpty()) {
+                AtomicFiles.writeString(keptMetrics, rows.toString());
+            }
+            if (laterLast != null) {
+                try {
+                    Files.move(laterLast, keptLast, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new ToolkitException("cannot move " + laterLast + " to " + keptLast + ": " + e, e);
+                }
+            }
+            LOG.warn(
+                    "Resuming {} at epoch {}: the run's later epochs are kept aside ({}{})",
+                    checkpointFile,
+                    epoch,
+                    laterRows.isEmpty()
+                            ? ""
+                            : "metrics of epochs " + laterRows.get(0).epoch() + "-"
+                                    + laterRows.get(laterRows.size() - 1).epoch() + " in " + keptMetrics,
+                    laterLast == null ? "" : (laterRows.isEmpty() ? "" : ", ") + "last checkpoint in " + keptLast);
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Loads the saved weights into {@code model}; throws ToolkitException naming the checkpoint if it rejects them. */

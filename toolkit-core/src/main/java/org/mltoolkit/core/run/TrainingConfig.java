@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.Map;
 import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.core.data.DataFingerprint;
 
 /**
  * The full configuration of a training run, as {@code config.json} and every checkpoint record it. Built and
@@ -36,6 +37,8 @@ import org.mltoolkit.api.ToolkitException;
  * @param runDir         the run directory
  * @param bestCheckpoint the best checkpoint's file
  * @param plugins        ids and versions of the plugins in use, as the host reported them
+ * @param dataFingerprint the digests of the data the run loaded ({@link DataFingerprint}); null before the run has
+ *                       loaded its data, and in files written before fingerprints were recorded
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TrainingConfig(
@@ -60,7 +63,8 @@ public record TrainingConfig(
         double minDelta,
         String runDir,
         String bestCheckpoint,
-        Map<String, String> plugins) {
+        Map<String, String> plugins,
+        DataFingerprint dataFingerprint) {
     public TrainingConfig {
         // Configurations written before datasets took options have none.
         datasetOptions = sorted(datasetOptions == null ? Map.of() : datasetOptions);
@@ -73,6 +77,34 @@ public record TrainingConfig(
     /** An unmodifiable copy that iterates in key order, so that files list the entries alike every time. */
     private static Map<String, String> sorted(Map<String, String> map) {
         return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(map));
+    }
+
+    /** This configuration with {@code fingerprint} as the data's; all else as it is. */
+    public TrainingConfig withDataFingerprint(DataFingerprint fingerprint) {
+        return new TrainingConfig(
+                dataset,
+                datasetOptions,
+                model,
+                trainer,
+                optimizer,
+                learningRate,
+                batchSize,
+                epochs,
+                trainRatio,
+                seed,
+                limit,
+                device,
+                threads,
+                modelOptions,
+                trainerOptions,
+                lrSchedule,
+                augment,
+                patience,
+                minDelta,
+                runDir,
+                bestCheckpoint,
+                plugins,
+                fingerprint);
     }
 
     /** The configuration as a JSON object (keys in snake_case, maps sorted by key). */

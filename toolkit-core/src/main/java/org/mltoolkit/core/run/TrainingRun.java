@@ -14,6 +14,7 @@ import org.mltoolkit.api.Trainer;
 import org.mltoolkit.api.TrainerProvider;
 import org.mltoolkit.api.TrainerSpec;
 import org.mltoolkit.core.checkpoint.Checkpoint;
+import org.mltoolkit.core.data.DataFingerprint;
 import org.mltoolkit.core.engine.Augmentation;
 import org.mltoolkit.core.engine.BatchLoader;
 import org.mltoolkit.core.engine.DataSplit;
@@ -57,17 +58,23 @@ public final class TrainingRun {
     private final DatasetLoader datasetLoader;
     private TrainingConfig config;
     private final ResumePlan resume;
+    /** The later epochs a resume from an older checkpoint sets aside, or null. */
+    private final ResumePlan.Rewind rewind;
+
+    private final boolean allowDataChange;
     private final List<Map.Entry<Event, EventHandler>> handlers;
     private final MetricSet metrics;
     private final List<java.util.function.Consumer<Model>> modelListeners;
     private boolean started;
 
-    TrainingRun(TrainingRunBuilder settings, TrainingConfig config, ResumePlan resume) {
+    TrainingRun(TrainingRunBuilder settings, TrainingConfig config, ResumePlan resume, ResumePlan.Rewind rewind) {
         this.lookup = settings.lookup;
         this.data = settings.data;
         this.datasetLoader = settings.datasetLoader;
         this.config = config;
         this.resume = resume;
+        this.rewind = rewind;
+        this.allowDataChange = settings.allowDataChange;
         this.handlers = List.copyOf(settings.handlers);
         this.metrics = settings.metrics != null ? settings.metrics : MetricSet.standard();
         this.modelListeners = List.copyOf(settings.modelListeners);
@@ -91,7 +98,9 @@ public final class TrainingRun {
     }
 
     /**
-     * Loads the data, builds the model and trainer (restoring them when resuming), trains the remaining epochs,
+     * Loads the data (a resume refuses other data than its checkpoint recorded, unless allowed), builds the model and
+     * trainer (restoring them when resuming), sets aside the later epochs of a run resumed from an older checkpoint
+     * (when allowed), trains the remaining epochs,
      * restores the best weights and evaluates them on the test split. Writes the run directory as it goes. Throws
      * ToolkitException (or a subtype such as {@link NonFiniteLossException}) with a one-line message on any
      * failure; checkpoints already written stay intact. A run runs once: a second call throws
@@ -102,7 +111,7 @@ public final class TrainingRun {
             throw new IllegalStateException("this training run has already run; build another one");
         }
         started = true;
-        DatasetSplits splits = loadData();
+        DatasetSplits splits = loadCheckedData();
         ModelProvider modelProvider = lookup.model(config.model());
         TrainerProvider trainerProvider = trainerFor(modelProvider);
         ModelSpec spec = resume.modelSpec(splits, config);
@@ -135,6 +144,9 @@ public final class TrainingRun {
                 resume.restoreOptimizer(trainer, config.trainer());
                 // The lock comes before the first write and the clean-up of leftovers, and lasts the whole run.
                 try (RunLock lock = RunLock.acquire(directory.path())) {
+                    if (rewind != null) {
+                        rewind.keepAside(resume.file(), resume.checkpoint().epoch());
+                    }
                     RunDirectoryPolicy.carryBestCheckpointOver(resume, Path.of(config.bestCheckpoint()));
                     directory.start(config);
                     CheckpointPolicy checkpoints =
@@ -211,6 +223,18 @@ public final class TrainingRun {
                     minimum);
         }
         return result;
+    }
+
+    /**
+     * The data to train on, checked against those a resumed checkpoint recorded, with their fingerprint recorded in
+     * the configuration. Throws InvalidConfigurationException when a resume meets other data unless allowed.
+     */
+    private DatasetSplits loadCheckedData() {
+        DatasetSplits splits = loadData();
+        DataFingerprint fingerprint = DataFingerprint.of(splits);
+        resume.checkData(splits.name(), fingerprint, allowDataChange);
+        config = config.withDataFingerprint(fingerprint);
+        return splits;
     }
 
     private TrainerProvider trainerFor(ModelProvider modelProvider) {

@@ -69,6 +69,8 @@ public final class TrainingRunBuilder {
     Map<String, String> plugins;
     Path resumeFrom;
     boolean overwrite;
+    boolean allowDataChange;
+    boolean fromBest;
     final List<Map.Entry<Event, EventHandler>> handlers = new ArrayList<>();
     MetricSet metrics;
     final List<Consumer<Model>> modelListeners = new ArrayList<>();
@@ -232,6 +234,27 @@ public final class TrainingRunBuilder {
     }
 
     /**
+     * Lets a resumed run go on when its data differ from those the checkpoint recorded ({@link
+     * org.mltoolkit.core.data.DataFingerprint}); it then says so in a warning and records the new data's
+     * fingerprint. Without it such a resume is refused before anything is written.
+     */
+    public TrainingRunBuilder allowDataChange(boolean value) {
+        allowDataChange = value;
+        return this;
+    }
+
+    /**
+     * Lets a run resume from a checkpoint older than the run it belongs to (its {@code best.ckpt} while its
+     * {@code metrics.jsonl} or {@code last.ckpt} went on): the later epochs' metrics rows are moved to {@code
+     * metrics.epochs-A-B.jsonl} and the later last checkpoint to {@code last.epoch-B.ckpt} in the run directory,
+     * and a warning says so. Without it such a resume is refused before anything is written.
+     */
+    public TrainingRunBuilder fromBest(boolean value) {
+        fromBest = value;
+        return this;
+    }
+
+    /**
      * Allows a new run to replace the files of another run in its run directory. Without it, a run directory that
      * already holds a {@code last.ckpt} (other than the one being resumed) is refused.
      */
@@ -274,8 +297,9 @@ public final class TrainingRunBuilder {
 
     /**
      * Checks the settings and returns the run. Throws InvalidConfigurationException naming the first bad setting
-     * and its value, UnknownExtensionException for an unknown model or trainer, and CheckpointFormatException for an
-     * unreadable checkpoint to resume. Nothing is written yet.
+     * and its value (a checkpoint to resume whose run went on after it, unless {@link #fromBest(boolean)}),
+     * UnknownExtensionException for an unknown model or trainer, and CheckpointFormatException for an unreadable or
+     * inconsistent checkpoint to resume. Nothing is written yet.
      */
     public TrainingRun build() {
         if (lookup == null) {
@@ -299,9 +323,10 @@ public final class TrainingRunBuilder {
         if (saved != null) {
             SavedModel.warnOnPluginVersionChanges(resume.checkpoint().plugins(), pluginVersions, resumeFrom);
         }
+        ResumePlan.Rewind rewind = resume.rewind(place.runDir(), fromBest);
         TrainingConfig config =
                 config(saved, datasetName, datasetOptions(saved), modelName, trainerName, place, pluginVersions);
-        return new TrainingRun(this, config, resume);
+        return new TrainingRun(this, config, resume, rewind);
     }
 
     /**
@@ -317,7 +342,8 @@ public final class TrainingRunBuilder {
                         config.model(),
                         config.trainer(),
                         new RunDirectoryPolicy.Placement(Path.of(config.runDir()), Path.of(config.bestCheckpoint())),
-                        config.plugins());
+                        config.plugins())
+                .withDataFingerprint(config.dataFingerprint());
     }
 
     /**
@@ -365,7 +391,8 @@ public final class TrainingRunBuilder {
                 from.given(minDelta, DEFAULT_MIN_DELTA, TrainingConfig::minDelta),
                 place.runDir().toString(),
                 place.bestCheckpoint().toString(),
-                pluginVersions);
+                pluginVersions,
+                saved != null ? saved.dataFingerprint() : null);
     }
 
     /**

@@ -50,11 +50,14 @@ class CheckpointFileTest {
         Map<String, Tensor> optimizer = new LinkedHashMap<>();
         optimizer.put("step", Tensor.scalar(12));
         optimizer.put("m.w", Tensor.copyOf(new float[] {scale, -scale, 0.25f}, 3));
-        Map<String, Tensor> best = new LinkedHashMap<>();
-        best.put("w", Tensor.copyOf(new float[] {Float.MIN_VALUE, Float.MAX_VALUE, -0.0f, 1e-30f, 7, 8}, 2, 3));
+        Map<String, Tensor> best = weights(0.5f);
+        float[] bestW = best.get("w").data();
+        float[] special = {Float.MIN_VALUE, Float.MAX_VALUE, -0.0f, 1e-30f, 7, 8};
+        System.arraycopy(special, 0, bestW, 0, special.length);
         List<EpochMetrics> history = List.of(
-                row(1, 0.9, 0.6, 12.5, 0.3, 0.8, 0.7, 1e-3, 1.25, 0.1),
-                row(2, 0.1 + 0.2, 1.0 / 3, Math.PI, Math.E, 0.85, 0.69, 5e-4, 1.5, 0.2));
+                        row(1, 0.9, 0.6, 12.5, 0.3, 0.8, 0.7, 1e-3, 1.25, 0.1),
+                        row(2, 0.1 + 0.2, 1.0 / 3, Math.PI, Math.E, 0.85, 0.69, 5e-4, 1.5, 0.2))
+                .subList(0, epoch);
         return new Checkpoint(
                 "softmax",
                 "softmax-trainer",
@@ -199,6 +202,68 @@ class CheckpointFileTest {
         crc.update(out.array(), 0, out.position());
         out.putLong(crc.getValue());
         Files.write(file, out.array());
+    }
+
+    @Test
+    void aHistoryShorterThanItsEpochsIsRefusedWhenReadNamingTheFile() throws IOException {
+        Path file = dir.resolve("short-history.ckpt");
+        CheckpointFile.write(file, sample(2, 1, weights(1)));
+        ObjectNode header = header(file);
+        header.put("best_epoch", 2);
+        ((com.fasterxml.jackson.databind.node.ArrayNode) header.get("epoch_metrics")).remove(1);
+        rewriteHeader(file, header);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(file));
+        assertEquals(file + ": inconsistent checkpoint (a history of 1 epochs for epoch 2)", e.getMessage());
+
+        header.put("epoch", 1);
+        header.put("best_epoch", 1);
+        ((ObjectNode) header.get("epoch_metrics").get(0)).put("epoch", 4);
+        rewriteHeader(file, header);
+        e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(file));
+        assertEquals(file + ": inconsistent checkpoint (history row 1 is epoch 4)", e.getMessage());
+    }
+
+    @Test
+    void bestWeightsThatAreNotTheModelsAreRefusedWhenReadNamingTheFile() {
+        Checkpoint good = sample(2, 1, weights(1));
+        Path renamed = dir.resolve("renamed.ckpt");
+        Map<String, Tensor> wrongNames = new LinkedHashMap<>();
+        wrongNames.put("w", good.bestModelState().get("w"));
+        wrongNames.put("bias", good.bestModelState().get("b"));
+        CheckpointFile.write(renamed, withBest(good, wrongNames));
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(renamed));
+        assertEquals(
+                renamed + ": inconsistent checkpoint (section 'best_model' holds [w, bias] but section 'model' holds"
+                        + " [w, b])",
+                e.getMessage());
+
+        Path reshaped = dir.resolve("reshaped.ckpt");
+        Map<String, Tensor> wrongShape = new LinkedHashMap<>(good.bestModelState());
+        wrongShape.put("w", Tensor.copyOf(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
+        CheckpointFile.write(reshaped, withBest(good, wrongShape));
+        e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(reshaped));
+        assertEquals(
+                reshaped + ": inconsistent checkpoint (best weights 'w' of shape [2, 3] where the model's are"
+                        + " [200, 200])",
+                e.getMessage());
+    }
+
+    private static Checkpoint withBest(Checkpoint c, Map<String, Tensor> best) {
+        return new Checkpoint(
+                c.modelName(),
+                c.trainerName(),
+                c.datasetName(),
+                c.modelSpec(),
+                c.epoch(),
+                c.seed(),
+                c.bestEpoch(),
+                c.bestValidLoss(),
+                c.history(),
+                c.configJson(),
+                c.plugins(),
+                c.modelState(),
+                c.optimizerState(),
+                best);
     }
 
     @Test
