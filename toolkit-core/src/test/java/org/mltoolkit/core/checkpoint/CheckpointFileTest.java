@@ -32,6 +32,7 @@ import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.core.engine.EpochMetrics;
+import org.mltoolkit.core.testing.Checkpoints;
 
 class CheckpointFileTest {
     @TempDir
@@ -140,7 +141,7 @@ class CheckpointFileTest {
                     return new EpochMetrics(m.epoch(), values);
                 })
                 .toList();
-        Checkpoint written = withHistory(plain, history);
+        Checkpoint written = Checkpoints.with(plain, history, plain.configJson(), plain.bestModelState());
         CheckpointFile.write(file, written);
 
         assertEquals(history, CheckpointFile.read(file).history());
@@ -163,24 +164,6 @@ class CheckpointFileTest {
         assertEquals(
                 sample(2, 1.5f, weights(1.5f)).history(),
                 CheckpointFile.read(file).history());
-    }
-
-    private static Checkpoint withHistory(Checkpoint c, List<EpochMetrics> history) {
-        return new Checkpoint(
-                c.modelName(),
-                c.trainerName(),
-                c.datasetName(),
-                c.modelSpec(),
-                c.epoch(),
-                c.seed(),
-                c.bestEpoch(),
-                c.bestValidLoss(),
-                history,
-                c.configJson(),
-                c.plugins(),
-                c.modelState(),
-                c.optimizerState(),
-                c.bestModelState());
     }
 
     /** The JSON header of a checkpoint file (after the magic, the version and the header's length). */
@@ -230,7 +213,7 @@ class CheckpointFileTest {
         Map<String, Tensor> wrongNames = new LinkedHashMap<>();
         wrongNames.put("w", good.bestModelState().get("w"));
         wrongNames.put("bias", good.bestModelState().get("b"));
-        CheckpointFile.write(renamed, withBest(good, wrongNames));
+        CheckpointFile.write(renamed, Checkpoints.with(good, good.history(), good.configJson(), wrongNames));
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(renamed));
         assertEquals(
                 renamed + ": inconsistent checkpoint (section 'best_model' holds [w, bias] but section 'model' holds"
@@ -240,30 +223,12 @@ class CheckpointFileTest {
         Path reshaped = dir.resolve("reshaped.ckpt");
         Map<String, Tensor> wrongShape = new LinkedHashMap<>(good.bestModelState());
         wrongShape.put("w", Tensor.copyOf(new float[] {1, 2, 3, 4, 5, 6}, 2, 3));
-        CheckpointFile.write(reshaped, withBest(good, wrongShape));
+        CheckpointFile.write(reshaped, Checkpoints.with(good, good.history(), good.configJson(), wrongShape));
         e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(reshaped));
         assertEquals(
                 reshaped + ": inconsistent checkpoint (best weights 'w' of shape [2, 3] where the model's are"
                         + " [200, 200])",
                 e.getMessage());
-    }
-
-    private static Checkpoint withBest(Checkpoint c, Map<String, Tensor> best) {
-        return new Checkpoint(
-                c.modelName(),
-                c.trainerName(),
-                c.datasetName(),
-                c.modelSpec(),
-                c.epoch(),
-                c.seed(),
-                c.bestEpoch(),
-                c.bestValidLoss(),
-                c.history(),
-                c.configJson(),
-                c.plugins(),
-                c.modelState(),
-                c.optimizerState(),
-                best);
     }
 
     @Test

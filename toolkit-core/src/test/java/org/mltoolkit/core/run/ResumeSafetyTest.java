@@ -21,6 +21,7 @@ import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.data.DataFingerprint;
+import org.mltoolkit.core.testing.Checkpoints;
 import org.mltoolkit.core.testing.SyntheticData;
 import org.mltoolkit.core.testing.TestExtensions;
 
@@ -92,7 +93,8 @@ class ResumeSafetyTest {
         Checkpoint c = CheckpointFile.read(last);
         ObjectNode config = (ObjectNode) JSON.readTree(c.configJson());
         config.remove("data_fingerprint");
-        CheckpointFile.write(last, withConfig(c, JSON.writeValueAsString(config)));
+        CheckpointFile.write(
+                last, Checkpoints.with(c, c.history(), JSON.writeValueAsString(config), c.bestModelState()));
 
         EvaluationResult evaluated = Evaluation.builder()
                 .lookup(TestExtensions.create())
@@ -192,23 +194,5 @@ class ResumeSafetyTest {
                 .run();
         assertEquals(4, resumed.epochsRun());
         assertFalse(Files.exists(runDir.resolve("last.epoch-3.ckpt")));
-    }
-
-    private static Checkpoint withConfig(Checkpoint c, String configJson) {
-        return new Checkpoint(
-                c.modelName(),
-                c.trainerName(),
-                c.datasetName(),
-                c.modelSpec(),
-                c.epoch(),
-                c.seed(),
-                c.bestEpoch(),
-                c.bestValidLoss(),
-                c.history(),
-                configJson,
-                c.plugins(),
-                c.modelState(),
-                c.optimizerState(),
-                c.bestModelState());
     }
 }

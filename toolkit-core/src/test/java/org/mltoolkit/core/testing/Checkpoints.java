@@ -1,0 +1,32 @@
+package org.mltoolkit.core.testing;
+
+import java.util.List;
+import java.util.Map;
+import org.mltoolkit.api.Tensor;
+import org.mltoolkit.core.checkpoint.Checkpoint;
+import org.mltoolkit.core.engine.EpochMetrics;
+
+/** Checkpoints made from others with some parts replaced, to craft the files a test reads. */
+public final class Checkpoints {
+    private Checkpoints() {}
+
+    /** {@code c} with {@code history}, {@code configJson} and {@code bestModelState} in place of its own. */
+    public static Checkpoint with(
+            Checkpoint c, List<EpochMetrics> history, String configJson, Map<String, Tensor> bestModelState) {
+        return new Checkpoint(
+                c.modelName(),
+                c.trainerName(),
+                c.datasetName(),
+                c.modelSpec(),
+                c.epoch(),
+                c.seed(),
+                c.bestEpoch(),
+                c.bestValidLoss(),
+                history,
+                configJson,
+                c.plugins(),
+                c.modelState(),
+                c.optimizerState(),
+                bestModelState);
+    }
+}
