@@ -44,8 +44,10 @@ import org.mltoolkit.core.engine.EpochMetrics;
  *   end marker   8 bytes  "MLTKEND."
  *   checksum     int64    CRC32 of every byte before it
  * </pre>
- * Files are replaced atomically ({@link AtomicFiles}); reading checks every length against the file size and
- * the checksum, and names the file in a one-line {@link CheckpointFormatException} when anything is off.
+ * Files are replaced atomically ({@link AtomicFiles}). Reading makes two passes: the first checks the structure,
+ * every declared length against the bytes left in the file, the end marker and the checksum while holding one chunk
+ * of tensor data at a time; only then does the second allocate the tensors and check that the parts agree. Either
+ * names the file in a one-line {@link CheckpointFormatException} when anything is off.
  *
  * <p>The metrics of each epoch are in {@code epoch_metrics}, every recorded metric by name. The header also keeps
  * {@code history}, the same rows cut to the metrics the first versions recorded ({@link #FIRST_METRICS}), because
@@ -62,6 +64,10 @@ public final class CheckpointFile {
     private static final int MAX_HEADER_BYTES = 64 << 20;
     private static final int MAX_RANK = 8;
     private static final int CHUNK_FLOATS = 1 << 14;
+    /** The end marker and the checksum that follow the tensors. */
+    private static final int TRAILER_BYTES = 8 + Long.BYTES;
+    /** Largest float array the JVM reliably allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8L;
     /** The metrics the first versions recorded and, in {@code history}, the only ones they accept. */
     static final List<String> FIRST_METRICS = List.of(
             "train_loss",
@@ -116,7 +122,8 @@ public final class CheckpointFile {
      */
     public static Checkpoint read(byte[] bytes, Path name) {
         try {
-            return read(new java.io.ByteArrayInputStream(bytes), bytes.length, name);
+            read(new java.io.ByteArrayInputStream(bytes), bytes.length, name, false);
+            return read(new java.io.ByteArrayInputStream(bytes), bytes.length, name, true);
         } catch (IOException e) {
             throw new CheckpointFormatException(name, "cannot read the checkpoint: " + e.getMessage(), e);
         }
@@ -135,18 +142,30 @@ public final class CheckpointFile {
         } catch (IOException e) {
             throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
         }
+        // The first pass checks the structure, every declared size and the checksum without keeping a tensor; only
+        // a file found whole is read again into memory, so a lying header cannot make the reader allocate.
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-            return read(raw, size, file);
+            read(raw, size, file, false);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
+        }
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return read(raw, size, file, true);
         } catch (IOException e) {
             throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
         }
     }
 
-    /** Reads a checkpoint of {@code size} bytes from {@code raw}, naming {@code file} in every error. */
-    private static Checkpoint read(InputStream raw, long size, Path file) throws IOException {
+    /**
+     * Reads a checkpoint of {@code size} bytes from {@code raw}, naming {@code file} in every error. With {@code
+     * keep} false it only checks: the structure, every size against the bytes left, the end marker and the checksum,
+     * holding one chunk of tensor data at a time, and returns null.
+     */
+    private static Checkpoint read(InputStream raw, long size, Path file, boolean keep) throws IOException {
         try {
             CheckedInputStream checked = new CheckedInputStream(raw, new CRC32());
-            DataInputStream in = new DataInputStream(checked);
+            CountingInputStream counted = new CountingInputStream(checked);
+            DataInputStream in = new DataInputStream(counted);
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
             if (!Arrays.equals(magic, MAGIC)) {
@@ -178,7 +197,7 @@ public final class CheckpointFile {
                     throw new CheckpointFormatException(
                             file, "corrupt checkpoint (section '" + name + "' where '" + expected + "' belongs)");
                 }
-                sections.put(name, readSection(file, in, size));
+                sections.put(name, readSection(file, in, size - TRAILER_BYTES, counted, keep));
             }
             byte[] end = new byte[END.length];
             in.readFully(end);
@@ -194,7 +213,7 @@ public final class CheckpointFile {
             if (raw.read() != -1) {
                 throw new CheckpointFormatException(file, "corrupt checkpoint (data after the checksum)");
             }
-            return fromHeader(file, header, sections);
+            return keep ? fromHeader(file, header, sections) : null;
         } catch (EOFException e) {
             throw new CheckpointFormatException(
                     file,
@@ -225,12 +244,18 @@ public final class CheckpointFile {
         }
     }
 
-    private static Map<String, Tensor> readSection(Path file, DataInputStream in, long size) throws IOException {
+    /**
+     * Reads one section's tensors (kept only when {@code keep}), checking each declared shape against the bytes left
+     * before {@code end}, the offset where the tensors must have ended, and against what one array can hold.
+     */
+    private static Map<String, Tensor> readSection(
+            Path file, DataInputStream in, long end, CountingInputStream position, boolean keep) throws IOException {
         int count = in.readInt();
-        if (count < 0 || count > size) {
+        if (count < 0 || count > end - position.count()) {
             throw new CheckpointFormatException(file, "corrupt checkpoint (tensor count " + count + ")");
         }
         Map<String, Tensor> tensors = new LinkedHashMap<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         byte[] bytes = new byte[CHUNK_FLOATS * Float.BYTES];
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int t = 0; t < count; t++) {
@@ -241,34 +266,94 @@ public final class CheckpointFile {
                         file, "corrupt checkpoint (tensor '" + name + "' has rank " + rank + ")");
             }
             long[] shape = new long[rank];
-            long elements = 1;
             for (int i = 0; i < rank; i++) {
                 shape[i] = in.readLong();
-                if (shape[i] < 0 || shape[i] > size) {
-                    throw new CheckpointFormatException(
-                            file, "corrupt checkpoint (tensor '" + name + "' has dimension " + shape[i] + ")");
-                }
-                elements *= shape[i];
-                if (elements * Float.BYTES > size) {
-                    throw new CheckpointFormatException(
-                            file,
-                            "truncated or corrupt checkpoint (tensor '" + name
-                                    + "' of shape " + Arrays.toString(Arrays.copyOf(shape, i + 1))
-                                    + "... needs more bytes than the file's " + size + ")");
-                }
             }
-            float[] data = new float[(int) elements];
-            for (int offset = 0; offset < data.length; offset += CHUNK_FLOATS) {
-                int n = Math.min(CHUNK_FLOATS, data.length - offset);
+            long elements = declaredElements(file, name, shape, end - position.count());
+            float[] data = keep ? new float[(int) elements] : null;
+            for (long offset = 0; offset < elements; offset += CHUNK_FLOATS) {
+                int n = (int) Math.min(CHUNK_FLOATS, elements - offset);
                 in.readFully(bytes, 0, n * Float.BYTES);
-                buffer.clear();
-                buffer.asFloatBuffer().get(data, offset, n);
+                if (keep) {
+                    buffer.clear();
+                    buffer.asFloatBuffer().get(data, (int) offset, n);
+                }
             }
-            if (tensors.put(name, new Tensor(shape, data)) != null) {
+            if (!names.add(name)) {
                 throw new CheckpointFormatException(file, "corrupt checkpoint (tensor '" + name + "' appears twice)");
+            }
+            if (keep) {
+                tensors.put(name, new Tensor(shape, data));
             }
         }
         return tensors;
+    }
+
+    /**
+     * The number of floats a tensor of {@code shape} holds, checked against the {@code left} bytes the file has
+     * left for it and against the largest array; throws CheckpointFormatException naming the file and the tensor.
+     */
+    private static long declaredElements(Path file, String name, long[] shape, long left) {
+        long elements = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new CheckpointFormatException(
+                        file, "corrupt checkpoint (tensor '" + name + "' has dimension " + d + ")");
+            }
+            if (d != 0 && elements > left / Float.BYTES / d) {
+                throw new CheckpointFormatException(
+                        file,
+                        "truncated checkpoint (tensor '" + name + "' of shape " + Arrays.toString(shape)
+                                + " needs more than the " + Math.max(0, left)
+                                + " bytes left in the file; it was cut short or its header is corrupt)");
+            }
+            elements *= d;
+        }
+        if (elements > MAX_ARRAY) {
+            throw new CheckpointFormatException(
+                    file,
+                    "corrupt checkpoint (tensor '" + name + "' of shape " + Arrays.toString(shape) + " holds "
+                            + elements + " floats, more than one array can hold)");
+        }
+        return elements;
+    }
+
+    /** Counts the bytes read through it, so that every declared size can be checked against the bytes left. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 
     private static byte[] header(Checkpoint c) {

@@ -247,6 +247,54 @@ class CheckpointFileTest {
     }
 
     @Test
+    void theChecksumIsCheckedBeforeAnyTensorIsAllocated() throws IOException {
+        Path file = dir.resolve("big.ckpt");
+        int floats = 16 << 20; // 64 MB of weights
+        Map<String, Tensor> big = new LinkedHashMap<>();
+        big.put("w", new Tensor(new long[] {floats}, new float[floats]));
+        CheckpointFile.write(
+                file, Checkpoints.with(sample(1, 1, big), sample(1, 1, big).history(), "{}", Map.of()));
+        big = null;
+        try (java.nio.channels.FileChannel channel =
+                java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[Long.BYTES]), channel.size() - Long.BYTES);
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(file));
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertTrue(e.getMessage().contains("CRC32"), e.getMessage());
+        assertTrue(allocated < 8 << 20, "reading a corrupt 64 MB checkpoint allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void aTensorLargerThanTheBytesLeftInTheFileIsRefusedBeforeItIsAllocated() throws IOException {
+        Path file = dir.resolve("lying.ckpt");
+        CheckpointFile.write(file, sample(1, 1, weights(1)));
+        byte[] bytes = Files.readAllBytes(file);
+        // The model section's first tensor, 'w' of shape [200, 200]: declare [200, 200000] instead.
+        int shapeAt = indexOf(bytes, new byte[] {0, 1, 'w', 0, 0, 0, 2}) + 7;
+        ByteBuffer.wrap(bytes).putLong(shapeAt + Long.BYTES, 200_000);
+        Files.write(file, bytes);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> CheckpointFile.read(file));
+        assertTrue(
+                e.getMessage()
+                        .startsWith(file + ": truncated checkpoint (tensor 'w' of shape [200, 200000]"
+                                + " needs more than the "),
+                e.getMessage());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
+    }
+
+    @Test
     void aFlippedBitIsCaughtByTheChecksum() throws IOException {
         Path file = dir.resolve("c.ckpt");
         CheckpointFile.write(file, sample(2, 1, weights(1)));
