@@ -22,4 +22,15 @@ public interface ModelProvider extends ExtensionPoint {
      * and ToolkitException when the requested device cannot be used.
      */
     Model create(ModelSpec spec);
+
+    /**
+     * The number of trainable parameters {@link #create(ModelSpec)} would give the model for {@code spec}, computed
+     * without building it, or -1 when it cannot be known before building (the default). A host compares it with the
+     * weights a checkpoint holds before building the checkpoint's model, so that options read from a file (layer
+     * widths, say) cannot make it allocate a model those weights do not describe. Throws
+     * InvalidConfigurationException for options {@link #create(ModelSpec)} would refuse.
+     */
+    default long parameterCount(ModelSpec spec) {
+        return -1;
+    }
 }

@@ -24,11 +24,25 @@ final class DenseModels {
                     "device", spec.device(), "model " + name + " runs on the CPU only: choose cpu or auto");
         }
         NativeBlas.ensureLoaded();
+        return new DenseClassifier(name, spec, widths(spec, hidden));
+    }
+
+    /**
+     * The trainable parameters {@link #create} would give the classifier, from the widths alone; throws
+     * InvalidConfigurationException for an unknown option, as {@link #create} does.
+     */
+    static long parameterCount(String name, ModelSpec spec, int[] hidden, Set<String> knownOptions) {
+        spec.options().requireOnly("model " + name, knownOptions);
+        return DenseNetwork.parameterCount(widths(spec, hidden));
+    }
+
+    /** The layer widths: the example's size, {@code hidden}, the number of classes. */
+    private static int[] widths(ModelSpec spec, int[] hidden) {
         int[] widths = new int[hidden.length + 2];
         widths[0] = spec.inputShape().size();
         System.arraycopy(hidden, 0, widths, 1, hidden.length);
         widths[widths.length - 1] = spec.numClasses();
-        return new DenseClassifier(name, spec, widths);
+        return widths;
     }
 
     /** Parses {@code 500,400,300}; throws InvalidConfigurationException naming the option for anything else. */

@@ -76,6 +76,21 @@ final class DenseNetwork implements AutoCloseable {
      *
      * @param widths input width, hidden widths..., number of classes
      */
+    /**
+     * The trainable parameters of a network of {@code widths} (input, hidden..., output): each layer's weights and
+     * biases, and a BatchNorm scale and shift per hidden unit. Computed from the widths alone, allocating nothing.
+     */
+    static long parameterCount(int[] widths) {
+        long count = 0;
+        for (int l = 0; l + 1 < widths.length; l++) {
+            count += (long) widths[l + 1] * widths[l] + widths[l + 1];
+            if (l + 2 < widths.length) {
+                count += 2L * widths[l + 1];
+            }
+        }
+        return count;
+    }
+
     DenseNetwork(int[] widths, long seed, int threads) {
         if (widths.length < 2) {
             throw new IllegalArgumentException("need at least an input and an output width");
@@ -88,13 +103,11 @@ final class DenseNetwork implements AutoCloseable {
         }
         this.widths = widths.clone();
         this.layerCount = widths.length - 1;
-        long parameterCount = 0;
+        long parameterCount = parameterCount(widths);
         long bufferCount = 0;
         int widest = 0;
         for (int l = 0; l < layerCount; l++) {
-            parameterCount += (long) widths[l + 1] * widths[l] + widths[l + 1];
             if (isHidden(l)) {
-                parameterCount += 2L * widths[l + 1];
                 bufferCount += 2L * widths[l + 1];
             }
             widest = Math.max(widest, Math.max(widths[l], widths[l + 1]));

@@ -38,9 +38,17 @@ public final class FcModelProvider implements ModelProvider {
 
     @Override
     public Model create(ModelSpec spec) {
-        int[] hidden = spec.options().keys().contains("hidden")
+        return DenseModels.create(NAME, spec, hidden(spec), Set.of("hidden"));
+    }
+
+    @Override
+    public long parameterCount(ModelSpec spec) {
+        return DenseModels.parameterCount(NAME, spec, hidden(spec), Set.of("hidden"));
+    }
+
+    private static int[] hidden(ModelSpec spec) {
+        return spec.options().keys().contains("hidden")
                 ? DenseModels.parseWidths("hidden", spec.options().getString("hidden", ""))
                 : DenseModels.REFERENCE_HIDDEN;
-        return DenseModels.create(NAME, spec, hidden, Set.of("hidden"));
     }
 }

@@ -40,4 +40,9 @@ public final class LinearModelProvider implements ModelProvider {
     public Model create(ModelSpec spec) {
         return DenseModels.create(NAME, spec, new int[0], Set.of());
     }
+
+    @Override
+    public long parameterCount(ModelSpec spec) {
+        return DenseModels.parameterCount(NAME, spec, new int[0], Set.of());
+    }
 }

@@ -2,6 +2,7 @@ package org.mltoolkit.plugin.fc;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
@@ -12,6 +13,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.ClassificationReport;
 import org.mltoolkit.api.DatasetSplits;
+import org.mltoolkit.api.Device;
+import org.mltoolkit.api.Model;
+import org.mltoolkit.api.ModelProvider;
+import org.mltoolkit.api.ModelSpec;
+import org.mltoolkit.api.PluginOptions;
+import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.core.checkpoint.Checkpoint;
+import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.engine.ConfusionMatrix;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.StaticExtensions;
@@ -58,6 +67,67 @@ class ThroughTheCoreTest {
                 .build()
                 .run()
                 .bestCheckpoint();
+    }
+
+    @Test
+    void theDeclaredParameterCountIsTheBuiltModelsAndWidthsReadFromAFileCannotSizeAModelItsWeightsDoNotHold() {
+        ModelSpec small = new ModelSpec(
+                Fixtures.MNIST_SHAPE, 10, 1, Device.parse("cpu"), 1, new PluginOptions(TribuoFixtures.SMALL_FC));
+        ModelSpec reference = new ModelSpec(Fixtures.MNIST_SHAPE, 10, 1, Device.parse("cpu"), 1, PluginOptions.empty());
+        for (ModelProvider provider : List.of(new FcModelProvider(), new LinearModelProvider())) {
+            ModelSpec spec = provider instanceof FcModelProvider ? small : reference;
+            try (Model model = provider.create(spec)) {
+                assertEquals(model.parameterCount(), provider.parameterCount(spec), provider.name());
+            }
+        }
+        assertEquals(802_160, new FcModelProvider().parameterCount(reference));
+
+        Path best = train("fc");
+        Checkpoint c = CheckpointFile.read(best);
+        ModelSpec saved = c.modelSpec();
+        Path crafted = dir.resolve("crafted.ckpt");
+        CheckpointFile.write(
+                crafted,
+                new Checkpoint(
+                        c.modelName(),
+                        c.trainerName(),
+                        c.datasetName(),
+                        craftedSpec(saved),
+                        c.epoch(),
+                        c.seed(),
+                        c.bestEpoch(),
+                        c.bestValidLoss(),
+                        c.history(),
+                        c.configJson(),
+                        c.plugins(),
+                        c.modelState(),
+                        c.optimizerState(),
+                        c.bestModelState()));
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
+                () -> Evaluation.builder()
+                        .lookup(lookup())
+                        .checkpoint(crafted)
+                        .data(DATA)
+                        .build()
+                        .run());
+        assertTrue(
+                e.getMessage()
+                        .startsWith(crafted + ": its model options {hidden=20000,20000} make a 'fc' model of "
+                                + new FcModelProvider().parameterCount(craftedSpec(saved))
+                                + " parameters but its weights"
+                                + " hold only "),
+                e.getMessage());
+    }
+
+    private static ModelSpec craftedSpec(ModelSpec saved) {
+        return new ModelSpec(
+                saved.inputShape(),
+                saved.numClasses(),
+                saved.seed(),
+                saved.device(),
+                saved.threads(),
+                new PluginOptions(Map.of("hidden", "20000,20000")));
     }
 
     @Test

@@ -171,7 +171,8 @@ public final class Evaluation {
     /**
      * Rebuilds the checkpoint's model through its plugin from the saved {@link ModelSpec} and loads the saved
      * weights. {@code device} and {@code threads} override the saved ones when not null. The caller closes the
-     * model. Throws ToolkitException naming the file when no plugin provides the model or it rejects the weights.
+     * model. Throws ToolkitException naming the file when no plugin provides the model, when the saved options declare
+     * more parameters than the saved weights hold (before building), or when the model rejects the weights.
      */
     public static Model openModel(
             ExtensionLookup lookup, Checkpoint checkpoint, Path file, String device, Integer threads) {
@@ -186,7 +187,7 @@ public final class Evaluation {
         ModelProvider provider = lookup.model(checkpoint.modelName());
         SavedModel.warnOnPluginVersionChanges(
                 checkpoint.plugins(), RunSummary.pluginVersions(lookup, null, checkpoint.modelName(), null), file);
-        Model model = provider.create(spec);
+        Model model = SavedModel.build(provider, spec, checkpoint.modelState(), file);
         try {
             SavedModel.loadWeights(model, checkpoint.modelState(), file);
             return model;

@@ -10,6 +10,7 @@ import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.Model;
+import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.Tensor;
@@ -299,6 +300,16 @@ final class ResumePlan {
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /**
+     * Builds the run's model: a new run's as {@code spec} says, a resumed run's only once the parameters {@code spec}
+     * declares are found to fit in the saved weights ({@link SavedModel#build}). The caller closes it.
+     */
+    Model buildModel(ModelProvider provider, ModelSpec spec) {
+        return checkpoint == null
+                ? provider.create(spec)
+                : SavedModel.build(provider, spec, checkpoint.modelState(), file);
     }
 
     /** Loads the saved weights into {@code model}; throws ToolkitException naming the checkpoint if it rejects them. */

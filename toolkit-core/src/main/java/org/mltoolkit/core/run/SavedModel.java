@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.LabeledData;
 import org.mltoolkit.api.Model;
+import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.api.ToolkitException;
@@ -53,6 +54,27 @@ final class SavedModel {
                     + spec.numClasses() + " classes but dataset '" + splits.name() + "' has " + part.shape()
                     + " examples in " + splits.classNames().size() + " classes");
         }
+    }
+
+    /**
+     * Builds {@code provider}'s model for {@code spec}, the spec saved in {@code file} with {@code weights}, after
+     * checking that the parameters the spec declares fit in those weights: a spec whose options ask for more
+     * (widths read from a crafted header, say) is refused before anything is allocated. The caller closes the model.
+     * Throws ToolkitException naming the file, the options and both counts.
+     */
+    static Model build(ModelProvider provider, ModelSpec spec, Map<String, Tensor> weights, Path file) {
+        long declared = provider.parameterCount(spec);
+        long saved = 0;
+        for (Tensor t : weights.values()) {
+            saved += t.data().length;
+        }
+        if (declared > saved) {
+            throw new ToolkitException(file + ": its model options "
+                    + spec.options().asMap() + " make a '"
+                    + provider.name() + "' model of " + declared + " parameters but its weights hold only " + saved
+                    + " values; the header and the weights disagree");
+        }
+        return provider.create(spec);
     }
 
     /**

@@ -136,7 +136,7 @@ public final class TrainingRun {
                 splits.name(),
                 config.runDir());
 
-        try (Model model = modelProvider.create(spec)) {
+        try (Model model = resume.buildModel(modelProvider, spec)) {
             BatchLoader trainBatches = withMinimumBatch(allTrainBatches, model);
             resume.restoreWeights(model);
             modelListeners.forEach(listener -> listener.accept(model));
