@@ -13,6 +13,8 @@ import java.util.Map;
  */
 final class TarReader {
     private static final int BLOCK = 512;
+    /** The most a long-name or pax entry may declare; they are read into memory. */
+    static final int MAX_METADATA_BYTES = 1 << 20;
 
     /** Receives the regular files of an archive. */
     interface FileHandler {
@@ -43,11 +45,15 @@ final class TarReader {
             }
             checkChecksum(header, index);
             long size = parseNumber(header, 124, 12, index);
+            if (size < 0) {
+                throw new IOException("corrupt tar archive: header " + index + " declares a size of " + size);
+            }
             byte type = header[156];
             BoundedInputStream content = new BoundedInputStream(tar, size);
             switch (type) {
-                case 'L' -> longName = trimNul(new String(content.readAllBytes(), StandardCharsets.UTF_8));
-                case 'x' -> paxHeaders = parsePax(content.readAllBytes(), index);
+                case 'L' ->
+                    longName = trimNul(new String(metadata(content, size, "long name", index), StandardCharsets.UTF_8));
+                case 'x' -> paxHeaders = parsePax(metadata(content, size, "pax header", index), index);
                 case '0', 0, '7' -> {
                     String name = paxHeaders.getOrDefault("path", longName != null ? longName : headerName(header));
                     handler.file(name, size, content);
@@ -64,6 +70,19 @@ final class TarReader {
             long padding = (BLOCK - size % BLOCK) % BLOCK;
             skipFully(tar, padding, index);
         }
+    }
+
+    /**
+     * The bytes of a long-name or pax entry, which are read into memory: refused when the header declares more than
+     * {@link #MAX_METADATA_BYTES}, so that a crafted size cannot make the reader allocate (a name or a set of pax
+     * records is a few hundred bytes; Linux paths end at 4 KiB).
+     */
+    private static byte[] metadata(InputStream content, long size, String kind, int index) throws IOException {
+        if (size > MAX_METADATA_BYTES) {
+            throw new IOException("corrupt tar archive: the " + kind + " of entry " + index + " declares " + size
+                    + " bytes, more than the " + MAX_METADATA_BYTES + " such an entry may hold");
+        }
+        return content.readAllBytes();
     }
 
     private static String headerName(byte[] header) {

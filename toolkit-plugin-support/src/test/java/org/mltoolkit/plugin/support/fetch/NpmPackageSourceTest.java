@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,26 @@ class NpmPackageSourceTest {
 
         assertEquals(Map.of("package/package.json", 2, longName, 3, "package/pax-named", 600), files);
         assertEquals(List.of("package/package.json", longName, "package/pax-named"), List.copyOf(files.keySet()));
+    }
+
+    @Test
+    void tarReaderRefusesALongNameOrPaxHeaderLargerThanSuchAnEntryMayHoldBeforeReadingIt() {
+        for (char type : new char[] {'L', 'x'}) {
+            ByteArrayOutputStream tar = new ByteArrayOutputStream();
+            entry(tar, "PaxHeader", type, new byte[TarReader.MAX_METADATA_BYTES + 1]);
+            entry(tar, "package/a", '0', new byte[10]);
+            List<String> handed = new ArrayList<>();
+            IOException e = assertThrows(
+                    IOException.class,
+                    () -> TarReader.forEachFile(
+                            new ByteArrayInputStream(tar.toByteArray()), (name, size, content) -> handed.add(name)));
+            assertEquals(
+                    "corrupt tar archive: the " + (type == 'L' ? "long name" : "pax header") + " of entry 0 declares "
+                            + (TarReader.MAX_METADATA_BYTES + 1) + " bytes, more than the "
+                            + TarReader.MAX_METADATA_BYTES + " such an entry may hold",
+                    e.getMessage());
+            assertEquals(List.of(), handed);
+        }
     }
 
     @Test
