@@ -62,7 +62,8 @@ class ImageFolderTrainingTest {
                 TrainingConfig.fromJson(Files.readString(runDir.resolve("config.json")))
                         .datasetOptions());
 
-        // A larger colour image would now make the defaults 3 channels of 8x8: the recorded options keep 1x4x4.
+        // A larger colour image would now make the defaults 3 channels of 8x8: the recorded options keep 1x4x4. The
+        // folder gained images, so its fingerprint changed: the resume has to allow that.
         ImageFolders.colour(images.resolve("light/extra.png"), 8, 8, 0xF0E0D0);
         ImageFolders.colour(images.resolve("light/extra2.png"), 8, 8, 0xF0E0D0);
         ImageFolders.colour(images.resolve("light/extra3.png"), 8, 8, 0xF0E0D0);
@@ -70,6 +71,7 @@ class ImageFolderTrainingTest {
                 .lookup(lookup)
                 .datasetLoader(loader)
                 .resumeFrom(last)
+                .allowDataChange(true)
                 .epochs(2)
                 .build();
         assertEquals(2, resumed.run().epochsRun());
