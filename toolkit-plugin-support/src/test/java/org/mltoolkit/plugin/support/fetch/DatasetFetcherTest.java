@@ -227,6 +227,44 @@ class DatasetFetcherTest {
     }
 
     @Test
+    void aFileWhoseContentRunsPastWhatItCanHoldIsRefusedNamingItWithNothingHalfWritten() throws IOException {
+        Path from = TestFiles.gzipped(fixtures("bomb"));
+        byte[] bomb = TestFiles.gzippedZeros(64L << 20);
+        assertTrue(bomb.length < 100_000, "64 MiB of content in " + bomb.length + " bytes of gzip");
+        Path bombFile = Files.write(from.resolve("alpha.bin.gz"), bomb);
+
+        ToolkitException e = assertThrows(
+                ToolkitException.class,
+                () -> digits(List.of()).fetch(new FetchRequest(dataDir, Optional.of(from), progress)));
+
+        assertFalse(e instanceof ChecksumMismatchException, e.getMessage());
+        assertEquals(
+                "cannot fetch alpha.bin of dataset digits: every source failed: directory you named " + from + ": "
+                        + bombFile + " decompresses to more than the 4096 bytes alpha.bin can hold; refused before"
+                        + " writing beyond them",
+                e.getMessage());
+        assertEquals(List.of(), TestFiles.listing(dataDir.resolve("digits")), "nothing half-written is left");
+
+        Path target = Files.createFile(dataDir.resolve("target"));
+        try (FileSource.Session session = new DirectorySource(from).open(progress)) {
+            assertThrows(IOException.class, () -> session.copyTo(TestFiles.expected("alpha.bin"), target));
+        }
+        assertTrue(Files.size(target) <= TestFiles.MAX_BYTES, "wrote " + Files.size(target) + " bytes");
+
+        Path oversized = TestFiles.plain(fixtures("oversized"));
+        Files.write(oversized.resolve("beta.bin"), new byte[(int) TestFiles.MAX_BYTES + 1]);
+        try (FileSource.Session session = new DirectorySource(oversized).open(progress)) {
+            IOException plain =
+                    assertThrows(IOException.class, () -> session.copyTo(TestFiles.expected("beta.bin"), target));
+            assertEquals(
+                    oversized.resolve("beta.bin") + " holds more than the 4096 bytes beta.bin can hold; refused before"
+                            + " writing beyond them",
+                    plain.getMessage());
+        }
+        assertEquals(0, progress.open, "every start is finished");
+    }
+
+    @Test
     void withoutSourcesTheErrorSaysSo() {
         ToolkitException e = assertThrows(
                 ToolkitException.class,
@@ -264,15 +302,15 @@ class DatasetFetcherTest {
     @Test
     void filesAndChecksumsAreChecked() {
         IllegalArgumentException e =
-                assertThrows(IllegalArgumentException.class, () -> new ExpectedFile("data/train.csv", WRONG_SHA256));
+                assertThrows(IllegalArgumentException.class, () -> new ExpectedFile("data/train.csv", WRONG_SHA256, 1));
         assertEquals("'data/train.csv' is not a plain file name", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ExpectedFile("train.csv", "ABC"));
+        e = assertThrows(IllegalArgumentException.class, () -> new ExpectedFile("train.csv", "ABC", 1));
         assertEquals("the SHA-256 of train.csv must be 64 lower-case hexadecimal digits, not 'ABC'", e.getMessage());
         e = assertThrows(
                 IllegalArgumentException.class,
                 () -> new DatasetFetcher(
                         "digits",
-                        List.of(new ExpectedFile("a", WRONG_SHA256), new ExpectedFile("a", WRONG_SHA256)),
+                        List.of(new ExpectedFile("a", WRONG_SHA256, 1), new ExpectedFile("a", WRONG_SHA256, 1)),
                         List.of()));
         assertEquals("dataset digits lists a twice", e.getMessage());
     }
@@ -298,7 +336,7 @@ class DatasetFetcherTest {
         public Session open(ProgressListener progress) {
             return new Session() {
                 @Override
-                public Delivery copyTo(String fileName, Path target) throws IOException {
+                public Delivery copyTo(ExpectedFile file, Path target) throws IOException {
                     calls++;
                     throw new IOException(reason);
                 }
@@ -325,7 +363,7 @@ class DatasetFetcherTest {
         public Session open(ProgressListener progress) {
             return new Session() {
                 @Override
-                public Delivery copyTo(String fileName, Path target) throws IOException {
+                public Delivery copyTo(ExpectedFile file, Path target) throws IOException {
                     calls++;
                     Files.write(target, new byte[] {0, 0, 8, 3, 0});
                     throw new IOException("connection reset after 5 bytes");
@@ -356,9 +394,9 @@ class DatasetFetcherTest {
         public Session open(ProgressListener progress) {
             return new Session() {
                 @Override
-                public Delivery copyTo(String fileName, Path target) throws IOException {
-                    directory.copy(fileName, target, progress);
-                    return new Delivery("remote " + fileName, null);
+                public Delivery copyTo(ExpectedFile file, Path target) throws IOException {
+                    directory.copy(file, target, progress);
+                    return new Delivery("remote " + file.name(), null);
                 }
 
                 @Override

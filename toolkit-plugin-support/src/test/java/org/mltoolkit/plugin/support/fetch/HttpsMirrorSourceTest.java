@@ -124,8 +124,23 @@ class HttpsMirrorSourceTest {
     void contentThatIsNotGzipIsASourceFailure() throws IOException {
         FileSource.Session session = mirror("/plain/").open(new TestFiles.RecordingProgress());
         Path target = Files.createFile(dataDir.resolve("target"));
-        IOException e = assertThrows(IOException.class, () -> session.copyTo("alpha.bin", target));
+        IOException e = assertThrows(IOException.class, () -> session.copyTo(TestFiles.expected("alpha.bin"), target));
         assertEquals(base + "/plain/alpha.bin.gz is not gzip-compressed", e.getMessage());
+    }
+
+    @Test
+    void aDownloadThatDecompressesPastWhatTheFileCanHoldStopsThere() throws IOException {
+        Files.write(served.resolve("alpha.bin.gz"), TestFiles.gzippedZeros(64L << 20));
+        FileSource.Session session = mirror("/mirror/").open(new TestFiles.RecordingProgress());
+        Path target = Files.createFile(dataDir.resolve("target"));
+
+        IOException e = assertThrows(IOException.class, () -> session.copyTo(TestFiles.expected("alpha.bin"), target));
+
+        assertEquals(
+                base + "/mirror/alpha.bin.gz decompresses to more than the 4096 bytes alpha.bin can hold; refused"
+                        + " before writing beyond them",
+                e.getMessage());
+        assertTrue(Files.size(target) <= TestFiles.MAX_BYTES, "wrote " + Files.size(target) + " bytes");
     }
 
     @Test

