@@ -1,8 +1,9 @@
 /**
  * Verified fetching of dataset files, for dataset plugins that download what they read.
  *
- * <p>A dataset lists its files with the SHA-256 of each uncompressed file ({@link
- * org.mltoolkit.plugin.support.fetch.ExpectedFile}) and the places they can come from, in order ({@link
+ * <p>A dataset lists its files with the SHA-256 of each uncompressed file and the most bytes it can hold ({@link
+ * org.mltoolkit.plugin.support.fetch.ExpectedFile}: a source refuses content that runs past them before writing
+ * more) and the places they can come from, in order ({@link
  * org.mltoolkit.plugin.support.fetch.FileSource}: a {@link org.mltoolkit.plugin.support.fetch.DirectorySource}, an
  * {@link org.mltoolkit.plugin.support.fetch.HttpsMirrorSource} of gzipped files, an {@link
  * org.mltoolkit.plugin.support.fetch.NpmPackageSource} fetched with the {@code npm} client, or a source of its own).
