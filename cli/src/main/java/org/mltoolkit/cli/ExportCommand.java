@@ -9,6 +9,7 @@ import java.util.Set;
 import org.mltoolkit.api.ProgressListener;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.OutputFiles;
+import org.mltoolkit.core.ensemble.EnsembleFile;
 import org.mltoolkit.core.run.ModelExport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +27,8 @@ import picocli.CommandLine.ParameterException;
         description = {
             "Export a checkpoint's model as an ONNX inference graph (input 'input', output",
             "'log_probs') that any ONNX runtime can run, and in the formats its plugin names,",
-            "such as a Tribuo model file."
+            "such as a Tribuo model file. An ensemble (.ens) is exported with --onnx as one",
+            "graph holding every member."
         })
 public final class ExportCommand extends ToolkitSubcommand {
     static final String TRIBUO_FORMAT = "tribuo";
@@ -87,7 +89,15 @@ public final class ExportCommand extends ToolkitSubcommand {
                     overwrite.enabled(),
                     Map.of("checkpoint", file));
         }
-        if (onnx != null) {
+        if (onnx != null && EnsembleFile.isEnsemble(file)) {
+            int members = ModelExport.ensembleToOnnx(toolkit().extensions(), file, onnx)
+                    .size();
+            out().printf(
+                            "Exported the ensemble %s (%d members, log of the mean of their probabilities) to %s as ONNX"
+                                    + " (%,d bytes)%n",
+                            file, members, onnx, sizeOf(onnx));
+            out().flush();
+        } else if (onnx != null) {
             Checkpoint read = ModelExport.toOnnx(toolkit().extensions(), file, onnx);
             report(read, file, onnx, "ONNX");
         }

@@ -279,7 +279,11 @@ class TrainCommandTest {
                 "--onnx",
                 temp.resolve("e.onnx").toString());
         assertEquals(1, export.exitCode());
-        assertEquals("error: " + ens + ": is an ensemble; export its members' checkpoints one by one\n", export.err());
+        assertEquals(
+                "error: " + ens + ": member 'member-1' (model 'softmax') cannot be exported to ONNX: its plugin does"
+                        + " not implement OnnxExportable\n",
+                export.err());
+        assertFalse(Files.exists(temp.resolve("e.onnx")));
 
         Run nothing = toolkit("ensemble", "--out", temp.resolve("none.ens").toString());
         assertEquals(ExitCodes.USAGE, nothing.exitCode());

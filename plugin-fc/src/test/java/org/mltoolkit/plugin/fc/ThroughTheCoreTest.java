@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.oracle.labs.mlrg.olcut.provenance.Provenance;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +22,10 @@ import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.engine.ConfusionMatrix;
 import org.mltoolkit.core.plugins.ExtensionLookup;
-import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
 import org.mltoolkit.core.run.ModelExport;
 import org.mltoolkit.core.run.TrainingRun;
-import org.mltoolkit.core.testing.InMemoryDataset;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.ModelProvenance;
 
@@ -48,10 +45,7 @@ class ThroughTheCoreTest {
     Path dir;
 
     private static ExtensionLookup lookup() {
-        return new StaticExtensions(
-                List.of(new InMemoryDataset(DATA)),
-                List.of(new FcModelProvider(), new LinearModelProvider()),
-                List.of(new BackpropTrainerProvider(), new TribuoLinearTrainerProvider()));
+        return TribuoFixtures.throughTheCore(DATA);
     }
 
     private Path train(String model) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.Device;
 import org.mltoolkit.api.ExportContext;
 import org.mltoolkit.api.LabeledData;
@@ -14,6 +15,9 @@ import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.PluginOptions;
 import org.mltoolkit.api.Trainer;
+import org.mltoolkit.core.plugins.ExtensionLookup;
+import org.mltoolkit.core.plugins.StaticExtensions;
+import org.mltoolkit.core.testing.InMemoryDataset;
 import org.tribuo.Example;
 import org.tribuo.classification.Label;
 import org.tribuo.impl.ArrayExample;
@@ -33,6 +37,14 @@ final class TribuoFixtures {
             Map.of("fc", "1.2.3", "blobs", "4.5.6"));
 
     private TribuoFixtures() {}
+
+    /** The core's view of this plugin, as the command line has it: {@code data} as dataset, fc and linear models. */
+    static ExtensionLookup throughTheCore(DatasetSplits data) {
+        return new StaticExtensions(
+                List.of(new InMemoryDataset(data)),
+                List.of(new FcModelProvider(), new LinearModelProvider()),
+                List.of(new BackpropTrainerProvider(), new TribuoLinearTrainerProvider()));
+    }
 
     /** A small {@code fc} for speed: hidden layers of 64 and 32, each Linear, LeakyReLU and BatchNorm as in the reference. */
     static final Map<String, String> SMALL_FC = Map.of("hidden", "64,32");

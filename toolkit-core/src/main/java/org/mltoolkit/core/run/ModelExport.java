@@ -1,8 +1,13 @@
 package org.mltoolkit.core.run;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,6 +21,9 @@ import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.AtomicFiles;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
+import org.mltoolkit.core.ensemble.Ensemble;
+import org.mltoolkit.core.ensemble.EnsembleFile;
+import org.mltoolkit.core.ensemble.EnsembleOnnx;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.UnknownExtensionException;
 
@@ -29,13 +37,16 @@ public final class ModelExport {
 
     /**
      * Rebuilds the model saved in {@code checkpointFile} and writes it to {@code onnxFile}, replacing that file
-     * atomically and creating its directory. Returns the checkpoint that was read. Throws ToolkitException naming the
+     * atomically and creating its directory. Returns the checkpoint that was read. An ensemble file is written as one
+     * model holding every member ({@link #ensembleToOnnx}; its first member's checkpoint is returned). Throws ToolkitException naming the
      * model when its plugin cannot export to ONNX, naming the file when it cannot be written, or as the plugin threw
      * it; CheckpointFormatException for an unreadable checkpoint. {@code onnxFile} is unchanged whenever this
      * throws.
      */
     public static Checkpoint toOnnx(ExtensionLookup lookup, Path checkpointFile, Path onnxFile) {
-        refuseEnsemble(checkpointFile);
+        if (EnsembleFile.isEnsemble(checkpointFile)) {
+            return ensembleToOnnx(lookup, checkpointFile, onnxFile).get(0).checkpoint();
+        }
         Checkpoint checkpoint = CheckpointFile.read(checkpointFile);
         try (Model model = Evaluation.openModel(lookup, checkpoint, checkpointFile, "cpu", null)) {
             if (!(model instanceof OnnxExportable exportable)) {
@@ -89,10 +100,47 @@ public final class ModelExport {
         return checkpoint;
     }
 
+    /**
+     * Writes an ensemble file's members as one ONNX model ({@link EnsembleOnnx}) to {@code onnxFile}, replaced
+     * atomically and unchanged whenever this throws. Returns the members that were read. Throws ToolkitException naming the ensemble file and the
+     * member whose plugin cannot export to ONNX or writes a graph that cannot be joined; CheckpointFormatException
+     * for a damaged ensemble file.
+     */
+    public static List<EnsembleFile.Member> ensembleToOnnx(ExtensionLookup lookup, Path ensembleFile, Path onnxFile) {
+        List<EnsembleFile.Member> members = EnsembleFile.read(ensembleFile);
+        ModelProto joined;
+        try (Ensemble ensemble = Ensemble.open(lookup, members, ensembleFile, "cpu", null)) {
+            List<byte[]> graphs = new ArrayList<>();
+            for (int i = 0; i < members.size(); i++) {
+                Model member = ensemble.members().get(i);
+                String name = ensemble.memberNames().get(i);
+                if (!(member instanceof OnnxExportable exportable)) {
+                    throw new ToolkitException(ensembleFile + ": member '" + name + "' (model '" + member.name()
+                            + "') cannot be exported to ONNX: its plugin does not implement OnnxExportable");
+                }
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                try {
+                    exportable.writeOnnx(bytes);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                graphs.add(bytes.toByteArray());
+            }
+            try {
+                joined = EnsembleOnnx.join(ensemble.memberNames(), graphs);
+            } catch (ToolkitException e) {
+                throw new ToolkitException(ensembleFile + ": " + e.getMessage(), e);
+            }
+        }
+        AtomicFiles.write(onnxFile, joined::writeTo);
+        return members;
+    }
+
     /** Throws ToolkitException naming {@code file} when it is an ensemble, which this export does not write. */
     private static void refuseEnsemble(Path file) {
-        if (org.mltoolkit.core.ensemble.EnsembleFile.isEnsemble(file)) {
-            throw new ToolkitException(file + ": is an ensemble; export its members' checkpoints one by one");
+        if (EnsembleFile.isEnsemble(file)) {
+            throw new ToolkitException(file + ": is an ensemble; its formats are its members': export them one by one,"
+                    + " or the whole ensemble with --onnx");
         }
     }
 
