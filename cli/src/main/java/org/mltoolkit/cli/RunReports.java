@@ -2,13 +2,16 @@ package org.mltoolkit.cli;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.ProgressListener;
 import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.core.ensemble.EnsembleFile;
 import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
 import org.mltoolkit.core.run.RunDirectory;
+import org.mltoolkit.report.EnsembleReport;
 import org.mltoolkit.report.Provenance;
 import org.mltoolkit.report.RunReport;
 import org.mltoolkit.report.RunSnapshot;
@@ -29,8 +32,12 @@ final class RunReports {
      * why they are not listed (no plugin for the dataset, files missing). Reads every data file once.
      */
     static Provenance provenance(ToolkitCommand toolkit, RunSnapshot run) {
+        return provenance(toolkit, run.config().dataset());
+    }
+
+    /** {@link #provenance(ToolkitCommand, RunSnapshot)} of the data of {@code dataset}. */
+    private static Provenance provenance(ToolkitCommand toolkit, String dataset) {
         String version = ToolkitCommand.Version.version();
-        String dataset = run.config().dataset();
         try {
             DatasetProvider provider = toolkit.extensions().dataset(dataset);
             Path dataDir = toolkit.dataManager().dataDir();
@@ -100,6 +107,45 @@ final class RunReports {
         } else {
             try {
                 page.test(evaluateBest(toolkit, run, fetch, progress));
+            } catch (ToolkitException e) {
+                err.println("warning: the page shows no test predictions: " + e.getMessage());
+                page.testNote(e.getMessage());
+            }
+        }
+        return page.build().write(out);
+    }
+
+    /**
+     * Writes the page of the ensemble file {@code ensembleFile} into {@code out}: unless {@code evaluate} is false,
+     * with the ensemble's test evaluation and each member's own figures beside it (on the data of the first
+     * member's run, fetched only when {@code fetch}); when they fail the page says why instead and a warning goes to
+     * {@code err}. Throws CheckpointFormatException for a damaged ensemble file, and ToolkitException when the page
+     * cannot be written.
+     */
+    static Path writeEnsemble(
+            ToolkitCommand toolkit,
+            Path ensembleFile,
+            Path out,
+            boolean evaluate,
+            boolean fetch,
+            ProgressListener progress,
+            java.io.PrintWriter err) {
+        List<EnsembleFile.Member> members = EnsembleFile.read(ensembleFile);
+        EnsembleReport.Builder page = EnsembleReport.builder()
+                .file(ensembleFile)
+                .members(members)
+                .provenance(provenance(toolkit, members.get(0).checkpoint().datasetName()));
+        if (!evaluate) {
+            page.testNote("not asked for (--no-test)");
+        } else {
+            try {
+                Evaluation evaluation = Evaluation.builder()
+                        .lookup(toolkit.extensions())
+                        .checkpoint(ensembleFile)
+                        .datasetLoader(
+                                (provider, options) -> toolkit.dataManager().load(provider, options, !fetch, progress))
+                        .build();
+                page.test(evaluation.run()).memberTests(evaluation.runMembers());
             } catch (ToolkitException e) {
                 err.println("warning: the page shows no test predictions: " + e.getMessage());
                 page.testNote(e.getMessage());

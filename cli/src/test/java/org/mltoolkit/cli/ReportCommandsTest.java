@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +107,83 @@ class ReportCommandsTest {
         assertEquals(1, corrupt.exitCode());
         assertTrue(corrupt.err().startsWith("error: " + metrics + " line 3: not a metrics row"), corrupt.err());
         assertFalse(Files.exists(index), "nothing is written for a run that cannot be read");
+    }
+
+    @Test
+    void reportOfAnEnsembleShowsItsMembersBesideTheEnsemblesTestEvaluation() throws IOException {
+        Path first = temp.resolve("first");
+        Path second = temp.resolve("second");
+        assertEquals(0, train(first).exitCode());
+        assertEquals(0, train(second, "--lr", "0.05", "--seed", "7").exitCode());
+        Path ens = temp.resolve("two.ens");
+        TrainCommandTest.Run made = toolkit(
+                "ensemble",
+                "--checkpoint",
+                first.resolve("best.ckpt").toString(),
+                "--checkpoint",
+                second.resolve("best.ckpt").toString(),
+                "--out",
+                ens.toString());
+        assertEquals(0, made.exitCode(), made.err());
+
+        TrainCommandTest.Run noOut = toolkit("report", ens.toString());
+        assertEquals(ExitCodes.USAGE, noOut.exitCode());
+        assertTrue(
+                noOut.err()
+                        .startsWith("error: " + ens + " is an ensemble file: name the report's directory with --out"),
+                noOut.err());
+        assertFalse(Files.exists(temp.resolve("two.ens").resolve("report")));
+
+        Path out = temp.resolve("ens-report");
+        TrainCommandTest.Run report = toolkit("report", ens.toString(), "--out", out.toString());
+        assertEquals(0, report.exitCode(), report.err());
+        assertEquals("Report: " + out.resolve("index.html"), report.out().strip());
+        Document doc = page(out.resolve("index.html"));
+        assertTrue(doc.getElementById("status").text().startsWith("Ensemble of 2 members"));
+        List<org.jsoup.nodes.Element> members =
+                doc.select("table.members tbody tr").stream().toList();
+        assertEquals(2, members.size());
+        JsonNode ensembleResult = evaluateJson(ens);
+        for (int i = 0; i < 2; i++) {
+            Path member = i == 0 ? first : second;
+            List<String> cells = members.get(i).select("td").eachText();
+            assertEquals("member-" + (i + 1), cells.get(0));
+            assertEquals("softmax", cells.get(1));
+            assertEquals(member.resolve("best.ckpt").toString(), cells.get(6));
+            // The member's own test accuracy is what evaluate says of its checkpoint.
+            double accuracy = evaluateJson(member.resolve("best.ckpt"))
+                    .get("test_accuracy")
+                    .asDouble();
+            assertEquals(String.format(java.util.Locale.ROOT, "%.2f%%", 100 * accuracy), cells.get(4));
+        }
+        String headline = doc.select("table.headline").text();
+        assertTrue(
+                headline.contains(String.format(
+                        java.util.Locale.ROOT,
+                        "%.2f%%",
+                        100 * ensembleResult.get("test_accuracy").asDouble())),
+                headline);
+        long sum = doc.select("table.confusion td.cell").stream()
+                .mapToLong(td -> Long.parseLong(td.attr("data-count")))
+                .sum();
+        assertEquals(TrainCommandTest.BLOBS.load(temp).test().size(), sum);
+        assertTrue(doc.select("#confusion p.note").text().startsWith("The ensemble two.ens on the"));
+        assertEquals(
+                2,
+                doc.select("#chart-valid_loss svg title").stream()
+                        .map(t -> t.text().split(",")[0])
+                        .distinct()
+                        .filter(t -> t.startsWith("member-"))
+                        .count());
+        for (String src : doc.select("img").eachAttr("src")) {
+            assertTrue(Files.isRegularFile(out.resolve(src)), src);
+        }
+    }
+
+    private JsonNode evaluateJson(Path checkpoint) throws IOException {
+        TrainCommandTest.Run run = toolkit("evaluate", "--checkpoint", checkpoint.toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        return new ObjectMapper().readTree(run.out());
     }
 
     @Test

@@ -106,13 +106,23 @@ final class Curves {
 
     /** One chart per compared metric, a line per run in the run's colour ({@link Palette#run(int)}). */
     static List<Page.Figure> ofRuns(List<RunSnapshot> runs) {
+        return overlaid(
+                runs.stream().map(RunSnapshot::name).toList(),
+                runs.stream().map(RunSnapshot::history).toList());
+    }
+
+    /**
+     * One chart per compared metric, a line per history named by {@code names} (same order) in its colour
+     * ({@link Palette#run(int)}).
+     */
+    static List<Page.Figure> overlaid(List<String> names, List<List<EpochMetrics>> histories) {
         List<Page.Figure> figures = new ArrayList<>();
         for (Series s : COMPARED) {
             LineChart chart = new LineChart(capitalised(s.label()), s.label());
-            for (int i = 0; i < runs.size(); i++) {
-                List<EpochMetrics> history = runs.get(i).history();
+            for (int i = 0; i < histories.size(); i++) {
+                List<EpochMetrics> history = histories.get(i);
                 chart.add(new LineChart.Line(
-                        runs.get(i).name(),
+                        names.get(i),
                         Palette.run(i),
                         Palette.repeats(i),
                         epochs(history),

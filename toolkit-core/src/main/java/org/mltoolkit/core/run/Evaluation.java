@@ -1,6 +1,7 @@
 package org.mltoolkit.core.run;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.data.DataFingerprint;
 import org.mltoolkit.core.engine.BatchLoader;
+import org.mltoolkit.core.engine.EvaluationMetrics;
 import org.mltoolkit.core.engine.Evaluator;
 import org.mltoolkit.core.engine.Predictions;
 import org.mltoolkit.core.ensemble.Ensemble;
@@ -77,16 +79,8 @@ public final class Evaluation {
      */
     public EvaluationResult run() {
         Path file = settings.checkpoint;
-        String datasetName = settings.data != null
-                ? settings.data.name()
-                : settings.dataset != null ? settings.dataset : checkpoint.datasetName();
-        DatasetSplits splits = settings.data != null
-                ? settings.data
-                : settings.datasetLoader.load(settings.lookup.dataset(datasetName), datasetOptions(datasetName, file));
-        if (checkpoint != null) {
-            SavedModel.requireFits(checkpoint.modelSpec(), splits, splits.test(), file);
-        }
-        int batchSize = settings.batchSize != null ? settings.batchSize : TrainingRunBuilder.DEFAULT_BATCH_SIZE;
+        DatasetSplits splits = testData();
+        int batchSize = batchSize();
         String modelName =
                 ensemble != null ? Ensemble.NAME : checkpoint != null ? checkpoint.modelName() : settings.model;
         // An ensemble hands each member the layout it asks for; both layouts share one memory order.
@@ -130,6 +124,47 @@ public final class Evaluation {
                     DataFingerprint.digest(splits.test()),
                     trainedTestDigest(file));
         }
+    }
+
+    /**
+     * Evaluates each member of the ensemble on its own, on the same test split as {@link #run()}: the figures an
+     * ensemble is measured against. Returns their metrics in member order. Throws IllegalStateException when the
+     * file is not an ensemble, and ToolkitException as {@link #run()} does.
+     */
+    public List<EvaluationMetrics> runMembers() {
+        if (ensemble == null) {
+            throw new IllegalStateException(settings.checkpoint + " is not an ensemble");
+        }
+        DatasetSplits splits = testData();
+        List<EvaluationMetrics> metrics = new ArrayList<>();
+        for (EnsembleFile.Member m : ensemble) {
+            Path where = Path.of(settings.checkpoint + "#" + m.name());
+            InputLayout layout =
+                    settings.lookup.model(m.checkpoint().modelName()).inputLayout();
+            try (Model model = openModel(settings.lookup, m.checkpoint(), where, settings.device, settings.threads)) {
+                metrics.add(new Evaluator(BatchLoader.sequential(splits.test(), batchSize(), layout)).evaluate(model));
+            }
+        }
+        return metrics;
+    }
+
+    /** The data to test on, loaded unless given; checked against the checkpoint's model when there is one. */
+    private DatasetSplits testData() {
+        Path file = settings.checkpoint;
+        String datasetName = settings.data != null
+                ? settings.data.name()
+                : settings.dataset != null ? settings.dataset : checkpoint.datasetName();
+        DatasetSplits splits = settings.data != null
+                ? settings.data
+                : settings.datasetLoader.load(settings.lookup.dataset(datasetName), datasetOptions(datasetName, file));
+        if (checkpoint != null) {
+            SavedModel.requireFits(checkpoint.modelSpec(), splits, splits.test(), file);
+        }
+        return splits;
+    }
+
+    private int batchSize() {
+        return settings.batchSize != null ? settings.batchSize : TrainingRunBuilder.DEFAULT_BATCH_SIZE;
     }
 
     /**
