@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.cli.ToolkitCommand;
+import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.testing.InMemoryDataset;
@@ -29,7 +30,8 @@ import picocli.CommandLine;
 /**
  * A sweep on Spark ({@code local[2]}) end to end with the core's plain-Java model and data: results equal to
  * {@code train} run alone, a failing run reported without stopping the others, and a second pass over the same
- * directory (a resumed sweep, or tasks Spark runs again) that neither trains again nor adds directories.
+ * directory (a resumed sweep, or tasks Spark runs again) that neither trains finished runs again nor adds
+ * directories, and resumes an interrupted run to the result it would have had.
  */
 class SweepTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,7 +49,9 @@ class SweepTest {
 
     @Test
     void runsTheGridLikeTrainAloneReportsFailuresAndNeverRunsARunTwice() throws IOException {
-        List<String> shared = List.of("--dataset", "blobs", "--model", "softmax", "--epochs", "3");
+        // A constant rate, so that the first 2 epochs of a 3-epoch run are those of a 2-epoch run (the resume below).
+        List<String> shared =
+                List.of("--dataset", "blobs", "--model", "softmax", "--epochs", "3", "--lr-schedule", "none");
         SweepPlan plan = new SweepPlan(shared, SweepPlan.parseGrid(List.of("lr=0.05,0.2", "batch-size=16,0")), 0, 1);
         Path dir = temp.resolve("sweep");
         List<String> global = List.of("--data-dir", temp.resolve("data").toString());
@@ -83,11 +87,7 @@ class SweepTest {
                     "--batch-size",
                     run.settings().get("batch-size")));
             args.addAll(List.of("--threads", "1", "--verbose", "0", "--run-dir", alone.toString()));
-            try (ToolkitCommand root = new ToolkitCommand(Map.of(), extensions())) {
-                CommandLine commandLine = ToolkitCommand.commandLine(root);
-                commandLine.setOut(new PrintWriter(new StringWriter(), true));
-                assertEquals(0, commandLine.execute(args.toArray(String[]::new)));
-            }
+            assertEquals(0, toolkit(args));
             JsonNode trained = JSON.readTree(alone.resolve("summary.json").toFile());
             assertEquals(trained.get("best_valid_loss").asDouble(), run.bestValidLoss(), 0.0, run.name());
             assertEquals(trained.get("test_loss").asDouble(), run.testLoss(), 0.0, run.name());
@@ -111,26 +111,83 @@ class SweepTest {
         assertEquals("failed", file.get("runs").get(3).get("status").asText());
         assertEquals(plan, SweepFile.readPlan(dir));
 
-        // A second pass (a resumed sweep, or Spark running the tasks again) reads finished runs and adds nothing.
+        // A second pass (a resumed sweep, or Spark running the tasks again) reads finished runs and adds nothing,
+        // and resumes a run that was interrupted after 2 of its 3 epochs (its directory as train leaves it after 2
+        // epochs, without summary.json): the run ends as it did uninterrupted.
+        RunOutcome interrupted = finished.get(1);
+        Path interruptedDir = dir.resolve(interrupted.name());
         List<Path> before = listing(dir);
         String metrics = Files.readString(dir.resolve(finished.get(0).name()).resolve("metrics.jsonl"));
+        deleteTree(interruptedDir);
+        List<String> twoEpochs = new ArrayList<>(
+                List.of("train", "--data-dir", temp.resolve("data").toString()));
+        twoEpochs.addAll(List.of(
+                "--dataset",
+                "blobs",
+                "--model",
+                "softmax",
+                "--lr-schedule",
+                "none",
+                "--epochs",
+                "2",
+                "--lr",
+                interrupted.settings().get("lr"),
+                "--batch-size",
+                interrupted.settings().get("batch-size"),
+                "--threads",
+                "1",
+                "--verbose",
+                "0",
+                "--run-dir",
+                interruptedDir.toString()));
+        assertEquals(0, toolkit(twoEpochs));
+        Files.delete(interruptedDir.resolve("summary.json"));
+        assertEquals(2, CheckpointFile.read(interruptedDir.resolve("last.ckpt")).epoch());
+
         List<RunOutcome> again = new Sweep(SweepFile.readPlan(dir), dir)
                 .master("local[2]")
                 .toolkit(global, null)
                 .extensions(SweepTest::extensions)
                 .run();
+        Map<String, String> origins = new java.util.TreeMap<>();
+        again.stream().filter(RunOutcome::finished).forEach(o -> origins.put(o.name(), o.origin()));
         assertEquals(
-                List.of("done", "done"),
-                again.stream()
-                        .filter(RunOutcome::finished)
-                        .map(RunOutcome::origin)
-                        .toList());
-        assertEquals(finished.get(0).bestValidLoss(), again.get(0).bestValidLoss());
-        assertNull(again.get(0).error());
+                new java.util.TreeMap<>(Map.of(finished.get(0).name(), "done", interrupted.name(), "resumed")),
+                origins);
+        for (RunOutcome run : again.stream().filter(RunOutcome::finished).toList()) {
+            RunOutcome uninterrupted = run.name().equals(interrupted.name()) ? interrupted : finished.get(0);
+            assertEquals(uninterrupted.bestValidLoss(), run.bestValidLoss(), 0.0, run.name());
+            assertEquals(uninterrupted.testLoss(), run.testLoss(), 0.0, run.name());
+            assertEquals(uninterrupted.testAccuracy(), run.testAccuracy(), 0.0, run.name());
+            assertNull(run.error());
+        }
+        assertEquals(
+                metrics.lines().count(),
+                Files.readString(interruptedDir.resolve("metrics.jsonl"))
+                        .lines()
+                        .count(),
+                "the resumed run's metrics hold its 3 epochs once each");
         assertEquals(2, again.stream().filter(o -> !o.finished()).count());
         assertEquals(before, listing(dir));
         assertEquals(
                 metrics, Files.readString(dir.resolve(finished.get(0).name()).resolve("metrics.jsonl")));
+    }
+
+    /** Runs the command line with {@code args} and the test's extensions, its output dropped; the exit code. */
+    private static int toolkit(List<String> args) {
+        try (ToolkitCommand root = new ToolkitCommand(Map.of(), extensions())) {
+            CommandLine commandLine = ToolkitCommand.commandLine(root);
+            commandLine.setOut(new PrintWriter(new StringWriter(), true));
+            return commandLine.execute(args.toArray(String[]::new));
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
     }
 
     private static List<Path> listing(Path dir) throws IOException {
