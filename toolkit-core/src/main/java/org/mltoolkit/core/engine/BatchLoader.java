@@ -31,6 +31,10 @@ public final class BatchLoader implements BatchSource {
     private final Augmentation augmentation;
     /** The examples each epoch visits: all of {@code indices} but a last batch smaller than the minimum. */
     private final int perEpoch;
+    /** The smallest batch an epoch may end with; a smaller last batch is left out. */
+    private final int minimumBatch;
+    /** The threads that augment a batch's examples. */
+    private final ParallelExamples workers;
 
     /**
      * @param indices   the examples of {@code data} to visit (copied)
@@ -55,7 +59,7 @@ public final class BatchLoader implements BatchSource {
             long seed,
             InputLayout layout,
             Augmentation augmentation) {
-        this(data, indices, batchSize, shuffle, seed, layout, augmentation, 1);
+        this(data, indices, batchSize, shuffle, seed, layout, augmentation, 1, ParallelExamples.SERIAL);
     }
 
     private BatchLoader(
@@ -66,7 +70,8 @@ public final class BatchLoader implements BatchSource {
             long seed,
             InputLayout layout,
             Augmentation augmentation,
-            int minimumBatch) {
+            int minimumBatch,
+            ParallelExamples workers) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
         }
@@ -92,6 +97,8 @@ public final class BatchLoader implements BatchSource {
         }
         int last = indices.length % batchSize;
         this.perEpoch = last > 0 && last < minimumBatch ? indices.length - last : indices.length;
+        this.minimumBatch = minimumBatch;
+        this.workers = java.util.Objects.requireNonNull(workers, "workers");
     }
 
     /**
@@ -100,7 +107,17 @@ public final class BatchLoader implements BatchSource {
      * Throws IllegalArgumentException when {@code minimum} is below 1 or above the batch size.
      */
     public BatchLoader withMinimumBatch(int minimum) {
-        return new BatchLoader(data, indices, batchSize, shuffle, seed, layout, augmentation, minimum);
+        return new BatchLoader(data, indices, batchSize, shuffle, seed, layout, augmentation, minimum, workers);
+    }
+
+    /**
+     * This loader with each batch's examples augmented on {@code workers}' threads (the caller keeps them open while
+     * it reads batches, and closes them). The batches are the same whatever the thread count: each example's
+     * transform is drawn from the seed, the epoch and the example alone. Without augmentation the copy stays on the
+     * calling thread. This loader is unchanged.
+     */
+    public BatchLoader withWorkers(ParallelExamples workers) {
+        return new BatchLoader(data, indices, batchSize, shuffle, seed, layout, augmentation, minimumBatch, workers);
     }
 
     /** The examples of an epoch left out because its last batch would be smaller than the minimum batch. */
@@ -164,10 +181,10 @@ public final class BatchLoader implements BatchSource {
                     throw new NoSuchElementException();
                 }
                 int size = Math.min(batchSize, perEpoch - position);
-                boolean augment = augmentation.enabled();
-                for (int i = 0; i < size; i++) {
-                    int example = order[position + i];
-                    if (augment) {
+                int start = position;
+                if (augmentation.enabled()) {
+                    workers.forEach(size, i -> {
+                        int example = order[start + i];
                         augmentation
                                 .draw(seed, epoch, example)
                                 .apply(
@@ -178,10 +195,15 @@ public final class BatchLoader implements BatchSource {
                                         shape.channels(),
                                         shape.height(),
                                         shape.width());
-                    } else {
+                    });
+                } else {
+                    for (int i = 0; i < size; i++) {
+                        int example = order[start + i];
                         System.arraycopy(source, example * exampleSize, features, i * exampleSize, exampleSize);
                     }
-                    labels[i] = sourceLabels[example];
+                }
+                for (int i = 0; i < size; i++) {
+                    labels[i] = sourceLabels[order[start + i]];
                 }
                 position += size;
                 return new Batch(features, labels, size, shape, layout);

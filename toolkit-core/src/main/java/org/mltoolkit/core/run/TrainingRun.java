@@ -24,6 +24,7 @@ import org.mltoolkit.core.engine.Evaluator;
 import org.mltoolkit.core.engine.Event;
 import org.mltoolkit.core.engine.EventHandler;
 import org.mltoolkit.core.engine.NonFiniteLossException;
+import org.mltoolkit.core.engine.ParallelExamples;
 import org.mltoolkit.core.metrics.MetricSet;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.slf4j.Logger;
@@ -117,14 +118,9 @@ public final class TrainingRun {
         ModelSpec spec = resume.modelSpec(splits, config);
         DataSplit split = DataSplit.of(splits.train(), config.trainRatio(), config.seed(), config.limit());
         var layout = modelProvider.inputLayout();
+        Augmentation augmentation = Augmentation.parse(config.augment());
         BatchLoader allTrainBatches = new BatchLoader(
-                splits.train(),
-                split.train(),
-                config.batchSize(),
-                true,
-                config.seed(),
-                layout,
-                Augmentation.parse(config.augment()));
+                splits.train(), split.train(), config.batchSize(), true, config.seed(), layout, augmentation);
         BatchLoader validBatches =
                 new BatchLoader(splits.train(), split.valid(), config.batchSize(), false, config.seed(), layout);
         BatchLoader testBatches = BatchLoader.sequential(splits.test(), config.batchSize(), layout);
@@ -136,8 +132,10 @@ public final class TrainingRun {
                 splits.name(),
                 config.runDir());
 
-        try (Model model = resume.buildModel(modelProvider, spec)) {
-            BatchLoader trainBatches = withMinimumBatch(allTrainBatches, model);
+        // Augmenting a batch runs on the model's threads, which wait for the batch anyway.
+        try (ParallelExamples augmentWorkers = ParallelExamples.of(augmentation.enabled() ? spec.threads() : 1);
+                Model model = resume.buildModel(modelProvider, spec)) {
+            BatchLoader trainBatches = withMinimumBatch(allTrainBatches.withWorkers(augmentWorkers), model);
             resume.restoreWeights(model);
             modelListeners.forEach(listener -> listener.accept(model));
             try (Trainer trainer = trainerProvider.create(model, trainerSpec())) {

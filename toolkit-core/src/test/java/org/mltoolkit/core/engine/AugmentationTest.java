@@ -161,6 +161,66 @@ class AugmentationTest {
         assertArrayEquals(original, features, "the data is never written");
     }
 
+    @Test
+    void batchesAugmentedOnSeveralThreadsAreBitForBitThoseOfOne() {
+        ExampleShape shape = new ExampleShape(1, 28, 28);
+        int n = 100;
+        float[] features = new float[n * shape.size()];
+        int[] labels = new int[n];
+        Random random = new Random(11);
+        for (int i = 0; i < features.length; i++) {
+            features[i] = random.nextFloat();
+        }
+        for (int i = 0; i < n; i++) {
+            labels[i] = i % 10;
+        }
+        LabeledData data = new LabeledData(features, labels, shape, 10);
+        int[] all = new int[n];
+        Arrays.setAll(all, i -> i);
+        BatchLoader loader = new BatchLoader(data, all, 37, true, 9, InputLayout.IMAGE, Augmentation.DEFAULT);
+        float[] one = epoch(loader, 4);
+        int[] oneLabels = epochLabels(loader, 4);
+        for (int threads : new int[] {2, 3, 4, 8}) {
+            try (ParallelExamples workers = ParallelExamples.of(threads)) {
+                BatchLoader parallel = loader.withWorkers(workers);
+                assertArrayEquals(one, epoch(parallel, 4), threads + " threads");
+                assertArrayEquals(oneLabels, epochLabels(parallel, 4), threads + " threads");
+            }
+        }
+        assertFalse(Arrays.equals(one, epoch(new BatchLoader(data, all, 37, true, 9, InputLayout.IMAGE), 4)));
+    }
+
+    @Test
+    void aFailingExampleFailsTheLoopAfterEveryOtherRangeHasFinished() {
+        try (ParallelExamples workers = ParallelExamples.of(3)) {
+            boolean[] done = new boolean[30];
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> workers.forEach(30, i -> {
+                        if (i == 12) {
+                            throw new IllegalArgumentException("example " + i);
+                        }
+                        done[i] = true;
+                    }));
+            assertEquals("example 12", e.getMessage());
+            for (int i = 20; i < 30; i++) {
+                assertTrue(done[i], "range of example " + i + " finished");
+            }
+        }
+    }
+
+    /** The labels of an epoch's batches, concatenated. */
+    private static int[] epochLabels(BatchLoader loader, int epoch) {
+        int[] all = new int[0];
+        for (Iterator<Batch> it = loader.batches(epoch); it.hasNext(); ) {
+            Batch b = it.next();
+            int[] grown = Arrays.copyOf(all, all.length + b.size());
+            System.arraycopy(b.labels(), 0, grown, all.length, b.size());
+            all = grown;
+        }
+        return all;
+    }
+
     /** The features of an epoch's batches, concatenated. */
     private static float[] epoch(BatchLoader loader, int epoch) {
         float[] all = new float[0];
