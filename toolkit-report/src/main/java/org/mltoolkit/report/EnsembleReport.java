@@ -129,10 +129,7 @@ public final class EnsembleReport {
             provenanceRows.put("test evaluated on", settings.test.device());
         }
         provenanceRows.put("Java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
-        settings.provenance.datasetFiles().forEach((file, sha) -> provenanceRows.put("SHA-256 " + file, sha));
-        if (settings.provenance.datasetNote() != null) {
-            provenanceRows.put("data files", settings.provenance.datasetNote());
-        }
+        settings.provenance.putDataRows(provenanceRows);
         Html.keyValueTable(html, "provenance", provenanceRows);
         page.endSection();
 

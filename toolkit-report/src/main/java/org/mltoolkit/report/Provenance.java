@@ -31,6 +31,14 @@ public record Provenance(String toolkitVersion, Map<String, String> datasetFiles
         return new Provenance(toolkitVersion, Map.of(), note);
     }
 
+    /** Adds the page's rows for the data files to {@code rows}: one per file with its SHA-256, or the note. */
+    void putDataRows(Map<String, Object> rows) {
+        datasetFiles.forEach((file, sha) -> rows.put("SHA-256 " + file, sha));
+        if (datasetNote != null) {
+            rows.put("data files", datasetNote);
+        }
+    }
+
     /**
      * The SHA-256 of every file in {@code files} that exists, keyed by its file name. Throws ToolkitException
      * naming a file that exists but cannot be read.

@@ -221,10 +221,7 @@ public final class RunReport {
                         + (run.config().datasetOptions().isEmpty()
                                 ? ""
                                 : " " + Html.value(run.config().datasetOptions())));
-        settings.provenance.datasetFiles().forEach((file, sha) -> rows.put("SHA-256 " + file, sha));
-        if (settings.provenance.datasetNote() != null) {
-            rows.put("data files", settings.provenance.datasetNote());
-        }
+        settings.provenance.putDataRows(rows);
         Html.keyValueTable(html, "provenance", rows);
         page.endSection();
     }
