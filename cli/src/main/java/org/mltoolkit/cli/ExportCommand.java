@@ -67,6 +67,13 @@ public final class ExportCommand extends ToolkitSubcommand {
             throw new ParameterException(
                     spec().commandLine(), "name at least one file to write: --onnx FILE, --tribuo FILE or --format");
         }
+        boolean ensemble = EnsembleFile.isEnsemble(file);
+        if (ensemble && !outputs.isEmpty()) {
+            throw new ParameterException(
+                    spec().commandLine(),
+                    file + " is an ensemble: it is exported with --onnx only; write other formats from its members'"
+                            + " checkpoints");
+        }
         Set<Path> files = new HashSet<>();
         if (onnx != null) {
             files.add(onnx.toAbsolutePath().normalize());
@@ -89,7 +96,7 @@ public final class ExportCommand extends ToolkitSubcommand {
                     overwrite.enabled(),
                     Map.of("checkpoint", file));
         }
-        if (onnx != null && EnsembleFile.isEnsemble(file)) {
+        if (onnx != null && ensemble) {
             int members = ModelExport.ensembleToOnnx(toolkit().extensions(), file, onnx)
                     .size();
             out().printf(

@@ -284,6 +284,17 @@ class TrainCommandTest {
                         + " not implement OnnxExportable\n",
                 export.err());
         assertFalse(Files.exists(temp.resolve("e.onnx")));
+        Run tribuo = toolkit(
+                "export",
+                "--checkpoint",
+                ens.toString(),
+                "--onnx",
+                temp.resolve("e.onnx").toString(),
+                "--tribuo",
+                temp.resolve("e.tribuo").toString());
+        assertEquals(ExitCodes.USAGE, tribuo.exitCode());
+        assertTrue(tribuo.err().startsWith("error: " + ens + " is an ensemble: it is exported with --onnx only"));
+        assertFalse(Files.exists(temp.resolve("e.onnx")));
 
         Run nothing = toolkit("ensemble", "--out", temp.resolve("none.ens").toString());
         assertEquals(ExitCodes.USAGE, nothing.exitCode());
