@@ -40,17 +40,19 @@ class ExtensionLookupTest {
 
     @Test
     void pluginsDirectoryComesFromTheFirstSourceThatIsSet() {
-        Path work = Path.of("/work/dir");
+        Path work = Path.of("/srv/toolkit-user");
         assertEquals(
                 Path.of("/explicit"),
                 ToolkitPaths.pluginsDir(Path.of("/explicit"), Map.of(ToolkitPaths.PLUGINS_ENV, "/env"), "/home", work));
-        assertEquals(Path.of("/work/dir/relative"), ToolkitPaths.pluginsDir(Path.of("relative"), Map.of(), null, work));
+        assertEquals(
+                Path.of("/srv/toolkit-user/relative"),
+                ToolkitPaths.pluginsDir(Path.of("relative"), Map.of(), null, work));
         assertEquals(
                 Path.of("/env"),
                 ToolkitPaths.pluginsDir(null, Map.of(ToolkitPaths.PLUGINS_ENV, "/env"), "/home", work));
         assertEquals(
                 Path.of("/home/plugins"),
                 ToolkitPaths.pluginsDir(null, Map.of(ToolkitPaths.PLUGINS_ENV, " "), "/home", work));
-        assertEquals(Path.of("/work/dir/plugins"), ToolkitPaths.pluginsDir(null, Map.of(), "", work));
+        assertEquals(Path.of("/srv/toolkit-user/plugins"), ToolkitPaths.pluginsDir(null, Map.of(), "", work));
     }
 }
