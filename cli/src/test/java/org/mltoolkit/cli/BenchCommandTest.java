@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,13 +17,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.cli.InProcessToolkit.Run;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.testing.InMemoryDataset;
 import org.mltoolkit.core.testing.ReportingSoftmax;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
 import org.mltoolkit.core.testing.SyntheticData;
-import picocli.CommandLine;
 
 /**
  * {@code toolkit bench}'s own logic on tiny models and data: every figure present, medians over rounds, ratios taken
@@ -43,24 +41,12 @@ class BenchCommandTest {
     @TempDir
     Path temp;
 
-    record Run(int exitCode, String out, String err) {}
-
     private Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(
                 List.of(DATA),
                 List.of(new SoftmaxRegression.Provider(), new ReportingSoftmax.Provider()),
                 List.of(new SoftmaxTrainer.Provider()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode;
-        try (ToolkitCommand root =
-                new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup)) {
-            CommandLine commandLine = ToolkitCommand.commandLine(root);
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
-            exitCode = commandLine.execute(args);
-        }
-        return new Run(exitCode, out.toString(), err.toString());
+        return InProcessToolkit.run(temp.resolve("data"), lookup, args);
     }
 
     private static String[] bench(String... more) {

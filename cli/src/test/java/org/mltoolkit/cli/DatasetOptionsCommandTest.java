@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,13 +14,13 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.PluginOptions;
+import org.mltoolkit.cli.InProcessToolkit.Run;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.testing.InMemoryDataset;
 import org.mltoolkit.core.testing.OptionsDataset;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
 import org.mltoolkit.core.testing.SyntheticData;
-import picocli.CommandLine;
 
 /** {@code --dataset-option} on the commands that name a dataset: refused in one line, recorded, shown. */
 class DatasetOptionsCommandTest {
@@ -33,24 +31,12 @@ class DatasetOptionsCommandTest {
 
     private final OptionsDataset drawn = new OptionsDataset();
 
-    record Run(int exitCode, String out, String err) {}
-
     Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(
                 List.of(new InMemoryDataset(SyntheticData.make("blobs", 300, 60, 3, 5)), drawn),
                 List.of(new SoftmaxRegression.Provider()),
                 List.of(new SoftmaxTrainer.Provider()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode;
-        try (ToolkitCommand root =
-                new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup)) {
-            CommandLine commandLine = ToolkitCommand.commandLine(root);
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
-            exitCode = commandLine.execute(args);
-        }
-        return new Run(exitCode, out.toString(), err.toString());
+        return InProcessToolkit.run(temp.resolve("data"), lookup, args);
     }
 
     @Test

@@ -8,22 +8,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.cli.InProcessToolkit.Run;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.testing.ReportingSoftmax;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
 import org.mltoolkit.core.testing.SyntheticData;
-import picocli.CommandLine;
 
 /** {@code evaluate --confusion}, {@code predict} and {@code export} on a checkpoint of the plain-Java test model. */
 class InspectCommandsTest {
@@ -34,24 +31,12 @@ class InspectCommandsTest {
 
     private Path best;
 
-    record Run(int exitCode, String out, String err) {}
-
     Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(
                 List.of(TrainCommandTest.BLOBS),
                 List.of(new SoftmaxRegression.Provider(), new ReportingSoftmax.Provider()),
                 List.of(new SoftmaxTrainer.Provider()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode;
-        try (ToolkitCommand root =
-                new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup)) {
-            CommandLine commandLine = ToolkitCommand.commandLine(root);
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
-            exitCode = commandLine.execute(args);
-        }
-        return new Run(exitCode, out.toString(), err.toString());
+        return InProcessToolkit.run(temp.resolve("data"), lookup, args);
     }
 
     @BeforeEach

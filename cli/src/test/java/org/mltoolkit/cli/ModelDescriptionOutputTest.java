@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +18,7 @@ import org.mltoolkit.api.Model;
 import org.mltoolkit.api.ModelProvider;
 import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.PluginOptions;
+import org.mltoolkit.cli.InProcessToolkit.Run;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
@@ -70,25 +69,15 @@ class ModelDescriptionOutputTest {
         }
     }
 
-    private TrainCommandTest.Run toolkit(String... args) {
+    private Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(
                 List.of(TrainCommandTest.BLOBS),
                 List.of(new SoftmaxRegression.Provider(), new PretrainedStandIn()),
                 List.of(new SoftmaxTrainer.Provider()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode;
-        try (ToolkitCommand root =
-                new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup)) {
-            var commandLine = ToolkitCommand.commandLine(root);
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
-            exitCode = commandLine.execute(args);
-        }
-        return new TrainCommandTest.Run(exitCode, out.toString(), err.toString());
+        return InProcessToolkit.run(temp.resolve("data"), lookup, args);
     }
 
-    private TrainCommandTest.Run train(String... modelOptions) {
+    private Run train(String... modelOptions) {
         List<String> args = new java.util.ArrayList<>(List.of(
                 "train",
                 "--dataset",
@@ -113,7 +102,7 @@ class ModelDescriptionOutputTest {
 
     @Test
     void trainShowsTheModelsDescriptionBeforeTheFirstEpoch() {
-        TrainCommandTest.Run run = train("note=input 'image' [N, 5]");
+        Run run = train("note=input 'image' [N, 5]");
         assertEquals(0, run.exitCode(), run.err());
         List<String> lines = run.outLines();
         assertEquals("model softmax: note input 'image' [N, 5]", lines.get(0));
@@ -122,7 +111,7 @@ class ModelDescriptionOutputTest {
 
     @Test
     void trainOfAModelWithoutDescriptionStartsWithTheEpochLine() {
-        TrainCommandTest.Run run = train();
+        Run run = train();
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.outLines().get(0).startsWith("EPOCH 1 - "), run.out());
         assertFalse(run.out().contains("model softmax:"), run.out());
@@ -131,11 +120,11 @@ class ModelDescriptionOutputTest {
     @Test
     void evaluateOnnxShowsTheDescriptionInTextAndJson() throws IOException {
         Path net = Files.writeString(temp.resolve("net.onnx"), "stand-in");
-        TrainCommandTest.Run text = toolkit("evaluate", "--onnx", net.toString(), "--dataset", "blobs");
+        Run text = toolkit("evaluate", "--onnx", net.toString(), "--dataset", "blobs");
         assertEquals(0, text.exitCode(), text.err());
         assertTrue(text.outLines().contains("model onnx: note read from " + net), text.out());
 
-        TrainCommandTest.Run json = toolkit("evaluate", "--onnx", net.toString(), "--dataset", "blobs", "--json");
+        Run json = toolkit("evaluate", "--onnx", net.toString(), "--dataset", "blobs", "--json");
         assertEquals(0, json.exitCode(), json.err());
         JsonNode node = JSON.readTree(json.out());
         assertEquals(

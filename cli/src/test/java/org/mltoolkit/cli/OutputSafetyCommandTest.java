@@ -5,44 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.cli.InProcessToolkit.Run;
 import org.mltoolkit.core.checkpoint.OutputFiles;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.testing.ReportingSoftmax;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
-import picocli.CommandLine;
 
 /** Commands never write over their own inputs, nor over a file the toolkit did not write unless told to. */
 class OutputSafetyCommandTest {
     @TempDir
     Path temp;
 
-    record Run(int exitCode, String out, String err) {}
-
     private Run toolkit(String... args) {
         StaticExtensions lookup = new StaticExtensions(
                 List.of(TrainCommandTest.BLOBS),
                 List.of(new SoftmaxRegression.Provider(), new ReportingSoftmax.Provider()),
                 List.of(new SoftmaxTrainer.Provider()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode;
-        try (ToolkitCommand root =
-                new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup)) {
-            CommandLine commandLine = ToolkitCommand.commandLine(root);
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
-            exitCode = commandLine.execute(args);
-        }
-        return new Run(exitCode, out.toString(), err.toString());
+        return InProcessToolkit.run(temp.resolve("data"), lookup, args);
     }
 
     /** Trains {@code model} for one epoch into {@code temp/<name>}; returns that run directory. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.cli.InProcessToolkit.Run;
 
 /**
  * {@code predict --checkpoint FILE IMAGE...} on pictures drawn by {@link UserImagesTest}, with a checkpoint of the
@@ -29,7 +30,7 @@ class PredictImagesCommandTest {
     void trainAModel() {
         commands.temp = temp;
         Path runDir = temp.resolve("run");
-        TrainCommandTest.Run train = commands.toolkit(
+        Run train = commands.toolkit(
                 "train",
                 "--dataset",
                 "blobs",
@@ -50,7 +51,7 @@ class PredictImagesCommandTest {
         Path dark = UserImagesTest.drawSeven(temp.resolve("a.png"), 40, 60, Color.WHITE, Color.BLACK, "png");
         Path light = UserImagesTest.drawSeven(temp.resolve("b.jpg"), 90, 50, Color.BLACK, Color.WHITE, "jpg");
 
-        TrainCommandTest.Run json = commands.toolkit(
+        Run json = commands.toolkit(
                 "predict", "--checkpoint", checkpoint.toString(), dark.toString(), light.toString(), "--json");
         assertEquals(0, json.exitCode(), json.err());
         JsonNode pictures = new ObjectMapper().readTree(json.out()).get("pictures");
@@ -76,7 +77,7 @@ class PredictImagesCommandTest {
                     picture.get("probability").asDouble());
         }
 
-        TrainCommandTest.Run text = commands.toolkit("predict", "--checkpoint", checkpoint.toString(), dark.toString());
+        Run text = commands.toolkit("predict", "--checkpoint", checkpoint.toString(), dark.toString());
         assertEquals(0, text.exitCode(), text.err());
         String label = pictures.get(0).get("label").asText();
         assertTrue(text.out().contains("1: " + dark + ": " + label + "   top 3:  " + label + " "), text.out());
@@ -88,7 +89,7 @@ class PredictImagesCommandTest {
         Path good = UserImagesTest.drawSeven(temp.resolve("a.png"), 40, 60, Color.WHITE, Color.BLACK, "png");
         Path bad = Files.writeString(temp.resolve("b.png"), "not a picture");
         Path png = temp.resolve("grid.png");
-        TrainCommandTest.Run run = commands.toolkit(
+        Run run = commands.toolkit(
                 "predict",
                 "--checkpoint",
                 checkpoint.toString(),
@@ -104,13 +105,11 @@ class PredictImagesCommandTest {
         assertFalse(Files.exists(png));
 
         Path missing = temp.resolve("missing.jpg");
-        TrainCommandTest.Run absent =
-                commands.toolkit("predict", "--checkpoint", checkpoint.toString(), missing.toString());
+        Run absent = commands.toolkit("predict", "--checkpoint", checkpoint.toString(), missing.toString());
         assertEquals(1, absent.exitCode());
         assertEquals("error: " + missing + ": no such file", absent.err().strip());
 
-        TrainCommandTest.Run mixed =
-                commands.toolkit("predict", "--checkpoint", checkpoint.toString(), good.toString(), "--count", "3");
+        Run mixed = commands.toolkit("predict", "--checkpoint", checkpoint.toString(), good.toString(), "--count", "3");
         assertEquals(2, mixed.exitCode());
         assertTrue(
                 mixed.err().startsWith("error: --count goes with the test split, not with IMAGE files"), mixed.err());
@@ -120,7 +119,7 @@ class PredictImagesCommandTest {
     void theConvertedPicturesCanBeSavedAsAGrid() throws IOException {
         Path good = UserImagesTest.drawSeven(temp.resolve("a.png"), 40, 60, Color.WHITE, Color.BLACK, "png");
         Path png = temp.resolve("grid.png");
-        TrainCommandTest.Run run = commands.toolkit(
+        Run run = commands.toolkit(
                 "predict", "--checkpoint", checkpoint.toString(), good.toString(), "--png", png.toString());
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(Files.size(png) > 0);

@@ -17,6 +17,7 @@ import org.jsoup.nodes.Document;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.cli.InProcessToolkit.Run;
 
 /** {@code report}, {@code compare} and {@code train --report} end to end with the core's test model. */
 class ReportCommandsTest {
@@ -30,11 +31,11 @@ class ReportCommandsTest {
         commands.temp = temp;
     }
 
-    private TrainCommandTest.Run toolkit(String... args) {
+    private Run toolkit(String... args) {
         return commands.toolkit(args);
     }
 
-    private TrainCommandTest.Run train(Path runDir, String... more) {
+    private Run train(Path runDir, String... more) {
         List<String> args = new ArrayList<>(List.of(
                 "train",
                 "--dataset",
@@ -60,7 +61,7 @@ class ReportCommandsTest {
     @Test
     void trainWithReportLeavesTheEndedRunsPageWithTestResults() throws IOException {
         Path runDir = temp.resolve("run");
-        TrainCommandTest.Run run = train(runDir, "--report");
+        Run run = train(runDir, "--report");
         assertEquals(0, run.exitCode(), run.err());
         Path index = runDir.resolve("report").resolve("index.html");
         assertTrue(run.out().contains("Report: " + index), run.out());
@@ -81,20 +82,20 @@ class ReportCommandsTest {
         Path runDir = temp.resolve("run");
         assertEquals(0, train(runDir).exitCode());
 
-        TrainCommandTest.Run report = toolkit("report", runDir.toString());
+        Run report = toolkit("report", runDir.toString());
         assertEquals(0, report.exitCode(), report.err());
         Path index = runDir.resolve("report").resolve("index.html");
         assertEquals("Report: " + index, report.out().strip());
         assertFalse(page(index).select("#mistakes").isEmpty());
 
-        TrainCommandTest.Run notARun = toolkit("report", temp.toString());
+        Run notARun = toolkit("report", temp.toString());
         assertEquals(1, notARun.exitCode());
         assertEquals(
                 "error: " + temp + " is not a run directory: it has no config.json (train writes one)",
                 notARun.err().strip());
 
         Path file = Files.writeString(temp.resolve("file"), "x");
-        TrainCommandTest.Run unwritable = toolkit(
+        Run unwritable = toolkit(
                 "report", runDir.toString(), "--out", file.resolve("out").toString());
         assertEquals(1, unwritable.exitCode());
         assertEquals(1, unwritable.err().strip().lines().count(), unwritable.err());
@@ -103,7 +104,7 @@ class ReportCommandsTest {
         Path metrics = runDir.resolve("metrics.jsonl");
         Files.writeString(metrics, Files.readString(metrics) + "{\"epoch\": 3, \"train_lo\n");
         Files.delete(index);
-        TrainCommandTest.Run corrupt = toolkit("report", runDir.toString());
+        Run corrupt = toolkit("report", runDir.toString());
         assertEquals(1, corrupt.exitCode());
         assertTrue(corrupt.err().startsWith("error: " + metrics + " line 3: not a metrics row"), corrupt.err());
         assertFalse(Files.exists(index), "nothing is written for a run that cannot be read");
@@ -116,7 +117,7 @@ class ReportCommandsTest {
         assertEquals(0, train(first).exitCode());
         assertEquals(0, train(second, "--lr", "0.05", "--seed", "7").exitCode());
         Path ens = temp.resolve("two.ens");
-        TrainCommandTest.Run made = toolkit(
+        Run made = toolkit(
                 "ensemble",
                 "--checkpoint",
                 first.resolve("best.ckpt").toString(),
@@ -126,7 +127,7 @@ class ReportCommandsTest {
                 ens.toString());
         assertEquals(0, made.exitCode(), made.err());
 
-        TrainCommandTest.Run noOut = toolkit("report", ens.toString());
+        Run noOut = toolkit("report", ens.toString());
         assertEquals(ExitCodes.USAGE, noOut.exitCode());
         assertTrue(
                 noOut.err()
@@ -135,7 +136,7 @@ class ReportCommandsTest {
         assertFalse(Files.exists(temp.resolve("two.ens").resolve("report")));
 
         Path out = temp.resolve("ens-report");
-        TrainCommandTest.Run report = toolkit("report", ens.toString(), "--out", out.toString());
+        Run report = toolkit("report", ens.toString(), "--out", out.toString());
         assertEquals(0, report.exitCode(), report.err());
         assertEquals("Report: " + out.resolve("index.html"), report.out().strip());
         Document doc = page(out.resolve("index.html"));
@@ -181,7 +182,7 @@ class ReportCommandsTest {
     }
 
     private JsonNode evaluateJson(Path checkpoint) throws IOException {
-        TrainCommandTest.Run run = toolkit("evaluate", "--checkpoint", checkpoint.toString(), "--json");
+        Run run = toolkit("evaluate", "--checkpoint", checkpoint.toString(), "--json");
         assertEquals(0, run.exitCode(), run.err());
         return new ObjectMapper().readTree(run.out());
     }
@@ -191,16 +192,16 @@ class ReportCommandsTest {
         Path first = temp.resolve("first");
         Path second = temp.resolve("second");
         assertEquals(0, train(first).exitCode());
-        TrainCommandTest.Run secondRun = train(second, "--lr", "0.05", "--seed", "7");
+        Run secondRun = train(second, "--lr", "0.05", "--seed", "7");
         assertEquals(0, secondRun.exitCode(), secondRun.err());
         Path out = temp.resolve("compare");
-        TrainCommandTest.Run compare = toolkit("compare", first.toString(), second.toString(), "--out", out.toString());
+        Run compare = toolkit("compare", first.toString(), second.toString(), "--out", out.toString());
         assertEquals(0, compare.exitCode(), compare.err());
         Document doc = page(out.resolve("index.html"));
         assertEquals(2, doc.select("table.results tbody tr").size());
         assertTrue(doc.select("table.settings th").eachText().containsAll(List.of("learning_rate", "seed")));
 
-        TrainCommandTest.Run one = toolkit("compare", first.toString(), "--out", out.toString());
+        Run one = toolkit("compare", first.toString(), "--out", out.toString());
         assertEquals(2, one.exitCode(), one.err());
     }
 
@@ -210,7 +211,7 @@ class ReportCommandsTest {
         assertEquals(0, train(good).exitCode());
         Path out = temp.resolve("compare");
 
-        TrainCommandTest.Run notARun = toolkit("compare", good.toString(), temp.toString(), "--out", out.toString());
+        Run notARun = toolkit("compare", good.toString(), temp.toString(), "--out", out.toString());
         assertEquals(1, notARun.exitCode());
         assertEquals(
                 "error: " + temp + " is not a run directory: it has no config.json (train writes one)",
@@ -222,7 +223,7 @@ class ReportCommandsTest {
         Path metrics = corrupt.resolve("metrics.jsonl");
         List<String> rows = Files.readAllLines(metrics);
         Files.write(metrics, List.of(rows.get(0), "{\"epoch\": 2, \"valid_lo"));
-        TrainCommandTest.Run broken = toolkit("compare", good.toString(), corrupt.toString(), "--out", out.toString());
+        Run broken = toolkit("compare", good.toString(), corrupt.toString(), "--out", out.toString());
         assertEquals(1, broken.exitCode());
         assertEquals(1, broken.err().strip().lines().count(), broken.err());
         assertTrue(broken.err().startsWith("error: " + metrics + " line 2: not a metrics row"), broken.err());
@@ -231,7 +232,7 @@ class ReportCommandsTest {
         Path second = temp.resolve("second");
         assertEquals(0, train(second, "--seed", "7").exitCode());
         Path file = Files.writeString(temp.resolve("a-file"), "kept");
-        TrainCommandTest.Run onAFile = toolkit("compare", good.toString(), second.toString(), "--out", file.toString());
+        Run onAFile = toolkit("compare", good.toString(), second.toString(), "--out", file.toString());
         assertEquals(1, onAFile.exitCode());
         assertEquals(
                 "error: " + file + ": cannot write the report there: it is a file, not a directory",
@@ -240,8 +241,7 @@ class ReportCommandsTest {
 
         Path others = Files.createDirectories(temp.resolve("others"));
         Files.writeString(others.resolve("notes.txt"), "mine");
-        TrainCommandTest.Run foreign =
-                toolkit("compare", good.toString(), second.toString(), "--out", others.toString());
+        Run foreign = toolkit("compare", good.toString(), second.toString(), "--out", others.toString());
         assertEquals(1, foreign.exitCode());
         assertEquals(1, foreign.err().strip().lines().count(), foreign.err());
         assertTrue(

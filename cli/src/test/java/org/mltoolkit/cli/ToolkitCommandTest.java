@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.DatasetSplits;
+import org.mltoolkit.cli.InProcessToolkit.Run;
 import org.mltoolkit.cli.fixtures.PairsDataset;
 import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.plugins.ToolkitPaths;
 import org.pf4j.test.PluginJar;
-import picocli.CommandLine;
 
 /** The command line end to end: exit codes, stdout and stderr, with tiny data and real plugin jars. */
 class ToolkitCommandTest {
@@ -33,39 +31,15 @@ class ToolkitCommandTest {
     @TempDir
     Path temp;
 
-    /** What one run printed and returned. */
-    record Run(int exitCode, String out, String err) {
-        JsonNode json() {
-            try {
-                return JSON.readTree(out);
-            } catch (IOException e) {
-                throw new UncheckedIOException("stdout is not JSON: " + out, e);
-            }
-        }
-    }
-
-    private static Run run(ToolkitCommand root, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode;
-        try (root) {
-            CommandLine commandLine = ToolkitCommand.commandLine(root);
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
-            exitCode = commandLine.execute(args);
-        }
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
     /** A command whose only dataset is {@code datasets}, handed over without plugins, with data in temp/data. */
     private Run runWith(List<DatasetProvider> datasets, String... args) {
         ExtensionLookup lookup = new StaticExtensions(datasets, List.of(), List.of());
-        return run(
+        return InProcessToolkit.run(
                 new ToolkitCommand(Map.of("TOOLKIT_DATA", temp.resolve("data").toString()), lookup), args);
     }
 
     private Run runWithPlugins(Path pluginsDir, String... args) {
-        return run(
+        return InProcessToolkit.run(
                 new ToolkitCommand(
                         Map.of(
                                 ToolkitPaths.PLUGINS_ENV,

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mltoolkit.cli.InProcessToolkit.Run;
 import org.mltoolkit.cli.fixtures.PairsDataset;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.plugins.StaticExtensions;
@@ -23,7 +22,6 @@ import org.mltoolkit.core.testing.InMemoryDataset;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
 import org.mltoolkit.core.testing.SyntheticData;
-import picocli.CommandLine;
 
 /** {@code toolkit train} and {@code toolkit evaluate} end to end, with the plain-Java fixtures: exit codes and text. */
 class TrainCommandTest {
@@ -35,12 +33,6 @@ class TrainCommandTest {
     @TempDir
     Path temp;
 
-    record Run(int exitCode, String out, String err) {
-        List<String> outLines() {
-            return out.lines().toList();
-        }
-    }
-
     Run toolkit(String... args) {
         return toolkit(false, args);
     }
@@ -51,18 +43,9 @@ class TrainCommandTest {
                 List.of(BLOBS, new PairsDataset()),
                 List.of(new SoftmaxRegression.Provider()),
                 List.of(new SoftmaxTrainer.Provider()));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int exitCode;
         Map<String, String> environment =
                 Map.of("TOOLKIT_DATA", temp.resolve("data").toString());
-        try (ToolkitCommand root = new ToolkitCommand(environment, lookup, interactive)) {
-            CommandLine commandLine = ToolkitCommand.commandLine(root);
-            commandLine.setOut(new PrintWriter(out, true));
-            commandLine.setErr(new PrintWriter(err, true));
-            exitCode = commandLine.execute(args);
-        }
-        return new Run(exitCode, out.toString(), err.toString());
+        return InProcessToolkit.run(new ToolkitCommand(environment, lookup, interactive), args);
     }
 
     private Run train(Path runDir, String... more) {
