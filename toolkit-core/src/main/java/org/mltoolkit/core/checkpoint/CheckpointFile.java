@@ -134,14 +134,7 @@ public final class CheckpointFile {
      * checkpoint, of an unknown version, truncated or corrupt.
      */
     public static Checkpoint read(Path file) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointFormatException(file, "no such checkpoint file", e);
-        } catch (IOException e) {
-            throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
-        }
+        long size = sizeOf(file, "checkpoint");
         // The first pass checks the structure, every declared size and the checksum without keeping a tensor; only
         // a file found whole is read again into memory, so a lying header cannot make the reader allocate.
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
@@ -153,6 +146,20 @@ public final class CheckpointFile {
             return read(raw, size, file, true);
         } catch (IOException e) {
             throw new CheckpointFormatException(file, "cannot read the checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The size in bytes of {@code file}, a {@code kind} of toolkit file ("checkpoint", "ensemble"). Throws
+     * CheckpointFormatException naming the file when it does not exist or cannot be read.
+     */
+    public static long sizeOf(Path file, String kind) {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointFormatException(file, "no such " + kind + " file", e);
+        } catch (IOException e) {
+            throw new CheckpointFormatException(file, "cannot read the " + kind + ": " + e.getMessage(), e);
         }
     }
 

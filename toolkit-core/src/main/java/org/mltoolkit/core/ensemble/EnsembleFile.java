@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -132,14 +131,7 @@ public final class EnsembleFile {
      * checkpoint).
      */
     public static List<Member> read(Path file) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new CheckpointFormatException(file, "no such ensemble file", e);
-        } catch (IOException e) {
-            throw new CheckpointFormatException(file, "cannot read the ensemble: " + e.getMessage(), e);
-        }
+        long size = CheckpointFile.sizeOf(file, "ensemble");
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             CheckedInputStream checked = new CheckedInputStream(raw, new CRC32());
             DataInputStream in = new DataInputStream(checked);

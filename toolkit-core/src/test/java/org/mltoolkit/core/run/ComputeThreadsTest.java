@@ -19,6 +19,7 @@ import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.checkpoint.CheckpointFile;
 import org.mltoolkit.core.plugins.StaticExtensions;
+import org.mltoolkit.core.testing.Checkpoints;
 import org.mltoolkit.core.testing.SoftmaxRegression;
 import org.mltoolkit.core.testing.SoftmaxTrainer;
 
@@ -70,21 +71,10 @@ class ComputeThreadsTest {
         ModelSpec s = c.modelSpec();
         CheckpointFile.write(
                 crafted,
-                new Checkpoint(
-                        c.modelName(),
-                        c.trainerName(),
-                        c.datasetName(),
+                Checkpoints.with(
+                        c,
                         new ModelSpec(s.inputShape(), s.numClasses(), s.seed(), s.device(), HUGE, s.options()),
-                        c.epoch(),
-                        c.seed(),
-                        c.bestEpoch(),
-                        c.bestValidLoss(),
-                        c.history(),
-                        c.configJson().replaceFirst("\"threads\"\\s*:\\s*\\d+", "\"threads\":" + HUGE),
-                        c.plugins(),
-                        c.modelState(),
-                        c.optimizerState(),
-                        c.bestModelState()));
+                        c.configJson().replaceFirst("\"threads\"\\s*:\\s*\\d+", "\"threads\":" + HUGE)));
         assertTrue(CheckpointFile.read(crafted).configJson().contains("\"threads\":" + HUGE));
 
         List<ModelSpec> built = new ArrayList<>();

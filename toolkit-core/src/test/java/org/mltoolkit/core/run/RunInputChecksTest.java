@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mltoolkit.core.testing.Checkpoints.withConfig;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -282,23 +283,5 @@ class RunInputChecksTest {
             System.setErr(original);
         }
         return captured.toString(StandardCharsets.UTF_8);
-    }
-
-    private static Checkpoint withConfig(Checkpoint c, String configJson) {
-        return new Checkpoint(
-                c.modelName(),
-                c.trainerName(),
-                c.datasetName(),
-                c.modelSpec(),
-                c.epoch(),
-                c.seed(),
-                c.bestEpoch(),
-                c.bestValidLoss(),
-                c.history(),
-                configJson,
-                c.plugins(),
-                c.modelState(),
-                c.optimizerState(),
-                c.bestModelState());
     }
 }

@@ -46,6 +46,7 @@ import org.mltoolkit.core.plugins.ExtensionLookup;
 import org.mltoolkit.core.plugins.PluginStatus;
 import org.mltoolkit.core.plugins.StaticExtensions;
 import org.mltoolkit.core.plugins.UnknownExtensionException;
+import org.mltoolkit.core.testing.Checkpoints;
 import org.mltoolkit.core.testing.InMemoryDataset;
 import org.mltoolkit.core.testing.Scripted;
 import org.mltoolkit.core.testing.SoftmaxRegression;
@@ -435,23 +436,7 @@ class TrainingRunTest {
         // Earlier versions stored the console's verbosity in the configuration.
         ObjectNode config = (ObjectNode) JSON.readTree(current.configJson());
         config.put("verbose", 2);
-        CheckpointFile.write(
-                last,
-                new Checkpoint(
-                        current.modelName(),
-                        current.trainerName(),
-                        current.datasetName(),
-                        current.modelSpec(),
-                        current.epoch(),
-                        current.seed(),
-                        current.bestEpoch(),
-                        current.bestValidLoss(),
-                        current.history(),
-                        JSON.writeValueAsString(config),
-                        current.plugins(),
-                        current.modelState(),
-                        current.optimizerState(),
-                        current.bestModelState()));
+        CheckpointFile.write(last, Checkpoints.withConfig(current, JSON.writeValueAsString(config)));
         Files.writeString(runDir.resolve("config.json"), config.toPrettyString());
         assertEquals(
                 TrainingConfig.fromJson(current.configJson()),

@@ -2,6 +2,7 @@ package org.mltoolkit.core.testing;
 
 import java.util.List;
 import java.util.Map;
+import org.mltoolkit.api.ModelSpec;
 import org.mltoolkit.api.Tensor;
 import org.mltoolkit.core.checkpoint.Checkpoint;
 import org.mltoolkit.core.engine.EpochMetrics;
@@ -28,5 +29,29 @@ public final class Checkpoints {
                 c.modelState(),
                 c.optimizerState(),
                 bestModelState);
+    }
+
+    /** {@code c} with {@code configJson} in place of its own configuration. */
+    public static Checkpoint withConfig(Checkpoint c, String configJson) {
+        return with(c, c.modelSpec(), configJson);
+    }
+
+    /** {@code c} with {@code modelSpec} and {@code configJson} in place of its own. */
+    public static Checkpoint with(Checkpoint c, ModelSpec modelSpec, String configJson) {
+        return new Checkpoint(
+                c.modelName(),
+                c.trainerName(),
+                c.datasetName(),
+                modelSpec,
+                c.epoch(),
+                c.seed(),
+                c.bestEpoch(),
+                c.bestValidLoss(),
+                c.history(),
+                configJson,
+                c.plugins(),
+                c.modelState(),
+                c.optimizerState(),
+                c.bestModelState());
     }
 }
