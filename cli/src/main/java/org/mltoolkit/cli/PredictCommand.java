@@ -177,8 +177,9 @@ public final class PredictCommand extends ToolkitSubcommand {
                     classNames.get(predicted),
                     predictions.confidence()[i],
                     predicted == label ? "" : " (" + classNames.get(label) + ")");
-            tiles.add(new DigitPictures.Tile(
-                    test.features(), i * test.shape().size(), caption, predicted == label, predicted));
+            float[] pixels = new float[test.shape().size()];
+            test.copyExample(i, pixels, 0);
+            tiles.add(new DigitPictures.Tile(pixels, 0, caption, predicted == label, predicted));
         }
         out().print(DigitPictures.text(tiles, test.shape(), perRow));
         out().printf(

@@ -192,12 +192,12 @@ final class TestSections {
     static byte[] png(LabeledData data, int i) {
         ExampleShape shape = data.shape();
         int plane = shape.height() * shape.width();
-        int offset = i * shape.size();
-        float[] f = data.features();
+        float[] f = new float[shape.size()];
+        data.copyExample(i, f, 0);
         BufferedImage image = new BufferedImage(shape.width(), shape.height(), BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < shape.height(); y++) {
             for (int x = 0; x < shape.width(); x++) {
-                int at = offset + y * shape.width() + x;
+                int at = y * shape.width() + x;
                 int rgb;
                 if (shape.channels() >= 3) {
                     rgb = level(f[at]) << 16 | level(f[at + plane]) << 8 | level(f[at + 2 * plane]);

@@ -59,7 +59,7 @@ final class Fixtures {
         int d = data.shape().size();
         float[] x = new float[size * d];
         int[] y = new int[size];
-        System.arraycopy(data.features(), from * d, x, 0, size * d);
+        data.copyRange(from, size, x, 0);
         System.arraycopy(data.labels(), from, y, 0, size);
         return new Batch(x, y, size, data.shape(), InputLayout.FLAT);
     }

@@ -128,9 +128,11 @@ class PlainTribuoApplicationTest {
     private static String pixelLines(LabeledData data, int n) {
         StringBuilder lines = new StringBuilder();
         int d = data.shape().size();
+        float[] pixels = new float[d];
         for (int i = 0; i < n; i++) {
+            data.copyExample(i, pixels, 0);
             for (int j = 0; j < d; j++) {
-                lines.append(j == 0 ? "" : " ").append(data.features()[i * d + j]);
+                lines.append(j == 0 ? "" : " ").append(pixels[j]);
             }
             lines.append('\n');
         }

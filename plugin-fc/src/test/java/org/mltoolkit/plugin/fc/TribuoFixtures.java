@@ -91,10 +91,12 @@ final class TribuoFixtures {
     static List<Example<Label>> examples(LabeledData data, int n) {
         int d = data.shape().size();
         List<Example<Label>> examples = new ArrayList<>(n);
+        float[] pixels = new float[d];
         for (int i = 0; i < n; i++) {
             ArrayExample<Label> example = new ArrayExample<>(new Label(CLASSES.get(data.labels()[i])));
+            data.copyExample(i, pixels, 0);
             for (int j = 0; j < d; j++) {
-                example.add(TribuoDomain.featureName(j, d), data.features()[i * d + j]);
+                example.add(TribuoDomain.featureName(j, d), pixels[j]);
             }
             examples.add(example);
         }

@@ -296,7 +296,7 @@ public final class ImageFolderDataset implements DatasetProvider {
             }
         }
         int size = images.imageBytes();
-        float[] features = new float[count * size];
+        byte[] values = new byte[count * size];
         int[] labels = new int[count];
         byte[] pixels = images.pixels();
         int n = 0;
@@ -305,14 +305,10 @@ public final class ImageFolderDataset implements DatasetProvider {
                 continue;
             }
             labels[n] = images.entries().get(i).label();
-            int from = i * size;
-            int to = n * size;
-            for (int p = 0; p < size; p++) {
-                features[to + p] = (pixels[from + p] & 0xFF) / 255f;
-            }
+            System.arraycopy(pixels, i * size, values, n * size, size);
             n++;
         }
-        return new LabeledData(features, labels, shape, classes);
+        return LabeledData.ofUnsignedBytes(values, 255f, labels, shape, classes);
     }
 
     private static Map<String, String> details(

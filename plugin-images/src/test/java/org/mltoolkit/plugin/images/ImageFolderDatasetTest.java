@@ -125,10 +125,10 @@ class ImageFolderDatasetTest {
         assertEquals(List.of("one", "zero"), first.classNames());
         assertEquals(16, first.train().size());
         assertArrayEquals(new int[] {0, 0, 1, 1}, first.test().labels());
-        assertArrayEquals(first.test().features(), load("test-ratio=0.2").test().features());
+        assertArrayEquals(
+                features(first.test()), features(load("test-ratio=0.2").test()));
         DatasetSplits otherSeed = load("test-ratio=0.2", "split-seed=7");
-        assertTrue(!java.util.Arrays.equals(
-                first.test().features(), otherSeed.test().features()));
+        assertTrue(!java.util.Arrays.equals(features(first.test()), features(otherSeed.test())));
         assertEquals("0.2", first.options().getString("test-ratio", null));
         assertEquals("0", first.options().getString("split-seed", null));
         assertEquals(18, load().train().size(), "the default test-ratio is 0.1");
@@ -283,12 +283,23 @@ class ImageFolderDatasetTest {
 
     static float pixel(LabeledData data, int example, int channel, int y, int x) {
         ExampleShape s = data.shape();
-        return data.features()[example * s.size() + (channel * s.height() + y) * s.width() + x];
+        float[] image = new float[s.size()];
+        data.copyExample(example, image, 0);
+        return image[(channel * s.height() + y) * s.width() + x];
+    }
+
+    /** Every feature of {@code data}, as floats, in one new array. */
+    static float[] features(LabeledData data) {
+        float[] all = new float[data.size() * data.shape().size()];
+        data.copyRange(0, data.size(), all, 0);
+        return all;
     }
 
     static float[] concat(LabeledData a, LabeledData b) {
-        float[] all = java.util.Arrays.copyOf(a.features(), a.features().length + b.features().length);
-        System.arraycopy(b.features(), 0, all, a.features().length, b.features().length);
+        float[] first = features(a);
+        float[] all = java.util.Arrays.copyOf(
+                first, first.length + b.size() * b.shape().size());
+        b.copyRange(0, b.size(), all, first.length);
         return all;
     }
 }

@@ -134,8 +134,8 @@ abstract class IdxDataset implements DatasetProvider {
     }
 
     /**
-     * Reads and validates the four files (each uncompressed, or {@code NAME.gz} when only that exists) and
-     * scales pixels to {@code value / 255f}. Throws DataFormatException naming the file and the problem when
+     * Reads and validates the four files (each uncompressed, or {@code NAME.gz} when only that exists); the
+     * splits keep the pixels as bytes and give them out scaled to {@code value / 255f}. Throws DataFormatException naming the file and the problem when
      * a file is missing, unreadable or malformed, when images are not 28x28, when a label is not below 10,
      * or when an image file and its label file hold different numbers of examples.
      */
@@ -175,11 +175,7 @@ abstract class IdxDataset implements DatasetProvider {
             }
             labelValues[i] = label;
         }
-        byte[] pixels = images.pixels();
-        float[] features = new float[pixels.length];
-        for (int i = 0; i < pixels.length; i++) {
-            features[i] = (pixels[i] & 0xff) / 255f;
-        }
-        return new LabeledData(features, labelValues, SHAPE, numClasses);
+        // The pixels stay bytes (a quarter of the memory of floats); the data scales them as it hands them out.
+        return LabeledData.ofUnsignedBytes(images.pixels(), 255f, labelValues, SHAPE, numClasses);
     }
 }

@@ -53,8 +53,11 @@ class IdxDatasetLoadTest {
         assertEquals(mnist.classNames(), splits.classNames());
         assertSplit(splits.train(), IdxFixtures.TRAIN_SEED, IdxFixtures.TRAIN_LABELS);
         assertSplit(splits.test(), IdxFixtures.TEST_SEED, IdxFixtures.TEST_LABELS);
-        assertEquals(0f, splits.train().features()[0]);
-        assertEquals(1f, splits.train().features()[1]);
+        float[] first = new float[784];
+        splits.train().copyExample(0, first, 0);
+        assertEquals(0f, first[0]);
+        assertEquals(1f, first[1]);
+        assertTrue(splits.train().storesBytes(), "8-bit pixels are kept as bytes");
     }
 
     @Test
@@ -167,8 +170,8 @@ class IdxDatasetLoadTest {
         assertEquals(10, data.numClasses());
         assertEquals(new ExampleShape(1, 28, 28), data.shape());
         assertArrayEquals(labels, data.labels());
-        float[] features = data.features();
-        assertEquals(labels.length * 784, features.length);
+        float[] features = new float[labels.length * 784];
+        data.copyRange(0, labels.length, features, 0);
         for (int image = 0; image < labels.length; image++) {
             for (int row = 0; row < 28; row++) {
                 for (int column = 0; column < 28; column++) {

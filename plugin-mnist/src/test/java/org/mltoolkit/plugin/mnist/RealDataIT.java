@@ -67,10 +67,14 @@ class RealDataIT {
 
     private static double mean(LabeledData data) {
         double sum = 0;
-        for (float value : data.features()) {
-            sum += value;
+        float[] image = new float[data.shape().size()];
+        for (int i = 0; i < data.size(); i++) {
+            data.copyExample(i, image, 0);
+            for (float value : image) {
+                sum += value;
+            }
         }
-        return sum / data.features().length;
+        return sum / ((double) data.size() * image.length);
     }
 
     private static int[] histogram(LabeledData data) {

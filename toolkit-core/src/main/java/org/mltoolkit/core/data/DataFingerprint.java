@@ -31,7 +31,7 @@ public record DataFingerprint(String train, String test) {
         Objects.requireNonNull(test, "test");
     }
 
-    /** The digests of both splits of {@code splits}; reads the arrays, mutates nothing. */
+    /** The digests of both splits of {@code splits}; reads the data, mutates nothing. */
     public static DataFingerprint of(DatasetSplits splits) {
         return new DataFingerprint(digest(splits.train()), digest(splits.test()));
     }
@@ -53,12 +53,19 @@ public record DataFingerprint(String train, String test) {
             buffer.asIntBuffer().put(labels, offset, n);
             sha.update(buffer.array(), 0, n * Integer.BYTES);
         }
-        float[] features = data.features();
-        for (int offset = 0; offset < features.length; offset += CHUNK_FLOATS) {
-            int n = Math.min(CHUNK_FLOATS, features.length - offset);
-            buffer.clear();
-            buffer.asFloatBuffer().put(features, offset, n);
-            sha.update(buffer.array(), 0, n * Float.BYTES);
+        // The features' floats in order, a few examples at a time: the digest reads the values, not how they are
+        // stored, so data kept as bytes hashes as its floats always did.
+        int exampleSize = data.shape().size();
+        int perChunk = Math.max(1, CHUNK_FLOATS / Math.max(1, exampleSize));
+        float[] features = new float[perChunk * exampleSize];
+        ByteBuffer floatBytes =
+                ByteBuffer.allocate(features.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (int first = 0; first < data.size(); first += perChunk) {
+            int n = Math.min(perChunk, data.size() - first);
+            data.copyRange(first, n, features, 0);
+            floatBytes.clear();
+            floatBytes.asFloatBuffer().put(features, 0, n * exampleSize);
+            sha.update(floatBytes.array(), 0, n * exampleSize * Float.BYTES);
         }
         return HexFormat.of().formatHex(sha.digest());
     }

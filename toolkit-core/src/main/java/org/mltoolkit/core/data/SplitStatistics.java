@@ -43,53 +43,69 @@ public record SplitStatistics(
         for (int label : data.labels()) {
             counts[label]++;
         }
-        float[] values = data.features();
+        // One example at a time in float, in the order of the values: the sums come out as they did over one array.
+        int exampleSize = data.shape().size();
+        float[] example = new float[exampleSize];
+        long count = (long) data.size() * exampleSize;
         double mean = Double.NaN;
         double std = Double.NaN;
         double min = Double.NaN;
         double max = Double.NaN;
-        if (values.length > 0) {
+        if (count > 0) {
             double sum = 0;
             min = Double.POSITIVE_INFINITY;
             max = Double.NEGATIVE_INFINITY;
-            for (float v : values) {
-                sum += v;
-                min = Math.min(min, v);
-                max = Math.max(max, v);
+            for (int i = 0; i < data.size(); i++) {
+                data.copyExample(i, example, 0);
+                for (float v : example) {
+                    sum += v;
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
             }
-            mean = sum / values.length;
+            mean = sum / count;
             // A second pass around the mean avoids the cancellation of the sum-of-squares formula.
             double squares = 0;
-            for (float v : values) {
-                double d = v - mean;
-                squares += d * d;
+            for (int i = 0; i < data.size(); i++) {
+                data.copyExample(i, example, 0);
+                for (float v : example) {
+                    double d = v - mean;
+                    squares += d * d;
+                }
             }
-            std = Math.sqrt(squares / values.length);
+            std = Math.sqrt(squares / count);
         }
         int channels = data.shape().channels();
         int plane = data.shape().height() * data.shape().width();
         double[] channelMeans = new double[channels];
         double[] channelStds = new double[channels];
         long perChannel = (long) data.size() * plane;
+        double[] channelSums = new double[channels];
+        for (int i = 0; i < data.size(); i++) {
+            data.copyExample(i, example, 0);
+            for (int c = 0; c < channels; c++) {
+                int from = c * plane;
+                for (int p = 0; p < plane; p++) {
+                    channelSums[c] += example[from + p];
+                }
+            }
+        }
+        double[] channelSquares = new double[channels];
         for (int c = 0; c < channels; c++) {
-            double sum = 0;
-            for (int i = 0; i < data.size(); i++) {
-                int from = i * data.shape().size() + c * plane;
+            channelMeans[c] = perChannel == 0 ? Double.NaN : channelSums[c] / perChannel;
+        }
+        for (int i = 0; i < data.size(); i++) {
+            data.copyExample(i, example, 0);
+            for (int c = 0; c < channels; c++) {
+                int from = c * plane;
                 for (int p = 0; p < plane; p++) {
-                    sum += values[from + p];
+                    double d = example[from + p] - channelMeans[c];
+                    channelSquares[c] += d * d;
                 }
             }
-            double channelMean = perChannel == 0 ? Double.NaN : sum / perChannel;
-            double squares = 0;
-            for (int i = 0; i < data.size(); i++) {
-                int from = i * data.shape().size() + c * plane;
-                for (int p = 0; p < plane; p++) {
-                    double d = values[from + p] - channelMean;
-                    squares += d * d;
-                }
-            }
-            channelMeans[c] = channelMean;
-            channelStds[c] = perChannel == 0 ? Double.NaN : Math.sqrt(squares / perChannel);
+        }
+        for (int c = 0; c < channels; c++) {
+            channelStds[c] = perChannel == 0 ? Double.NaN : Math.sqrt(channelSquares[c] / perChannel);
         }
         return new SplitStatistics(
                 split,

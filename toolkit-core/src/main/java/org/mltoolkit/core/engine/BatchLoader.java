@@ -16,7 +16,7 @@ import org.mltoolkit.api.LabeledData;
  * {@code (seed, epoch, example index)} alone.
  *
  * <p>One pair of arrays is reused for every batch: a batch is valid only until the iterator's next call.
- * Not thread-safe. The data's arrays are read, never written.
+ * Not thread-safe. The data is read example by example into the batch (as floats), never written.
  */
 public final class BatchLoader implements BatchSource {
     private final LabeledData data;
@@ -26,6 +26,9 @@ public final class BatchLoader implements BatchSource {
     private final long seed;
     private final InputLayout layout;
     private final float[] features;
+    /** The batch's examples before augmentation, or null without it: the augmentation's source. */
+    private final float[] unaugmented;
+
     private final int[] labels;
     private final int[] order;
     private final Augmentation augmentation;
@@ -91,6 +94,7 @@ public final class BatchLoader implements BatchSource {
         this.labels = new int[capacity];
         this.order = this.indices.clone();
         this.augmentation = java.util.Objects.requireNonNull(augmentation, "augmentation");
+        this.unaugmented = augmentation.enabled() ? new float[features.length] : null;
         if (minimumBatch < 1 || minimumBatch > batchSize) {
             throw new IllegalArgumentException(
                     "minimum batch must be between 1 and the batch size " + batchSize + ", got " + minimumBatch);
@@ -165,7 +169,6 @@ public final class BatchLoader implements BatchSource {
         System.arraycopy(epochOrder, 0, order, 0, order.length);
         ExampleShape shape = data.shape();
         int exampleSize = shape.size();
-        float[] source = data.features();
         int[] sourceLabels = data.labels();
         return new Iterator<>() {
             private int position;
@@ -185,11 +188,12 @@ public final class BatchLoader implements BatchSource {
                 if (augmentation.enabled()) {
                     workers.forEach(size, i -> {
                         int example = order[start + i];
+                        data.copyExample(example, unaugmented, i * exampleSize);
                         augmentation
                                 .draw(seed, epoch, example)
                                 .apply(
-                                        source,
-                                        example * exampleSize,
+                                        unaugmented,
+                                        i * exampleSize,
                                         features,
                                         i * exampleSize,
                                         shape.channels(),
@@ -197,10 +201,7 @@ public final class BatchLoader implements BatchSource {
                                         shape.width());
                     });
                 } else {
-                    for (int i = 0; i < size; i++) {
-                        int example = order[start + i];
-                        System.arraycopy(source, example * exampleSize, features, i * exampleSize, exampleSize);
-                    }
+                    data.copyExamples(order, start, size, features, 0);
                 }
                 for (int i = 0; i < size; i++) {
                     labels[i] = sourceLabels[order[start + i]];

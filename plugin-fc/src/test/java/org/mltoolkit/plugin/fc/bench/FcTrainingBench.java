@@ -67,7 +67,7 @@ public final class FcTrainingBench {
                     int size = Math.min(batchSize, trainCount - b);
                     for (int i = 0; i < size; i++) {
                         int src = order[epochOrder[b + i]];
-                        System.arraycopy(train.features(), src * d, features, i * d, d);
+                        train.copyExample(src, features, i * d);
                         labels[i] = train.labels()[src];
                     }
                     StepResult r = trainer.step(new Batch(features, labels, size, train.shape(), InputLayout.FLAT));
@@ -117,7 +117,7 @@ public final class FcTrainingBench {
             int size = Math.min(batchSize, to - b);
             for (int i = 0; i < size; i++) {
                 int src = order[b + i];
-                System.arraycopy(data.features(), src * d, features, i * d, d);
+                data.copyExample(src, features, i * d);
                 labels[i] = data.labels()[src];
             }
             model.predictLogProbabilities(new Batch(features, labels, size, data.shape(), InputLayout.FLAT), out);
