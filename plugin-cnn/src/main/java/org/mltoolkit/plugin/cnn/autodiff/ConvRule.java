@@ -39,7 +39,6 @@ final class ConvRule implements GradientRule {
         GraphBuilder g = c.graph();
         String x = c.channelsFirst(node.getInput(0));
         long[] p = geo.pads;
-        long[] s = geo.strides;
         String padded = x;
         if (p[0] != 0 || p[1] != 0 || p[2] != 0 || p[3] != 0) {
             padded = g.op("Pad", x, g.ints(0, p[0], p[1], 0, 0, p[2], p[3], 0));
@@ -54,48 +53,58 @@ final class ConvRule implements GradientRule {
             int t = 0;
             for (long i = 0; i < geo.kH; i++) {
                 for (long j = 0; j < geo.kW; j++) {
-                    String tap = g.op(
-                            "Reshape",
-                            g.op(
-                                    "Slice",
-                                    List.of(
-                                            padded,
-                                            g.ints(i, j),
-                                            g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1),
-                                            g.ints(1, 2),
-                                            g.ints(s[0], s[1]))),
-                            g.ints(geo.inC, -1));
-                    String wTap = weightTaps[t];
+                    String tap = g.op("Reshape", tap(g, geo, padded, i, j, FORWARD_AXES), g.ints(geo.inC, -1));
+                    String wTap = weightTaps[t++];
                     yT = yT == null ? g.op("Gemm", List.of(wTap, tap)) : g.op("Gemm", List.of(wTap, tap, yT));
-                    c.save(node, "tap" + t++, tap);
                 }
             }
         } else {
-            List<String> taps = new ArrayList<>();
-            for (long i = 0; i < geo.kH; i++) {
-                for (long j = 0; j < geo.kW; j++) {
-                    String tap = g.op(
-                            "Slice",
-                            List.of(
-                                    padded,
-                                    g.ints(i, j),
-                                    g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1),
-                                    g.ints(1, 2),
-                                    g.ints(s[0], s[1])));
-                    taps.add(g.op("Unsqueeze", tap, g.ints(1)));
-                }
-            }
-            long rows = geo.inC * geo.kH * geo.kW;
-            String unfolded = taps.size() == 1 ? taps.get(0) : g.op("Concat", taps, attr("axis", 1L));
-            String colT = g.op("Reshape", unfolded, g.ints(rows, -1));
-            String wm = g.op("Reshape", node.getInput(1), g.ints(geo.outC, rows));
+            String colT = unfold(g, geo, padded, FORWARD_AXES);
+            String wm = g.op("Reshape", node.getInput(1), g.ints(geo.outC, geo.inC * geo.kH * geo.kW));
             yT = g.op("Gemm", bias == null ? List.of(wm, colT) : List.of(wm, colT, bias));
-            c.save(node, "colT", colT);
         }
+        // Only the padded input is kept for the backward, which slices the taps again: nine strided windows (or
+        // their unfolded matrix) would hold about nine times the input until the backward reaches this layer.
+        c.save(node, "padded", padded);
         g.node("Reshape", List.of(yT, g.ints(geo.outC, geo.outH, geo.outW, -1)), List.of(node.getOutput(0)));
         NodeProto recorded = node.toBuilder().setInput(0, x).build();
         c.record(recorded, this);
         c.markChannelsFirst(node.getOutput(0));
+    }
+
+    /**
+     * The spatial axes of [C, H, W, N] as the forward's tap slices name them ({@link #FORWARD_AXES}) and as the
+     * backward's name them ({@link #BACKWARD_AXES}). The two spellings keep ONNX Runtime's common subexpression
+     * elimination from merging the backward's slices into the forward's, which would keep every tap alive from
+     * the forward to the backward again.
+     */
+    private static final long[] FORWARD_AXES = {1, 2};
+
+    private static final long[] BACKWARD_AXES = {-3, -2};
+
+    /** Kernel tap (i, j): the strided window of the padded [C, H, W, N] input it multiplies, [C, Ho, Wo, N]. */
+    private static String tap(GraphBuilder g, ConvGeometry geo, String padded, long i, long j, long[] axes) {
+        long[] s = geo.strides;
+        return g.op(
+                "Slice",
+                List.of(
+                        padded,
+                        g.ints(i, j),
+                        g.ints(i + s[0] * (geo.outH - 1) + 1, j + s[1] * (geo.outW - 1) + 1),
+                        g.ints(axes),
+                        g.ints(s[0], s[1])));
+    }
+
+    /** Every kernel tap of the padded input stacked into one [C*kH*kW, Ho*Wo*N] matrix, rows ordered (c, i, j). */
+    private static String unfold(GraphBuilder g, ConvGeometry geo, String padded, long[] axes) {
+        List<String> taps = new ArrayList<>();
+        for (long i = 0; i < geo.kH; i++) {
+            for (long j = 0; j < geo.kW; j++) {
+                taps.add(g.op("Unsqueeze", tap(g, geo, padded, i, j, axes), g.ints(1)));
+            }
+        }
+        String unfolded = taps.size() == 1 ? taps.get(0) : g.op("Concat", taps, attr("axis", 1L));
+        return g.op("Reshape", unfolded, g.ints(geo.inC * geo.kH * geo.kW, -1));
     }
 
     /** Below this many contracted channels the taps are always unfolded into one matrix. */
@@ -181,17 +190,18 @@ final class ConvRule implements GradientRule {
         String gyT = g.op("Reshape", gy, g.ints(geo.outC, -1));
         if (c.needsGradient(node.getInput(1))) {
             String dwm;
+            String padded = c.saved(node, "padded");
             if (perTap(geo.inC, geo.outC)) {
                 List<String> parts = new ArrayList<>();
-                for (int t = 0; t < geo.kH * geo.kW; t++) {
-                    parts.add(g.op(
-                            "Unsqueeze",
-                            g.op("Gemm", List.of(gyT, c.saved(node, "tap" + t)), attr("transB", 1L)),
-                            g.ints(2)));
+                for (long i = 0; i < geo.kH; i++) {
+                    for (long j = 0; j < geo.kW; j++) {
+                        String tap = g.op("Reshape", tap(g, geo, padded, i, j, BACKWARD_AXES), g.ints(geo.inC, -1));
+                        parts.add(g.op("Unsqueeze", g.op("Gemm", List.of(gyT, tap), attr("transB", 1L)), g.ints(2)));
+                    }
                 }
                 dwm = parts.size() == 1 ? parts.get(0) : g.op("Concat", parts, attr("axis", 2L));
             } else {
-                dwm = g.op("Gemm", List.of(gyT, c.saved(node, "colT")), attr("transB", 1L));
+                dwm = g.op("Gemm", List.of(gyT, unfold(g, geo, padded, BACKWARD_AXES)), attr("transB", 1L));
             }
             c.accumulate(node.getInput(1), g.op("Reshape", dwm, g.ints(geo.outC, geo.inC, geo.kH, geo.kW)));
         }

@@ -10,8 +10,10 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OrtException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -292,6 +294,77 @@ class TrainingGraphTest {
                 }
             }
         }
+    }
+
+    /**
+     * The weight gradient of a lowered Conv must read kernel taps sliced again in the backward, never the forward's
+     * windows (which would then stay alive from the forward to the backward: nine times the input per layer).
+     * Checked for both formulations: one Gemm per tap (16 -> 16 channels) and one Gemm over the unfolded taps
+     * (3 -> 4 channels); OperatorGradientTest checks the gradients' values.
+     */
+    @ParameterizedTest(name = "{0} input channels")
+    @ValueSource(ints = {16, 3})
+    void convWeightGradientSlicesTheTapsAgain(int inChannels) {
+        int outChannels = inChannels == 16 ? 16 : 4;
+        long[] xShape = {-1, inChannels, 6, 6};
+        GraphProto graph = GraphProto.newBuilder()
+                .setName("conv")
+                .addInput(OnnxModels.valueInfo("x", TensorProto.DataType.FLOAT, xShape))
+                .addInitializer(GraphBuilder.floatTensor(
+                        "w", new float[outChannels * inChannels * 9], new long[] {outChannels, inChannels, 3, 3}))
+                .addNode(NodeProto.newBuilder()
+                        .setOpType("Conv")
+                        .setName("conv")
+                        .addInput("x")
+                        .addInput("w")
+                        .addOutput("y")
+                        .addAttribute(GraphBuilder.attrs("pads", 1, 1, 1, 1)))
+                .addOutput(OnnxModels.valueInfo("y", TensorProto.DataType.FLOAT, new long[] {-1, outChannels, 6, 6}))
+                .build();
+        TrainingGraph training = ReverseModeDifferentiator.differentiate(
+                OnnxModels.model(graph),
+                new DifferentiationRequest(Map.of("x", xShape), "y", null, Set.of("w"), Set.of()));
+        GraphProto derived = training.model().getGraph();
+        String padded = derived.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("Pad"))
+                .findFirst()
+                .orElseThrow()
+                .getOutput(0);
+        Map<String, List<NodeProto>> consumers = new HashMap<>();
+        for (NodeProto n : derived.getNodeList()) {
+            n.getInputList()
+                    .forEach(input -> consumers
+                            .computeIfAbsent(input, k -> new ArrayList<>())
+                            .add(n));
+        }
+        List<NodeProto> tapSlices = consumers.get(padded);
+        assertEquals(18, tapSlices.size(), "nine taps sliced in the forward and nine in the backward");
+        int forwardWindows = 0;
+        int weightGradientWindows = 0;
+        for (NodeProto slice : tapSlices) {
+            // follow each window through Reshape/Unsqueeze/Concat to the Gemm that multiplies it
+            List<NodeProto> gemms = new ArrayList<>();
+            List<String> frontier = new ArrayList<>(List.of(slice.getOutput(0)));
+            while (!frontier.isEmpty()) {
+                for (NodeProto next : consumers.getOrDefault(frontier.remove(0), List.of())) {
+                    if (next.getOpType().equals("Gemm")) {
+                        gemms.add(next);
+                    } else {
+                        frontier.add(next.getOutput(0));
+                    }
+                }
+            }
+            assertEquals(1, Set.copyOf(gemms).size(), "one Gemm reads the window of " + slice.getName());
+            boolean weightGradient = gemms.get(0).getAttributeList().stream()
+                    .anyMatch(a -> a.getName().equals("transB") && a.getI() == 1);
+            if (weightGradient) {
+                weightGradientWindows++;
+            } else {
+                forwardWindows++;
+            }
+        }
+        assertEquals(9, forwardWindows, "windows read by the forward product");
+        assertEquals(9, weightGradientWindows, "windows read by the weight gradient");
     }
 
     @Test
