@@ -46,6 +46,8 @@ public final class CnnModel implements Model, OnnxExportable {
     private long stateVersion;
     private long sessionVersion = -1;
     private FloatBuffer inputBuffer;
+    /** What the open trainer runs to give its working memory back before an inference pass; null without one. */
+    private Runnable releaseTrainingMemory;
 
     CnnModel(
             String name,
@@ -184,8 +186,20 @@ public final class CnnModel implements Model, OnnxExportable {
         }
     }
 
+    /**
+     * Sets what to run before the first inference after the state changed (a trainer's release of its working
+     * memory), replacing the previous one; null removes it. Mutates only this model's hook.
+     */
+    void releaseBeforeInference(Runnable release) {
+        this.releaseTrainingMemory = release;
+    }
+
     private OrtSession inferenceSession() {
         if (inferenceSession == null || sessionVersion != stateVersion) {
+            if (releaseTrainingMemory != null) {
+                // the training session's arena would otherwise stay resident under the inference pass
+                releaseTrainingMemory.run();
+            }
             closeSession();
             // Conv nodes with constant weights: ONNX Runtime's blocked-layout kernels beat the batch-wide matrix
             // products used in training here (measured: 117 ms against 170-350 ms a batch of 256).

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.mltoolkit.api.Batch;
+import org.mltoolkit.api.Device;
 import org.mltoolkit.api.Metrics;
 import org.mltoolkit.api.StepResult;
 import org.mltoolkit.api.ToolkitException;
@@ -55,6 +56,12 @@ public final class OrtTrainer extends OptimizingTrainer {
     private final Map<String, OnnxTensor> stateInputs = new HashMap<>();
     private final Map<String, OnnxValue> fixedOutputs = new HashMap<>();
     private final Map<Integer, BatchTensors> perBatchSize = new HashMap<>();
+    /** Examples of the run that releases the arena: two, so that the batch statistics stay finite. */
+    private static final int RELEASE_BATCH = 2;
+    /** ONNX Runtime's run option naming the arenas to shrink at the end of a run. */
+    private static final String SHRINK_ARENAS = "memory.enable_memory_arena_shrinkage";
+    /** Whether a step ran since the arena was last released. */
+    private boolean arenaInUse;
 
     /** Input and output tensors that depend on the batch size, reused across steps of that size. */
     private record BatchTensors(
@@ -94,6 +101,7 @@ public final class OrtTrainer extends OptimizingTrainer {
                     OrtSessions.Memory.POOLED,
                     profile);
             bindState();
+            model.releaseBeforeInference(this::releaseWorkingMemory);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -215,18 +223,8 @@ public final class OrtTrainer extends OptimizingTrainer {
                 }
                 t.labels().put(i, labels[i]);
             }
-            Map<String, OnnxTensor> inputs = new HashMap<>(stateInputs);
-            inputs.put(model.network().input(), t.featuresTensor());
-            inputs.put(LABELS, t.labelsTensor());
-            Map<String, OnnxValue> pinned = new HashMap<>(fixedOutputs);
-            pinned.put(graph.lossOutput(), t.lossTensor());
-            pinned.put(graph.predictionOutput(), t.logProbsTensor());
-            try (OrtSession.Result result = session.run(inputs, pinned)) {
-                if (result.size() != pinned.size()) {
-                    throw new ToolkitException("training step of model '" + model.name() + "' returned " + result.size()
-                            + " outputs, expected " + pinned.size());
-                }
-            }
+            run(t, null);
+            arenaInUse = true;
             double loss = t.loss().get(0);
             float[] logProbs = new float[n * classes];
             t.logProbs().get(0, logProbs);
@@ -247,6 +245,55 @@ public final class OrtTrainer extends OptimizingTrainer {
     }
 
     /**
+     * Runs the training graph on the batch in {@code t}: the loss and log-probabilities land in {@code t}, the
+     * gradients and new running statistics in the trainer's pinned buffers. {@code options} may be null.
+     */
+    private void run(BatchTensors t, OrtSession.RunOptions options) throws OrtException {
+        Map<String, OnnxTensor> inputs = new HashMap<>(stateInputs);
+        inputs.put(model.network().input(), t.featuresTensor());
+        inputs.put(LABELS, t.labelsTensor());
+        Map<String, OnnxValue> pinned = new HashMap<>(fixedOutputs);
+        pinned.put(graph.lossOutput(), t.lossTensor());
+        pinned.put(graph.predictionOutput(), t.logProbsTensor());
+        try (OrtSession.Result result = options == null
+                ? session.run(inputs, Set.of(), pinned)
+                : session.run(inputs, Set.of(), pinned, options)) {
+            if (result.size() != pinned.size()) {
+                throw new ToolkitException("training step of model '" + model.name() + "' returned " + result.size()
+                        + " outputs, expected " + pinned.size());
+            }
+        }
+    }
+
+    /**
+     * Hands the training session's working memory back to the operating system, so that an inference pass
+     * (validation, evaluation, prediction) does not run on top of it; {@link CnnModel} calls this before the first
+     * inference after training steps. ONNX Runtime's arena releases its regions only at the end of a run whose
+     * options ask for it, so this runs the training graph once on {@value #RELEASE_BATCH} zero examples with arena
+     * shrinkage on. That run writes only the gradient and running-statistics buffers, which the next step
+     * overwrites before anything reads them: parameters, running statistics and optimizer state are not changed.
+     * The next step grows the arena again. Does nothing when no step ran since the last release. Throws
+     * ToolkitException when ONNX Runtime fails.
+     */
+    void releaseWorkingMemory() {
+        if (!arenaInUse) {
+            return;
+        }
+        long[] dims = model.network().inputShape().clone();
+        dims[0] = RELEASE_BATCH;
+        Device device = model.resolvedDevice();
+        String arenas = device.kind() == Device.Kind.CUDA ? "cpu:0;gpu:" + device.index() : "cpu:0";
+        try (OrtSession.RunOptions options = new OrtSession.RunOptions()) {
+            options.addRunConfigEntry(SHRINK_ARENAS, arenas);
+            run(tensorsFor(RELEASE_BATCH, dims), options);
+            arenaInUse = false;
+        } catch (OrtException e) {
+            throw new ToolkitException(
+                    "cannot release the training memory of model '" + model.name() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Ends ONNX Runtime profiling and returns the profile file's name, or null when profiling was not enabled.
      */
     public String endProfiling() {
@@ -261,6 +308,7 @@ public final class OrtTrainer extends OptimizingTrainer {
     @Override
     public void close() {
         try {
+            model.releaseBeforeInference(null);
             for (OnnxTensor t : ownedTensors) {
                 t.close();
             }
