@@ -1,5 +1,6 @@
 package org.mltoolkit.plugin.cnn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -96,6 +97,37 @@ class OrtTrainerTest {
                 assertEquals(a.stateDict(), b.stateDict(), optimizer);
                 assertEquals(trainerA.optimizerState(), trainerB.optimizerState(), optimizer);
             }
+        }
+    }
+
+    /**
+     * Predicting between steps makes the trainer release its arena (a two-example run of the training graph):
+     * that run must not change the model, the optimizer state or the steps that follow.
+     */
+    @Test
+    void releasingTheArenaBeforePredictionsLeavesTrainingUnchanged() {
+        TrainerSpec spec = adam(1e-2);
+        Batch heldOut = TinyData.batch(10, 500);
+        try (Model plain = models.create(TinyData.spec(3, Device.CPU));
+                Trainer plainTrainer = trainers.create(plain, spec);
+                Model released = models.create(TinyData.spec(3, Device.CPU));
+                Trainer releasedTrainer = trainers.create(released, spec)) {
+            float[] logProbs = new float[10 * TinyData.CLASSES];
+            for (int i = 0; i < 4; i++) {
+                Batch batch = TinyData.batch(16, i);
+                StepResult expected = plainTrainer.step(batch);
+                assertEquals(expected, releasedTrainer.step(batch), "step " + i);
+                Map<String, Tensor> before = released.stateDict();
+                Map<String, Tensor> optimizerBefore = releasedTrainer.optimizerState();
+                released.predictLogProbabilities(heldOut, logProbs);
+                assertEquals(before, released.stateDict(), "state after the release at step " + i);
+                assertEquals(optimizerBefore, releasedTrainer.optimizerState(), "optimizer after step " + i);
+            }
+            assertEquals(plain.stateDict(), released.stateDict());
+            float[] expected = new float[10 * TinyData.CLASSES];
+            plain.predictLogProbabilities(heldOut, expected);
+            released.predictLogProbabilities(heldOut, logProbs);
+            assertArrayEquals(expected, logProbs);
         }
     }
 
