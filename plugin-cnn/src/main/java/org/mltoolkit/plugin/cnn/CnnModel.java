@@ -188,10 +188,17 @@ public final class CnnModel implements Model, OnnxExportable {
 
     /**
      * Sets what to run before the first inference after the state changed (a trainer's release of its working
-     * memory), replacing the previous one; null removes it. Mutates only this model's hook.
+     * memory), replacing the previous one. Mutates only this model's hook.
      */
     void releaseBeforeInference(Runnable release) {
         this.releaseTrainingMemory = release;
+    }
+
+    /** Removes {@code release} if it is still what runs before inference (a later trainer's stays). */
+    void stopReleasingBeforeInference(Runnable release) {
+        if (releaseTrainingMemory == release) {
+            releaseTrainingMemory = null;
+        }
     }
 
     private OrtSession inferenceSession() {

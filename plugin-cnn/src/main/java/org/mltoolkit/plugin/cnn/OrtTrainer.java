@@ -62,6 +62,8 @@ public final class OrtTrainer extends OptimizingTrainer {
     private static final String SHRINK_ARENAS = "memory.enable_memory_arena_shrinkage";
     /** Whether a step ran since the arena was last released. */
     private boolean arenaInUse;
+    /** What the model runs before an inference pass: {@link #releaseWorkingMemory}. */
+    private final Runnable release = this::releaseWorkingMemory;
 
     /** Input and output tensors that depend on the batch size, reused across steps of that size. */
     private record BatchTensors(
@@ -101,7 +103,7 @@ public final class OrtTrainer extends OptimizingTrainer {
                     OrtSessions.Memory.POOLED,
                     profile);
             bindState();
-            model.releaseBeforeInference(this::releaseWorkingMemory);
+            model.releaseBeforeInference(release);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -308,7 +310,7 @@ public final class OrtTrainer extends OptimizingTrainer {
     @Override
     public void close() {
         try {
-            model.releaseBeforeInference(null);
+            model.stopReleasingBeforeInference(release);
             for (OnnxTensor t : ownedTensors) {
                 t.close();
             }
