@@ -323,25 +323,32 @@ def kink_report(name, model, xb, yb, ours):
     candidates = []
     for key, z in z64.items():
         noise = float(np.max(np.abs(z32[key] - z)))
-        for i in np.flatnonzero(np.abs(z).ravel() <= noise)[:20]:
+        depth = np.abs(z).ravel() / (noise + 1e-300)
+        for i in [i for i in np.argsort(depth)[:20] if depth[i] <= 1]:
             w = tuple(int(v) for v in np.unravel_index(i, z.shape))
-            candidates.append((abs(float(z[w])), key, w, float(z[w]), float(z32[key][w])))
+            candidates.append((float(depth[i]), key, w, float(z[w]), float(z32[key][w])))
     candidates.sort()
 
-    def worst(grads):
-        return max((float(np.max(np.abs(ours[k] - g)) / (np.max(np.abs(g)) + 1e-30)), k) for k, g in grads.items())
-    error = worst(gradients_with_flips(model, xb, yb, []))
+    def errors(grads):
+        """Per tensor, the toolkit's gradient's largest difference from `grads`, relative to its largest value."""
+        return {k: float(np.max(np.abs(ours[k] - g)) / (np.max(np.abs(g)) + 1e-30)) for k, g in grads.items()}
+
+    def summary(err):
+        key = max(err, key=err.get)
+        return f"{err[key]:.2e} ({key})"
+    error = errors(gradients_with_flips(model, xb, yb, []))
     print(f"\n{name}: step 1, {len(candidates)} ReLU/LeakyReLU inputs within PyTorch float32's own forward error of "
-          f"zero; the toolkit's gradients are up to {error[0]:.2e} of a tensor's largest value from float64 "
-          f"({error[1]})")
+          f"zero; the toolkit's gradients are up to {summary(error)} of a tensor's largest value from float64")
+    # A flipped branch changes the gradients of a few tensors only, so a flip is kept when it brings the sum over
+    # all tensors down, not only the worst one.
     flips = []
-    for _, key, w, v64, v32 in candidates[:12]:
-        trial = worst(gradients_with_flips(model, xb, yb, flips + [(key, w)]))
-        if trial[0] < 0.5 * error[0]:
+    for _, key, w, v64, v32 in candidates[:16]:
+        trial = errors(gradients_with_flips(model, xb, yb, flips + [(key, w)]))
+        if sum(trial.values()) < 0.9 * sum(error.values()):
             flips.append((key, w))
             error = trial
             print(f"  the other branch at {key} input {list(w)} (float64 {v64:.2e}, PyTorch float32 {v32:.2e}): "
-                  f"the toolkit's gradients then within {error[0]:.2e} ({error[1]})")
+                  f"the toolkit's gradients then within {summary(error)} of float64's")
     return flips
 
 
