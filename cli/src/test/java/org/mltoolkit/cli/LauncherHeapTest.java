@@ -19,9 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher script's JVM options, read from the arguments it passes to a stand-in {@code java} that prints them:
- * a maximum heap sized from the dataset's files unless the user's options set one, and the periodic trim of the C
- * heap where the JVM knows that option.
+ * The launcher script's maximum heap, read from the arguments it passes to a stand-in {@code java} that prints
+ * them: sized from the dataset's files unless the user's options set one.
  */
 class LauncherHeapTest {
     private static final long MEBIBYTE = 1024 * 1024;
@@ -43,20 +42,10 @@ class LauncherHeapTest {
         Files.createFile(home.resolve("cli/target/cli.jar"));
         javaHome = Files.createDirectories(temp.resolve("jdk/bin")).getParent();
         Path java = javaHome.resolve("bin/java");
-        // It answers a version query, refusing the trim option when a file "refuse-trim" lies beside it.
         Files.writeString(
                 java,
                 "#!/bin/sh\n"
-                        + "for a in \"$@\"; do\n"
-                        + "  if [ \"$a\" = -version ]; then\n"
-                        + "    case \"$1\" in -XX:TrimNativeHeapInterval=*)\n"
-                        + "      if [ -e \"$(dirname \"$0\")/refuse-trim\" ]; then\n"
-                        + "        echo \"Unrecognized VM option '${1#-XX:}'\" >&2; exit 1\n"
-                        + "      fi ;;\n"
-                        + "    esac\n"
-                        + "    echo 'openjdk version \"17.0.9\" 2023-10-17' >&2; exit 0\n"
-                        + "  fi\n"
-                        + "done\n"
+                        + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\" 2023-10-17' >&2; exit 0; fi\n"
                         + "for a in \"$@\"; do echo \"$a\"; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         dataDir = Files.createDirectories(temp.resolve("data"));
@@ -111,21 +100,6 @@ class LauncherHeapTest {
 
         assertEquals(List.of("-Xmx356m"), heapOptions(jvmArguments(null, "train", "--augment")));
         assertEquals(List.of("-Xmx356m"), heapOptions(jvmArguments(null, "train", "--augment=rotate=5")));
-    }
-
-    @Test
-    void trimsTheNativeHeapWhereTheJvmKnowsTheOption() throws Exception {
-        datasetFile("mnist", "images", 50);
-        String trim = "-XX:TrimNativeHeapInterval=1000";
-
-        List<String> knows = jvmArguments(null, "train");
-        assertEquals(1, knows.stream().filter(trim::equals).count(), knows.toString());
-        assertEquals(List.of("-Xmx356m"), heapOptions(knows));
-
-        Files.createFile(javaHome.resolve("bin/refuse-trim"));
-        List<String> refuses = jvmArguments(null, "train");
-        assertFalse(refuses.contains(trim), refuses.toString());
-        assertEquals(List.of("-Xmx356m"), heapOptions(refuses));
     }
 
     @Test
