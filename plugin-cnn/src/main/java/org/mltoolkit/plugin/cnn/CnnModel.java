@@ -24,6 +24,7 @@ import org.mltoolkit.plugin.cnn.graph.ForwardNetwork;
 import org.mltoolkit.plugin.cnn.graph.GraphBuilder;
 import org.mltoolkit.plugin.cnn.graph.ParameterSpec;
 import org.mltoolkit.plugin.cnn.ort.NativeBuffers;
+import org.mltoolkit.plugin.cnn.ort.NativeCallGuard;
 import org.mltoolkit.plugin.cnn.ort.OrtSessions;
 
 /**
@@ -176,11 +177,18 @@ public final class CnnModel implements Model, OnnxExportable {
         long[] dims = inputDims(n, batch.shape());
         preprocessing.apply(batch.features(), n, batch.shape(), inputBuffer);
         OrtSession session = inferenceSession();
-        try (OnnxTensor input = OnnxTensor.createTensor(
-                        OrtSessions.environment(), inputBuffer.duplicate().limit(n * exampleSize), dims);
-                OrtSession.Result result = session.run(Map.of(network.input(), input), Set.of(network.output()))) {
-            FloatBuffer logProbs = ((OnnxTensor) result.get(0)).getFloatBuffer();
-            logProbs.get(out, 0, n * numClasses);
+        try {
+            NativeCallGuard.process().run(() -> {
+                try (OnnxTensor input = OnnxTensor.createTensor(
+                                OrtSessions.environment(),
+                                inputBuffer.duplicate().limit(n * exampleSize),
+                                dims);
+                        OrtSession.Result result =
+                                session.run(Map.of(network.input(), input), Set.of(network.output()))) {
+                    FloatBuffer logProbs = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                    logProbs.get(out, 0, n * numClasses);
+                }
+            });
         } catch (OrtException e) {
             throw new ToolkitException("inference of model '" + name + "' failed: " + e.getMessage(), e);
         }
@@ -318,7 +326,7 @@ public final class CnnModel implements Model, OnnxExportable {
     private void closeSession() {
         if (inferenceSession != null) {
             try {
-                inferenceSession.close();
+                NativeCallGuard.process().run(inferenceSession::close);
             } catch (OrtException e) {
                 throw new ToolkitException("cannot close the inference session of model '" + name + "'", e);
             } finally {

@@ -24,6 +24,7 @@ import org.mltoolkit.plugin.cnn.autodiff.TrainingGraph;
 import org.mltoolkit.plugin.cnn.graph.ForwardNetwork;
 import org.mltoolkit.plugin.cnn.graph.ParameterSpec;
 import org.mltoolkit.plugin.cnn.ort.NativeBuffers;
+import org.mltoolkit.plugin.cnn.ort.NativeCallGuard;
 import org.mltoolkit.plugin.cnn.ort.OrtSessions;
 import org.mltoolkit.plugin.support.optim.Optimizers;
 import org.mltoolkit.plugin.support.optim.OptimizingTrainer;
@@ -248,7 +249,8 @@ public final class OrtTrainer extends OptimizingTrainer {
 
     /**
      * Runs the training graph on the batch in {@code t}: the loss and log-probabilities land in {@code t}, the
-     * gradients and new running statistics in the trainer's pinned buffers. {@code options} may be null.
+     * gradients and new running statistics in the trainer's pinned buffers. {@code options} may be null. The run
+     * goes through the {@link NativeCallGuard}, so that a process ended meanwhile waits for it to return.
      */
     private void run(BatchTensors t, OrtSession.RunOptions options) throws OrtException {
         Map<String, OnnxTensor> inputs = new HashMap<>(stateInputs);
@@ -257,13 +259,16 @@ public final class OrtTrainer extends OptimizingTrainer {
         Map<String, OnnxValue> pinned = new HashMap<>(fixedOutputs);
         pinned.put(graph.lossOutput(), t.lossTensor());
         pinned.put(graph.predictionOutput(), t.logProbsTensor());
-        try (OrtSession.Result result = options == null
-                ? session.run(inputs, Set.of(), pinned)
-                : session.run(inputs, Set.of(), pinned, options)) {
-            if (result.size() != pinned.size()) {
-                throw new ToolkitException("training step of model '" + model.name() + "' returned " + result.size()
-                        + " outputs, expected " + pinned.size());
+        int outputs = NativeCallGuard.process().call(() -> {
+            try (OrtSession.Result result = options == null
+                    ? session.run(inputs, Set.of(), pinned)
+                    : session.run(inputs, Set.of(), pinned, options)) {
+                return result.size();
             }
+        });
+        if (outputs != pinned.size()) {
+            throw new ToolkitException("training step of model '" + model.name() + "' returned " + outputs
+                    + " outputs, expected " + pinned.size());
         }
     }
 
@@ -318,7 +323,7 @@ public final class OrtTrainer extends OptimizingTrainer {
             perBatchSize.clear();
             if (session != null) {
                 try {
-                    session.close();
+                    NativeCallGuard.process().run(session::close);
                 } catch (OrtException e) {
                     throw new ToolkitException("cannot close the training session of model '" + model.name() + "'", e);
                 }

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates ONNX Runtime sessions on the resolved device: all graph optimizations, a fixed number of intra-op
- * threads, the CUDA execution provider where the device is a GPU, and the memory handling of {@link Memory}.
+ * threads, the CUDA execution provider where the device is a GPU, and the memory handling of {@link Memory}. Sessions
+ * are opened through the {@link NativeCallGuard}, as they must be run and closed.
  */
 public final class OrtSessions {
     private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
@@ -93,7 +94,8 @@ public final class OrtSessions {
             if (device.kind() == Device.Kind.CUDA) {
                 options.addCUDA(device.index());
             }
-            return environment().createSession(model, options);
+            // Opening optimizes the graph in native code for a noticeable time: a shutdown waits for it.
+            return NativeCallGuard.process().call(() -> environment().createSession(model, options));
         } catch (OrtException e) {
             throw new ToolkitException(
                     "ONNX Runtime could not open the model on " + device + ": " + firstLine(e.getMessage()), e);
