@@ -22,14 +22,8 @@ class NativeCallGuardTest {
     @Test
     void aCallInFlightDelaysTheShutdownUntilItReturns() throws Exception {
         NativeCallGuard guard = new NativeCallGuard();
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch mayReturn = new CountDownLatch(1);
-        Thread caller = daemon(() -> guard.call(() -> {
-            inside.countDown();
-            awaitQuietly(mayReturn, 60);
-            return null;
-        }));
-        assertTrue(inside.await(10, TimeUnit.SECONDS), "the call started");
+        Thread caller = callInFlight(guard, mayReturn);
 
         CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> guard.stopCalls(LONG));
         Thread.sleep(300);
@@ -58,14 +52,8 @@ class NativeCallGuardTest {
     @Test
     void aCallWaitingBehindTheShutdownDoesNotStartWhenTheCallInFlightReturns() throws Exception {
         NativeCallGuard guard = new NativeCallGuard();
-        CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch mayReturn = new CountDownLatch(1);
-        daemon(() -> guard.call(() -> {
-            inside.countDown();
-            awaitQuietly(mayReturn, 60);
-            return null;
-        }));
-        assertTrue(inside.await(10, TimeUnit.SECONDS));
+        callInFlight(guard, mayReturn);
         CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> guard.stopCalls(LONG));
         Thread.sleep(200);
 
@@ -102,13 +90,7 @@ class NativeCallGuardTest {
     @Test
     void theShutdownWaitsOnlyAsLongAsItWasTold() throws Exception {
         NativeCallGuard guard = new NativeCallGuard();
-        CountDownLatch inside = new CountDownLatch(1);
-        daemon(() -> guard.call(() -> {
-            inside.countDown();
-            awaitQuietly(new CountDownLatch(1), 60); // a call that does not return in time
-            return null;
-        }));
-        assertTrue(inside.await(10, TimeUnit.SECONDS));
+        callInFlight(guard, new CountDownLatch(1)); // a call that does not return in time
         long start = System.nanoTime();
         assertFalse(guard.stopCalls(Duration.ofMillis(200)), "the call did not return in time");
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the wait ended after its bound");
@@ -117,6 +99,21 @@ class NativeCallGuardTest {
     @FunctionalInterface
     private interface Body {
         void run() throws Exception;
+    }
+
+    /**
+     * Starts a call through {@code guard} on a daemon thread that returns once {@code mayReturn} opens (or after a
+     * minute), and waits until the call is inside the guard; returns the thread.
+     */
+    private static Thread callInFlight(NativeCallGuard guard, CountDownLatch mayReturn) throws InterruptedException {
+        CountDownLatch inside = new CountDownLatch(1);
+        Thread caller = daemon(() -> guard.call(() -> {
+            inside.countDown();
+            awaitQuietly(mayReturn, 60);
+            return null;
+        }));
+        assertTrue(inside.await(10, TimeUnit.SECONDS), "the call started");
+        return caller;
     }
 
     /** Starts {@code body} on a daemon thread (ignoring what it throws) and returns the thread. */
