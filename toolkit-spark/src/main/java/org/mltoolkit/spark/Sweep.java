@@ -116,12 +116,39 @@ public final class Sweep {
             }
             outcomes =
                     spark.parallelize(tasks, tasks.size()).map(SweepTask::call).collect();
-        } catch (RuntimeException e) {
-            throw new ToolkitException("Spark (master " + conf.get("spark.master") + "): " + e.getMessage(), e);
+        } catch (Exception e) { // Spark's own SparkException is checked but not declared, so catch Exception
+            throw failure(e, conf.get("spark.master"), dir, shuttingDown());
         }
         List<RunOutcome> ranked = bestFirst(outcomes);
         SweepFile.write(dir, plan, ranked);
         return ranked;
+    }
+
+    /**
+     * The one-line error for a sweep Spark could not finish: when the process is {@code shuttingDown} (a signal
+     * stopped it, and Spark cancelled the jobs), how to continue the sweep in {@code dir}; otherwise Spark's
+     * message with the {@code master}.
+     */
+    static ToolkitException failure(Exception e, String master, Path dir, boolean shuttingDown) {
+        if (shuttingDown) {
+            return new ToolkitException(
+                    "the sweep in " + dir + " was stopped before its runs finished; " + "'toolkit sweep --resume " + dir
+                            + "' continues it",
+                    e);
+        }
+        return new ToolkitException("Spark (master " + master + "): " + e.getMessage(), e);
+    }
+
+    /** Whether the JVM is running its shutdown hooks (adding a hook is refused then). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /** Finished runs by validation loss, lowest first, then the others in the order given. */
