@@ -27,6 +27,7 @@ import org.mltoolkit.core.run.Evaluation;
 import org.mltoolkit.core.run.EvaluationResult;
 import org.mltoolkit.core.run.ModelExport;
 import org.mltoolkit.core.run.TrainingRun;
+import org.mltoolkit.core.testing.Checkpoints;
 import org.tribuo.classification.Label;
 import org.tribuo.provenance.ModelProvenance;
 
@@ -81,23 +82,7 @@ class ThroughTheCoreTest {
         Checkpoint c = CheckpointFile.read(best);
         ModelSpec saved = c.modelSpec();
         Path crafted = dir.resolve("crafted.ckpt");
-        CheckpointFile.write(
-                crafted,
-                new Checkpoint(
-                        c.modelName(),
-                        c.trainerName(),
-                        c.datasetName(),
-                        craftedSpec(saved),
-                        c.epoch(),
-                        c.seed(),
-                        c.bestEpoch(),
-                        c.bestValidLoss(),
-                        c.history(),
-                        c.configJson(),
-                        c.plugins(),
-                        c.modelState(),
-                        c.optimizerState(),
-                        c.bestModelState()));
+        CheckpointFile.write(crafted, Checkpoints.with(c, craftedSpec(saved), c.configJson()));
         ToolkitException e = assertThrows(
                 ToolkitException.class,
                 () -> Evaluation.builder()

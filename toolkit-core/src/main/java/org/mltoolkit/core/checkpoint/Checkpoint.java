@@ -58,6 +58,28 @@ public record Checkpoint(
         }
     }
 
+    /**
+     * This checkpoint without its optimizer state and its copy of the best epoch's weights: the model as its own
+     * weights leave it, which is all that evaluating or combining it needs.
+     */
+    public Checkpoint weightsOnly() {
+        return new Checkpoint(
+                modelName,
+                trainerName,
+                datasetName,
+                modelSpec,
+                epoch,
+                seed,
+                bestEpoch,
+                bestValidLoss,
+                history,
+                configJson,
+                plugins,
+                modelState,
+                Map.of(),
+                Map.of());
+    }
+
     /** The weights of the best epoch: {@link #bestModelState()} or, when that is empty, {@link #modelState()}. */
     public Map<String, Tensor> bestWeights() {
         return bestModelState.isEmpty() ? modelState : bestModelState;

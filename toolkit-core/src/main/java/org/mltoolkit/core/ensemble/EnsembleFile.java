@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
@@ -83,22 +82,7 @@ public final class EnsembleFile {
     public static void write(Path file, List<Member> members) {
         List<byte[]> blobs = new ArrayList<>();
         for (Member m : members) {
-            Checkpoint c = m.checkpoint();
-            Checkpoint weightsOnly = new Checkpoint(
-                    c.modelName(),
-                    c.trainerName(),
-                    c.datasetName(),
-                    c.modelSpec(),
-                    c.epoch(),
-                    c.seed(),
-                    c.bestEpoch(),
-                    c.bestValidLoss(),
-                    c.history(),
-                    c.configJson(),
-                    c.plugins(),
-                    c.modelState(),
-                    Map.of(),
-                    Map.of());
+            Checkpoint weightsOnly = m.checkpoint().weightsOnly();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             try {
                 CheckpointFile.write(bytes, weightsOnly);
