@@ -442,6 +442,11 @@ public final class BenchCommand extends ToolkitSubcommand {
         MachineInfo.memoryGigabytes().ifPresent(gb -> machine.put("memory_gb", gb));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         machine.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+        // The fc model's matrix products run OpenBLAS's kernels for this processor type (the launcher may choose it).
+        String blasCoreType = System.getenv("OPENBLAS_CORETYPE");
+        if (blasCoreType != null && !blasCoreType.isBlank()) {
+            machine.put("openblas_coretype", blasCoreType);
+        }
         header.put("load_average_before", loadAverage());
         ObjectNode settings = header.putObject("settings");
         settings.put("dataset", datasetName());

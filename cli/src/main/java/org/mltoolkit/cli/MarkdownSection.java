@@ -59,7 +59,7 @@ final class MarkdownSection {
         StringBuilder text = new StringBuilder();
         text.append(String.format(
                 Locale.ROOT,
-                "Measured %s with `%s` on %d cores (%s%s), Java %s; load average (1, 5, 15 min) %s before and %s"
+                "Measured %s with `%s` on %d cores (%s%s), Java %s%s; load average (1, 5, 15 min) %s before and %s"
                         + " after. The machine is shared: read the ratios, which compare runs made one after the"
                         + " other, rather than the absolute figures.%n%n",
                 header.path("date").asText(),
@@ -68,6 +68,10 @@ final class MarkdownSection {
                 machine.path("cpu_model").asText(),
                 machine.has("memory_gb") ? ", " + machine.path("memory_gb").asText() + " GiB" : "",
                 machine.path("java").asText(),
+                machine.has("openblas_coretype")
+                        ? ", OpenBLAS kernels "
+                                + machine.path("openblas_coretype").asText() + " (OPENBLAS_CORETYPE)"
+                        : "",
                 header.path("load_average_before").asText(),
                 header.path("load_average_after").asText()));
         for (String model : report.models()) {

@@ -393,14 +393,31 @@ final class DenseNetwork implements AutoCloseable {
             for (int r = r0; r < r1; r++) {
                 int base = r * width;
                 a.get(base, row, 0, width);
-                for (int c = 0; c < width; c++) {
-                    float v = row[c] + b[c];
-                    v = Math.max(v, v * LEAKY_SLOPE);
-                    row[c] = v * scale[c] + shift[c];
-                }
+                addBiasLeakyRelu(row, b, width);
+                scaleAndShift(row, scale, shift, width);
                 y.put(base, row, 0, width);
             }
         });
+    }
+
+    /**
+     * {@code row[c] = LeakyReLU(row[c] + bias[c])} for the first {@code width} entries. Training and evaluation share
+     * this and {@link #scaleAndShift}, so the first evaluation pass after training runs code the training steps have
+     * already compiled instead of interpreting a loop of its own (measured: about 70 ms more for a cold validation
+     * pass of the fc model). Mutates {@code row}.
+     */
+    private static void addBiasLeakyRelu(float[] row, float[] bias, int width) {
+        for (int c = 0; c < width; c++) {
+            float v = row[c] + bias[c];
+            row[c] = Math.max(v, v * LEAKY_SLOPE);
+        }
+    }
+
+    /** {@code row[c] = row[c] * scale[c] + shift[c]} for the first {@code width} entries: BatchNorm's affine map. */
+    private static void scaleAndShift(float[] row, float[] scale, float[] shift, int width) {
+        for (int c = 0; c < width; c++) {
+            row[c] = row[c] * scale[c] + shift[c];
+        }
     }
 
     /**
@@ -429,11 +446,9 @@ final class DenseNetwork implements AutoCloseable {
             for (int r = r0; r < r1; r++) {
                 int base = r * width;
                 a.get(base, row, 0, width);
+                addBiasLeakyRelu(row, b, width);
                 for (int c = 0; c < width; c++) {
-                    float v = row[c] + b[c];
-                    v = Math.max(v, v * LEAKY_SLOPE);
-                    row[c] = v;
-                    float d = v - shiftBy[c];
+                    float d = row[c] - shiftBy[c];
                     sum[c] += d;
                     sumSq[c] += d * d;
                 }
@@ -470,9 +485,7 @@ final class DenseNetwork implements AutoCloseable {
             for (int r = r0; r < r1; r++) {
                 int base = r * width;
                 a.get(base, row, 0, width);
-                for (int c = 0; c < width; c++) {
-                    row[c] = row[c] * scale[c] + shift[c];
-                }
+                scaleAndShift(row, scale, shift, width);
                 y.put(base, row, 0, width);
             }
         });

@@ -3,6 +3,7 @@ package org.mltoolkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -19,10 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher script's maximum heap, read from the arguments it passes to a stand-in {@code java} that prints
- * them: sized from the dataset's files unless the user's options set one.
+ * The launcher script's choices, read from what it passes to a stand-in {@code java} that prints its environment's
+ * OpenBLAS kernel choice and its arguments: the maximum heap, sized from the dataset's files unless the user's options
+ * set one, and OpenBLAS's AVX-512 kernels where the processor has them.
  */
-class LauncherHeapTest {
+class LauncherTest {
     private static final long MEBIBYTE = 1024 * 1024;
 
     @TempDir
@@ -46,6 +48,7 @@ class LauncherHeapTest {
                 java,
                 "#!/bin/sh\n"
                         + "if [ \"$1\" = -version ]; then echo 'openjdk version \"17.0.9\" 2023-10-17' >&2; exit 0; fi\n"
+                        + "echo \"OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-}\"\n"
                         + "for a in \"$@\"; do echo \"$a\"; done\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         dataDir = Files.createDirectories(temp.resolve("data"));
@@ -59,12 +62,22 @@ class LauncherHeapTest {
     }
 
     private List<String> jvmArguments(String javaOptions, String... arguments) throws Exception {
+        return launch(javaOptions, null, arguments);
+    }
+
+    /** What the stand-in {@code java} printed before the main class, launched with {@code blasCoreType} if set. */
+    private List<String> launch(String javaOptions, String blasCoreType, String... arguments) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("toolkit").toString());
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> environment = builder.environment();
-        environment.keySet().removeAll(List.of("TOOLKIT_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"));
+        environment
+                .keySet()
+                .removeAll(List.of("TOOLKIT_JAVA_OPTS", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "OPENBLAS_CORETYPE"));
+        if (blasCoreType != null) {
+            environment.put("OPENBLAS_CORETYPE", blasCoreType);
+        }
         environment.put("JAVA_HOME", javaHome.toString());
         environment.put("TOOLKIT_DATA", dataDir.toString());
         if (javaOptions != null) {
@@ -144,5 +157,29 @@ class LauncherHeapTest {
         datasetFile("mnist", "train-images-idx3-ubyte.gz", 10);
         assertEquals(List.of(), heapOptions(jvmArguments(null, "train")));
         assertFalse(jvmArguments(null, "plugins").isEmpty());
+    }
+
+    @Test
+    void choosesOpenBlasAvx512KernelsExactlyWhenTheProcessorHasTheirSubsets() throws Exception {
+        Path cpuInfo = Path.of("/proc/cpuinfo");
+        assumeTrue(Files.isReadable(cpuInfo), "no /proc/cpuinfo on this system");
+        String flagsLine = Files.readAllLines(cpuInfo).stream()
+                .filter(line -> line.startsWith("flags"))
+                .findFirst()
+                .orElse("");
+        List<String> flags =
+                List.of(flagsLine.substring(flagsLine.indexOf(':') + 1).trim().split("\\s+"));
+        boolean avx512 = flags.containsAll(List.of("avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"));
+
+        assertEquals(
+                "OPENBLAS_CORETYPE=" + (avx512 ? "SkylakeX" : ""),
+                launch(null, null, "train").get(0),
+                "flags: " + flags);
+    }
+
+    @Test
+    void theUsersOpenBlasCoreTypeIsKept() throws Exception {
+        assertEquals(
+                "OPENBLAS_CORETYPE=Haswell", launch(null, "Haswell", "train").get(0));
     }
 }
