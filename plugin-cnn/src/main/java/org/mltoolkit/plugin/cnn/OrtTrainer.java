@@ -97,12 +97,8 @@ public final class OrtTrainer extends OptimizingTrainer {
         try {
             this.graph = derive(model, spec);
             String profile = spec.options().getString("profile", null);
-            this.session = OrtSessions.open(
-                    graph.model().toByteArray(),
-                    model.resolvedDevice(),
-                    model.threads(),
-                    OrtSessions.Memory.POOLED,
-                    profile);
+            this.session =
+                    OrtSessions.open(graph.model().toByteArray(), model.resolvedDevice(), model.threads(), profile);
             bindState();
             model.releaseBeforeInference(release);
         } catch (RuntimeException e) {
@@ -215,6 +211,8 @@ public final class OrtTrainer extends OptimizingTrainer {
         }
         long[] dims = model.inputDims(n, batch.shape());
         int classes = model.numClasses();
+        // A validation pass's session and its arena would otherwise stay resident under the training session.
+        model.closeInferenceSession();
         try {
             BatchTensors t = tensorsFor(n, dims);
             model.preprocessing().apply(batch.features(), n, batch.shape(), t.features());

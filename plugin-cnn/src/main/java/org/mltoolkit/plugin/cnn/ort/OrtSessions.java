@@ -19,23 +19,6 @@ public final class OrtSessions {
 
     private OrtSessions() {}
 
-    /** How a session's working memory is handled between runs. */
-    public enum Memory {
-        /**
-         * ONNX Runtime's CPU arena keeps every block a run used for the next run; right for a training session,
-         * whose steps repeat the same shapes and would otherwise ask the C library for the same large blocks
-         * again at every step (about twice the step time). Memory patterns stay off: the arena already reuses
-         * the blocks, and a pattern would reserve one more block per batch shape.
-         */
-        POOLED,
-        /**
-         * No arena and no memory patterns: a run's tensors go back to the C library's allocator when it ends.
-         * Right for an inference session, which validation, evaluation and prediction use in passes between
-         * long stretches of training, so an arena would hold its blocks while the training session runs.
-         */
-        RELEASED
-    }
-
     public static OrtEnvironment environment() {
         return OrtEnvironment.getEnvironment();
     }
@@ -77,16 +60,22 @@ public final class OrtSessions {
 
     /**
      * Opens a session for a serialized model on {@code device} (already resolved) with {@code threads} intra-op
-     * threads and the given memory handling; when {@code profilePrefix} is not null ONNX Runtime writes a profile
-     * with that prefix. Throws ToolkitException when ONNX Runtime rejects the model.
+     * threads; when {@code profilePrefix} is not null ONNX Runtime writes a profile with that prefix. Throws
+     * ToolkitException when ONNX Runtime rejects the model.
+     *
+     * <p>ONNX Runtime's CPU arena keeps every block a run used for the next run: runs repeat the same shapes and would
+     * otherwise ask the C library for the same large blocks again each time (about twice a training step's time; the
+     * second and third batches of an inference pass took twice as long). Memory patterns stay off: the arena already
+     * reuses the blocks, and a pattern would reserve one more block per batch shape. The arena is given back only when
+     * the session closes (or by a run with arena shrinkage), so sessions that alternate with others are kept short.
      */
-    public static OrtSession open(byte[] model, Device device, int threads, Memory memory, String profilePrefix) {
+    public static OrtSession open(byte[] model, Device device, int threads, String profilePrefix) {
         try (SessionOptions options = new SessionOptions()) {
             options.setOptimizationLevel(SessionOptions.OptLevel.ALL_OPT);
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setCPUArenaAllocator(memory == Memory.POOLED);
+            options.setCPUArenaAllocator(true);
             options.setMemoryPatternOptimization(false);
             if (profilePrefix != null) {
                 options.enableProfiling(profilePrefix);

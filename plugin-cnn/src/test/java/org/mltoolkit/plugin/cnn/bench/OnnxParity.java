@@ -153,8 +153,7 @@ public final class OnnxParity {
         TrainingGraph graph = trainer.trainingGraph();
         OrtEnvironment env = OrtSessions.environment();
         List<OnnxTensor> tensors = new ArrayList<>();
-        try (OrtSession session = OrtSessions.open(
-                graph.model().toByteArray(), Device.CPU, model.threads(), OrtSessions.Memory.POOLED, null)) {
+        try (OrtSession session = OrtSessions.open(graph.model().toByteArray(), Device.CPU, model.threads(), null)) {
             Map<String, OnnxTensor> inputs = new HashMap<>();
             for (Map.Entry<String, Tensor> e : model.stateDict().entrySet()) {
                 OnnxTensor t = OnnxTensor.createTensor(
