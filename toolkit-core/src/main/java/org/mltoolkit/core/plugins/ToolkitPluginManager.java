@@ -15,13 +15,16 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import org.pf4j.DefaultPluginFactory;
 import org.pf4j.InvalidPluginDescriptorException;
+import org.pf4j.JarPluginLoader;
 import org.pf4j.JarPluginManager;
 import org.pf4j.ManifestPluginDescriptorFinder;
 import org.pf4j.Plugin;
+import org.pf4j.PluginClassLoader;
 import org.pf4j.PluginDependency;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginDescriptorFinder;
 import org.pf4j.PluginFactory;
+import org.pf4j.PluginLoader;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginWrapper;
 
@@ -64,6 +67,23 @@ final class ToolkitPluginManager extends JarPluginManager {
                     throw new InvalidPluginDescriptorException("invalid manifest: the jar has no META-INF/MANIFEST.MF");
                 }
                 return manifest;
+            }
+        };
+    }
+
+    /**
+     * Jar plugin loaders whose class loaders have the toolkit's own class loader (this class's) as parent, not PF4J's
+     * (PF4J's default): a host that loads PF4J above the toolkit, as a Spark executor does when the cluster's class
+     * path holds PF4J and the job's jars sit in a child loader, would otherwise give every plugin a parent that
+     * cannot see the toolkit's API, and every extension would fail with "class not found: org.mltoolkit.api...".
+     */
+    @Override
+    protected PluginLoader createPluginLoader() {
+        return new JarPluginLoader(this) {
+            @Override
+            protected PluginClassLoader createPluginClassLoader(Path pluginPath, PluginDescriptor pluginDescriptor) {
+                return new PluginClassLoader(
+                        pluginManager, pluginDescriptor, ToolkitPluginManager.class.getClassLoader());
             }
         };
     }

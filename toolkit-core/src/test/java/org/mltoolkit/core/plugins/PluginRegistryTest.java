@@ -4,16 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +64,38 @@ class PluginRegistryTest {
             assertEquals(List.of("tiny"), status.extensionNamesByKind().get(ExtensionKind.DATASET));
             assertEquals(List.of(), status.extensionNamesByKind().get(ExtensionKind.MODEL));
             assertEquals(List.of(), registry.failedPlugins());
+        }
+    }
+
+    /**
+     * A host that puts PF4J on a class path above the toolkit's (a Spark executor's system class path holds the
+     * cluster's jars, the job's jars sit in a child class loader): the plugins' class loaders still see the toolkit's
+     * API, because their parent is the loader of the toolkit's classes, not PF4J's.
+     */
+    @Test
+    void pluginsSeeTheToolkitsApiWhenPf4jIsLoadedAboveTheToolkit() throws Exception {
+        goodPlugin("good");
+        List<URL> above = new ArrayList<>();
+        List<URL> toolkit = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path path = Path.of(entry);
+            if (path.getFileName().toString().matches("(pf4j|slf4j)-.*\\.jar")) {
+                above.add(path.toUri().toURL());
+            } else if (!path.endsWith("test-classes")) {
+                toolkit.add(path.toUri().toURL());
+            }
+        }
+        try (URLClassLoader pf4jHost =
+                        new URLClassLoader(above.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+                URLClassLoader job = new URLClassLoader(toolkit.toArray(URL[]::new), pf4jHost)) {
+            Class<?> registryClass = job.loadClass(PluginRegistry.class.getName());
+            assertSame(pf4jHost, job.loadClass("org.pf4j.PluginManager").getClassLoader());
+            try (AutoCloseable registry =
+                    (AutoCloseable) registryClass.getMethod("load", Path.class).invoke(null, pluginsDir)) {
+                Object tiny = registryClass.getMethod("dataset", String.class).invoke(registry, "tiny");
+                assertEquals("tiny", tiny.getClass().getMethod("name").invoke(tiny));
+                assertEquals(List.of(), registryClass.getMethod("failedPlugins").invoke(registry));
+            }
         }
     }
 
