@@ -122,6 +122,9 @@ def main():
     from torch import nn
 
     torch.set_num_threads(args.threads)
+    # PyTorch asks whether NNPACK can run before every convolution and, on processors it does not support, prints a
+    # warning each time (thousands per run); it would not be used there either way.
+    torch.backends.nnpack.set_flags(False)
     torch.manual_seed(args.seed)
     generator = torch.Generator().manual_seed(args.seed)
 
