@@ -55,9 +55,12 @@ class LauncherTest {
     }
 
     private void datasetFile(String dataset, String name, long megabytes) throws IOException {
-        Path dir = Files.createDirectories(dataDir.resolve(dataset));
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve(name).toFile(), "rw")) {
-            file.setLength(megabytes * MEBIBYTE);
+        sizedFile(Files.createDirectories(dataDir.resolve(dataset)).resolve(name), megabytes);
+    }
+
+    private static void sizedFile(Path file, long megabytes) throws IOException {
+        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+            out.setLength(megabytes * MEBIBYTE);
         }
     }
 
@@ -118,10 +121,7 @@ class LauncherTest {
     @Test
     void readsTheDataDirectoryOption() throws Exception {
         Path elsewhere = Files.createDirectories(temp.resolve("elsewhere/mnist"));
-        try (RandomAccessFile file =
-                new RandomAccessFile(elsewhere.resolve("images").toFile(), "rw")) {
-            file.setLength(25 * MEBIBYTE);
-        }
+        sizedFile(elsewhere.resolve("images"), 25);
 
         assertEquals(
                 List.of("-Xmx306m"),
@@ -148,6 +148,49 @@ class LauncherTest {
         assertEquals(List.of(), heapOptions(jvmArguments(null, "sweep", "--model", "fc", "--out", "runs")));
         assertEquals(List.of(), heapOptions(jvmArguments(null, "--debug", "sweep", "--augment")));
         assertEquals(List.of("-Xmx3g"), heapOptions(jvmArguments("-Xmx3g", "sweep")));
+    }
+
+    @Test
+    void commandsThatTakeTheirDatasetFromACheckpointOrRunAreSizedOnlyForAGivenDataset() throws Exception {
+        datasetFile("mnist", "images", 50);
+
+        assertEquals(List.of(), heapOptions(jvmArguments(null, "evaluate", "--checkpoint", "run/best.ckpt")));
+        assertEquals(List.of(), heapOptions(jvmArguments(null, "train", "--resume", "run/last.ckpt")));
+        assertEquals(List.of(), heapOptions(jvmArguments(null, "report", "run")));
+        assertEquals(List.of(), heapOptions(jvmArguments(null, "data", "info", "images")));
+        assertEquals(
+                List.of("-Xmx356m"),
+                heapOptions(jvmArguments(null, "evaluate", "--checkpoint", "run/best.ckpt", "--dataset", "mnist")));
+    }
+
+    @Test
+    void sizesAnImageFolderFromItsLargestDecodedCache() throws Exception {
+        Path folder = Files.createDirectories(temp.resolve("photos"));
+        assertEquals(
+                List.of(),
+                heapOptions(jvmArguments(null, "train", "--dataset", "images", "--dataset-option", "path=" + folder)),
+                "not decoded yet");
+
+        Path cache = Files.createDirectories(folder.resolve(".toolkit-cache"));
+        sizedFile(cache.resolve("images-28x28x1.cache"), 20);
+        sizedFile(cache.resolve("images-14x14x1.cache"), 5);
+        assertEquals(
+                List.of("-Xmx296m"),
+                heapOptions(jvmArguments(null, "train", "--dataset=images", "--dataset-option=path=" + folder)));
+
+        Path elsewhere = Files.createDirectories(temp.resolve("cache-elsewhere"));
+        sizedFile(elsewhere.resolve("images-64x64x3.cache"), 40);
+        assertEquals(
+                List.of("-Xmx336m"),
+                heapOptions(jvmArguments(
+                        null,
+                        "train",
+                        "--dataset",
+                        "images",
+                        "--dataset-option",
+                        "path=" + folder,
+                        "--dataset-option",
+                        "cache-dir=" + elsewhere)));
     }
 
     @Test
