@@ -325,7 +325,7 @@ def feeds(candidate, unexplained):
     if not index.isdigit():
         return False
     layer = f"{prefix}.{int(index) - 1}" if prefix else str(int(index) - 1)
-    return any(layer + "." + p in unexplained and unexplained[layer + "." + p][w[1]].any() for p in ("weight", "bias"))
+    return any(unexplained[name][w[1]].any() for name in (layer + ".weight", layer + ".bias") if name in unexplained)
 
 
 def flipped_step(model, before, xb, yb, args, flips):
