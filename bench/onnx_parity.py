@@ -444,7 +444,8 @@ def replay_report(args, replay, dump, states, exact_states, noise, parameters, i
     mismatched = 0
     print(f"\nreplayed steps, every value of the state after each step against the same step in float64 (bound 1e-3 "
           f"of the tensor's largest value); values beyond it explained by near-zero gradients or by ReLU/LeakyReLU "
-          f"branches within float32 rounding of zero, searched among at most {args.flip_candidates} inputs per step:")
+          f"branches within float32 rounding of zero, searched among at most {args.flip_candidates} inputs per step "
+          f"(steps with no value beyond the bound not shown):")
     for s in range(1, args.steps + 1):
         got = read_dump(os.path.join(dump, f"replay{s}"), states[s])
         before = read_before(os.path.join(replay, f"before{s}"), states[s], parameters)
@@ -481,8 +482,9 @@ def replay_report(args, replay, dump, states, exact_states, noise, parameters, i
                 rest = o & ~n & ~by_flips[key]
                 if rest.any() and float(np.max(d[rest])) / scale > c["worst"]:
                     c["worst"], c["where"] = float(np.max(d[rest])) / scale, f"{key} after step {s}"
-            print(f"  step {s}, {who}: {off} beyond the bound, {near_zero} explained by near-zero gradients, "
-                  f"{flipped} explained by {len(flips)} flips, {off - near_zero - flipped} unexplained")
+            if off:
+                print(f"  step {s}, {who}: {off} beyond the bound, {near_zero} explained by near-zero gradients, "
+                      f"{flipped} explained by {len(flips)} flips, {off - near_zero - flipped} unexplained")
             for key, w, v64, v32, channel in flips:
                 print(f"    flip {key} input {list(w)}: float64 {v64:.2e}, PyTorch float32 {v32:.2e}, "
                       f"channel max {channel:.2e}")
@@ -512,7 +514,10 @@ def compare(name, model, flat, x, y, args, cp):
     java = subprocess.run(["java", "-cp", cp, "org.mltoolkit.plugin.cnn.bench.OnnxParity", onnx_file, args.images,
                            args.labels, str(args.steps), str(args.batch), ours_file, str(args.threads),
                            args.optimizer, repr(args.lr), dump, replay],
-                          check=True, capture_output=True, text=True)
+                          capture_output=True, text=True)
+    if java.returncode != 0:
+        sys.exit(f"the toolkit's run (OnnxParity) failed with exit code {java.returncode}:\n{java.stdout[-2000:]}"
+                 f"{java.stderr[-4000:]}")
     ours = [float(line.split()[3]) for line in java.stdout.splitlines() if line.startswith("step ")]
     replayed = [float(line.split()[3]) for line in java.stdout.splitlines() if line.startswith("replay ")]
     dumps = sorted(s for s in {1, 2, 3, args.steps} if s <= args.steps)
