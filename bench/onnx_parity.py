@@ -617,6 +617,9 @@ def main():
     p.add_argument("--verbose", action="store_true",
                    help="also print, per tensor, step 1's gradients and the state after steps 1-3 and the last")
     args = p.parse_args()
+    # PyTorch asks whether NNPACK can run before every convolution and, on processors it does not support, warns
+    # each time; it would not be used there either way.
+    torch.backends.nnpack.set_flags(False)
     args.work = args.work or tempfile.mkdtemp(prefix="onnx-parity-")
     os.makedirs(args.work, exist_ok=True)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
