@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.ToolkitException;
+import org.mltoolkit.core.run.RunDirectory;
 
 /**
  * Picks ensemble members from a sweep: reads {@code DIR/sweep.json} and returns the best checkpoints of the {@code
@@ -19,10 +20,13 @@ import org.mltoolkit.api.ToolkitException;
  * <ul>
  *   <li>{@code run_dir}: the run directory, relative to {@code DIR} or absolute; its {@code best.ckpt} is the
  *       member;</li>
- *   <li>{@code status}: only {@code finished} runs are candidates;</li>
+ *   <li>{@code status}: {@code finished} runs are candidates;</li>
  *   <li>{@code best_valid_loss}: the ranking, lowest first (ties keep the file's order).</li>
  * </ul>
- * Other fields ({@code settings}, {@code test_accuracy}, ...) are ignored.
+ * Other fields ({@code settings}, {@code test_accuracy}, ...) are ignored. The file is written when the sweep ends,
+ * so a run it lists with another status is a candidate too when its directory holds the {@code summary.json} of a
+ * run that has since finished (a sweep still running, or stopped and not resumed), ranked by that summary's
+ * {@code best_valid_loss}.
  */
 public final class SweepSelection {
     /** The sweep's summary file in its directory. */
@@ -61,11 +65,14 @@ public final class SweepSelection {
         int index = 0;
         for (JsonNode run : runs) {
             index++;
-            if (!FINISHED.equals(run.path("status").asText())) {
-                continue;
-            }
             JsonNode dir = run.get("run_dir");
             JsonNode loss = run.get("best_valid_loss");
+            if (!FINISHED.equals(run.path("status").asText())) {
+                loss = dir != null && dir.isTextual() ? finishedSince(file, sweepDir.resolve(dir.asText())) : null;
+                if (loss == null) {
+                    continue;
+                }
+            }
             if (dir == null || !dir.isTextual() || loss == null || !loss.isNumber()) {
                 throw new ToolkitException(file + ": run " + index
                         + " is finished but lacks a text 'run_dir' or a number 'best_valid_loss'");
@@ -81,5 +88,26 @@ public final class SweepSelection {
                 .limit(top)
                 .map(Candidate::checkpoint)
                 .toList();
+    }
+
+    /**
+     * The best validation loss in the summary of the run in {@code runDir} if it has finished (its summary exists),
+     * else null. Throws ToolkitException naming the summary when it cannot be read or lacks the loss.
+     */
+    private static JsonNode finishedSince(Path sweepFile, Path runDir) {
+        Path summary = runDir.resolve(RunDirectory.SUMMARY);
+        if (!Files.isRegularFile(summary)) {
+            return null;
+        }
+        try {
+            JsonNode loss = JSON.readTree(Files.readString(summary)).get("best_valid_loss");
+            if (loss == null || !loss.isNumber()) {
+                throw new ToolkitException(summary + ": a finished run of the sweep in " + sweepFile.getParent()
+                        + " without a number 'best_valid_loss'");
+            }
+            return loss;
+        } catch (IOException e) {
+            throw new ToolkitException(summary + ": not a readable run summary: " + e.getMessage(), e);
+        }
     }
 }

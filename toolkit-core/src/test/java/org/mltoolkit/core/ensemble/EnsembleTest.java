@@ -172,4 +172,29 @@ class EnsembleTest {
         assertTrue(none.getMessage().startsWith(dir.resolve("sweep.json") + ": no such file"), none.getMessage());
         assertNotEquals(SweepSelection.best(sweep, 1), SweepSelection.best(sweep, 2));
     }
+
+    @Test
+    void aRunThatFinishedAfterTheSweepFileWasWrittenIsACandidate() throws IOException {
+        Path sweep = dir.resolve("running");
+        Files.createDirectories(sweep.resolve("done-since"));
+        Files.createDirectories(sweep.resolve("still-going"));
+        Files.writeString(sweep.resolve("done-since/summary.json"), "{\"best_valid_loss\": 0.10}");
+        Files.writeString(sweep.resolve("sweep.json"), """
+                {"runs": [
+                  {"run_dir": "first", "status": "finished", "best_valid_loss": 0.30},
+                  {"run_dir": "done-since", "status": "pending"},
+                  {"run_dir": "still-going", "status": "pending"}
+                ]}""");
+
+        assertEquals(
+                List.of(sweep.resolve("done-since/best.ckpt"), sweep.resolve("first/best.ckpt")),
+                SweepSelection.best(sweep, 2));
+        ToolkitException few = assertThrows(ToolkitException.class, () -> SweepSelection.best(sweep, 3));
+        assertEquals(sweep.resolve("sweep.json") + ": 2 finished runs, fewer than the 3 asked for", few.getMessage());
+
+        Files.writeString(sweep.resolve("still-going/summary.json"), "{\"test_accuracy\": 0.9}");
+        ToolkitException broken = assertThrows(ToolkitException.class, () -> SweepSelection.best(sweep, 1));
+        assertTrue(
+                broken.getMessage().startsWith(sweep.resolve("still-going/summary.json") + ": "), broken.getMessage());
+    }
 }
