@@ -132,7 +132,7 @@ public final class Sweep {
     static ToolkitException failure(Exception e, String master, Path dir, boolean shuttingDown) {
         if (shuttingDown) {
             return new ToolkitException(
-                    "the sweep in " + dir + " was stopped before its runs finished; " + "'toolkit sweep --resume " + dir
+                    "the sweep in " + dir + " was stopped before its runs finished; 'toolkit sweep --resume " + dir
                             + "' continues it",
                     e);
         }

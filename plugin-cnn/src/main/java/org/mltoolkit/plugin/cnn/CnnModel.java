@@ -151,14 +151,6 @@ public final class CnnModel implements Model, OnnxExportable {
         return state.get(stateName);
     }
 
-    /**
-     * Closes the inference session, if one is open, giving its arena back; the next prediction opens one again. A
-     * trainer calls this before each step, so that the arena of a validation pass is not resident under training.
-     */
-    void closeInferenceSession() {
-        closeSession();
-    }
-
     /** Marks the state as changed so the next prediction rebuilds its session. */
     public void stateChanged() {
         stateVersion++;
@@ -223,7 +215,7 @@ public final class CnnModel implements Model, OnnxExportable {
                 // the training session's arena would otherwise stay resident under the inference pass
                 releaseTrainingMemory.run();
             }
-            closeSession();
+            closeInferenceSession();
             // Conv nodes with constant weights: ONNX Runtime's blocked-layout kernels beat the batch-wide matrix
             // products used in training here (measured: 117 ms against 170-350 ms a batch of 256).
             inferenceSession = OrtSessions.open(inferenceModel().toByteArray(), device, threads, null);
@@ -330,7 +322,11 @@ public final class CnnModel implements Model, OnnxExportable {
         return network.state().stream().filter(p -> !p.trainable()).toList();
     }
 
-    private void closeSession() {
+    /**
+     * Closes the inference session, if one is open, giving its arena back; the next prediction opens one again. A
+     * trainer calls this before each step, so that the arena of a validation pass is not resident under training.
+     */
+    void closeInferenceSession() {
         if (inferenceSession != null) {
             try {
                 NativeCallGuard.process().run(inferenceSession::close);
@@ -344,6 +340,6 @@ public final class CnnModel implements Model, OnnxExportable {
 
     @Override
     public void close() {
-        closeSession();
+        closeInferenceSession();
     }
 }

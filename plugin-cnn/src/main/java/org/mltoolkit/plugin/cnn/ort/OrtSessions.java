@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates ONNX Runtime sessions on the resolved device: all graph optimizations, a fixed number of intra-op
- * threads, the CUDA execution provider where the device is a GPU, and the memory handling of {@link Memory}. Sessions
- * are opened through the {@link NativeCallGuard}, as they must be run and closed.
+ * threads, the CUDA execution provider where the device is a GPU, ONNX Runtime's CPU arena (see {@link #open}).
+ * Sessions are opened through the {@link NativeCallGuard}, as they must be run and closed.
  */
 public final class OrtSessions {
     private static final Logger LOG = LoggerFactory.getLogger(OrtSessions.class);
