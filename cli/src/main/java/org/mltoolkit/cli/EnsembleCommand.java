@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code toolkit ensemble --checkpoint A --checkpoint B ... [--from-sweep DIR --top K] --out E.ens}: joins trained
+ * {@code toolkit ensemble --checkpoint A --checkpoint B ... [--from-sweep DIR ... --top K] --out E.ens}: joins trained
  * models into one ensemble file that {@code evaluate} and {@code predict} take in place of a checkpoint.
  */
 @Command(
@@ -35,13 +35,14 @@ public final class EnsembleCommand extends ToolkitSubcommand {
             names = "--from-sweep",
             paramLabel = "DIR",
             description = "Take members from a sweep's directory: the best.ckpt of the --top runs of DIR/"
-                    + SweepSelection.SWEEP_FILE + " with the lowest validation loss.")
-    private Path fromSweep;
+                    + SweepSelection.SWEEP_FILE + " with the lowest validation loss; repeatable (the runs of every"
+                    + " sweep named are ranked together).")
+    private List<Path> fromSweeps = new ArrayList<>();
 
     @Option(
             names = "--top",
             paramLabel = "K",
-            description = "How many runs of --from-sweep to take (default: ${DEFAULT-VALUE}).",
+            description = "How many runs the sweeps of --from-sweep give (default: ${DEFAULT-VALUE}).",
             defaultValue = "5")
     private int top;
 
@@ -55,8 +56,8 @@ public final class EnsembleCommand extends ToolkitSubcommand {
                     spec().commandLine(), "invalid value '" + top + "' for --top: must be at least 1");
         }
         List<Path> members = new ArrayList<>(checkpoints);
-        if (fromSweep != null) {
-            members.addAll(SweepSelection.best(fromSweep, top));
+        if (!fromSweeps.isEmpty()) {
+            members.addAll(SweepSelection.best(fromSweeps, top));
         }
         if (members.isEmpty()) {
             throw new ParameterException(

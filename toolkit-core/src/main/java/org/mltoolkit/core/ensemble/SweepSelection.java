@@ -8,15 +8,19 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.run.RunDirectory;
 
 /**
- * Picks ensemble members from a sweep: reads {@code DIR/sweep.json} and returns the best checkpoints of the {@code
- * K} finished runs with the lowest validation loss (never chosen by test accuracy, which would let the test set
- * pick the ensemble). The fields read, per entry of the top-level array {@code runs}:
+ * Picks ensemble members from sweeps: reads {@code DIR/sweep.json} of each sweep named and returns the best
+ * checkpoints of the {@code K} finished runs, over all of them, with the lowest validation loss (never chosen by
+ * test accuracy, which would let the test set pick the ensemble). The fields read, per entry of the top-level array
+ * {@code runs}:
  * <ul>
  *   <li>{@code run_dir}: the run directory, relative to {@code DIR} or absolute; its {@code best.ckpt} is the
  *       member;</li>
@@ -38,15 +42,44 @@ public final class SweepSelection {
 
     private SweepSelection() {}
 
+    private record Candidate(Path checkpoint, double loss) {}
+
     /**
-     * The best checkpoints of the {@code top} best finished runs of the sweep in {@code sweepDir}. Throws
-     * InvalidConfigurationException when {@code top < 1}, and ToolkitException naming the file when it is missing,
-     * not such a summary, or has fewer than {@code top} finished runs.
+     * The best checkpoints of the {@code top} best finished runs of the sweeps in {@code sweepDirs}, ranked together
+     * (a run named by two of them counts once; ties keep the sweeps' order). Throws InvalidConfigurationException
+     * when {@code top < 1} or no sweep is named, and ToolkitException naming the file when one is missing or not
+     * such a summary, or when the sweeps have fewer than {@code top} finished runs.
      */
-    public static List<Path> best(Path sweepDir, int top) {
+    public static List<Path> best(List<Path> sweepDirs, int top) {
         if (top < 1) {
             throw new InvalidConfigurationException("top", top, "must be at least 1");
         }
+        if (sweepDirs.isEmpty()) {
+            throw new InvalidConfigurationException("sweeps", sweepDirs, "name at least one sweep directory");
+        }
+        Map<Path, Candidate> finished = new LinkedHashMap<>();
+        for (Path sweepDir : sweepDirs) {
+            for (Candidate candidate : finishedRuns(sweepDir)) {
+                finished.putIfAbsent(candidate.checkpoint().toAbsolutePath().normalize(), candidate);
+            }
+        }
+        if (finished.size() < top) {
+            String files = sweepDirs.stream()
+                    .map(d -> d.resolve(SWEEP_FILE).toString())
+                    .distinct()
+                    .collect(Collectors.joining(", "));
+            throw new ToolkitException(
+                    files + ": " + finished.size() + " finished runs, fewer than the " + top + " asked for");
+        }
+        return finished.values().stream()
+                .sorted(Comparator.comparingDouble(Candidate::loss))
+                .limit(top)
+                .map(Candidate::checkpoint)
+                .toList();
+    }
+
+    /** The finished runs of the sweep in {@code sweepDir}, in its file's order. */
+    private static List<Candidate> finishedRuns(Path sweepDir) {
         Path file = sweepDir.resolve(SWEEP_FILE);
         JsonNode root;
         try {
@@ -60,7 +93,6 @@ public final class SweepSelection {
         if (runs == null || !runs.isArray()) {
             throw new ToolkitException(file + ": not a sweep summary (no array 'runs')");
         }
-        record Candidate(Path checkpoint, double loss) {}
         List<Candidate> finished = new ArrayList<>();
         int index = 0;
         for (JsonNode run : runs) {
@@ -79,15 +111,7 @@ public final class SweepSelection {
             }
             finished.add(new Candidate(sweepDir.resolve(dir.asText()).resolve("best.ckpt"), loss.asDouble()));
         }
-        if (finished.size() < top) {
-            throw new ToolkitException(
-                    file + ": " + finished.size() + " finished runs, fewer than the " + top + " asked for");
-        }
-        return finished.stream()
-                .sorted(Comparator.comparingDouble(Candidate::loss))
-                .limit(top)
-                .map(Candidate::checkpoint)
-                .toList();
+        return finished;
     }
 
     /**

@@ -162,15 +162,15 @@ class EnsembleTest {
                   {"run_dir": "%s", "settings": {"seed": 8}, "status": "finished", "best_valid_loss": 0.20},
                   {"run_dir": "r4", "status": "finished", "best_valid_loss": 0.50}
                 ]}""".formatted(runs.resolve("a"), runs.resolve("b")));
-        assertEquals(List.of(best("b"), best("a")), SweepSelection.best(sweep, 2));
+        assertEquals(List.of(best("b"), best("a")), SweepSelection.best(List.of(sweep), 2));
         assertEquals(
                 List.of(sweep.resolve("r4/best.ckpt")),
-                SweepSelection.best(sweep, 3).subList(2, 3));
-        ToolkitException few = assertThrows(ToolkitException.class, () -> SweepSelection.best(sweep, 4));
+                SweepSelection.best(List.of(sweep), 3).subList(2, 3));
+        ToolkitException few = assertThrows(ToolkitException.class, () -> SweepSelection.best(List.of(sweep), 4));
         assertEquals(sweep.resolve("sweep.json") + ": 3 finished runs, fewer than the 4 asked for", few.getMessage());
-        ToolkitException none = assertThrows(ToolkitException.class, () -> SweepSelection.best(dir, 1));
+        ToolkitException none = assertThrows(ToolkitException.class, () -> SweepSelection.best(List.of(dir), 1));
         assertTrue(none.getMessage().startsWith(dir.resolve("sweep.json") + ": no such file"), none.getMessage());
-        assertNotEquals(SweepSelection.best(sweep, 1), SweepSelection.best(sweep, 2));
+        assertNotEquals(SweepSelection.best(List.of(sweep), 1), SweepSelection.best(List.of(sweep), 2));
     }
 
     @Test
@@ -188,13 +188,44 @@ class EnsembleTest {
 
         assertEquals(
                 List.of(sweep.resolve("done-since/best.ckpt"), sweep.resolve("first/best.ckpt")),
-                SweepSelection.best(sweep, 2));
-        ToolkitException few = assertThrows(ToolkitException.class, () -> SweepSelection.best(sweep, 3));
+                SweepSelection.best(List.of(sweep), 2));
+        ToolkitException few = assertThrows(ToolkitException.class, () -> SweepSelection.best(List.of(sweep), 3));
         assertEquals(sweep.resolve("sweep.json") + ": 2 finished runs, fewer than the 3 asked for", few.getMessage());
 
         Files.writeString(sweep.resolve("still-going/summary.json"), "{\"test_accuracy\": 0.9}");
-        ToolkitException broken = assertThrows(ToolkitException.class, () -> SweepSelection.best(sweep, 1));
+        ToolkitException broken = assertThrows(ToolkitException.class, () -> SweepSelection.best(List.of(sweep), 1));
         assertTrue(
                 broken.getMessage().startsWith(sweep.resolve("still-going/summary.json") + ": "), broken.getMessage());
+    }
+
+    @Test
+    void runsOfSeveralSweepsAreRankedTogetherAndCountOnce() throws IOException {
+        Path first = dir.resolve("first");
+        Path second = dir.resolve("second");
+        Files.createDirectories(first);
+        Files.createDirectories(second);
+        Files.writeString(first.resolve("sweep.json"), """
+                {"runs": [
+                  {"run_dir": "x", "status": "finished", "best_valid_loss": 0.30},
+                  {"run_dir": "y", "status": "finished", "best_valid_loss": 0.10}
+                ]}""");
+        Files.writeString(second.resolve("sweep.json"), """
+                {"runs": [
+                  {"run_dir": "z", "status": "finished", "best_valid_loss": 0.20},
+                  {"run_dir": "%s", "status": "finished", "best_valid_loss": 0.30}
+                ]}""".formatted(first.resolve("x")));
+
+        assertEquals(
+                List.of(first.resolve("y/best.ckpt"), second.resolve("z/best.ckpt"), first.resolve("x/best.ckpt")),
+                SweepSelection.best(List.of(first, second), 3));
+        assertEquals(
+                List.of(first.resolve("y/best.ckpt"), second.resolve("z/best.ckpt")),
+                SweepSelection.best(List.of(second, first, second), 2));
+        ToolkitException few =
+                assertThrows(ToolkitException.class, () -> SweepSelection.best(List.of(first, second), 4));
+        assertEquals(
+                first.resolve("sweep.json") + ", " + second.resolve("sweep.json")
+                        + ": 3 finished runs, fewer than the 4 asked for",
+                few.getMessage());
     }
 }
