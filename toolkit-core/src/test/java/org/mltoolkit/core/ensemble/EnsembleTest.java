@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mltoolkit.api.DatasetSplits;
+import org.mltoolkit.api.InvalidConfigurationException;
 import org.mltoolkit.api.ToolkitException;
 import org.mltoolkit.core.checkpoint.CheckpointFormatException;
 import org.mltoolkit.core.run.Evaluation;
@@ -227,5 +228,8 @@ class EnsembleTest {
                 first.resolve("sweep.json") + ", " + second.resolve("sweep.json")
                         + ": 3 finished runs, fewer than the 4 asked for",
                 few.getMessage());
+        InvalidConfigurationException none =
+                assertThrows(InvalidConfigurationException.class, () -> SweepSelection.best(List.of(), 1));
+        assertEquals("sweeps", none.getSetting());
     }
 }
