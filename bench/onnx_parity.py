@@ -439,7 +439,7 @@ def replay_report(args, replay, dump, states, exact_states, noise, parameters, i
     step's flips and counts; returns the totals per side and the number of values compared."""
     counts = {"elements": 0}
     for who in SIDES:
-        counts[who] = {"off": 0, "near_zero": 0, "flips": 0, "by_flips": 0, "worst": 0.0, "where": "",
+        counts[who] = {"off": 0, "near_zero": 0, "flips": 0, "by_flips": 0, "unexplained": 0, "worst": 0.0, "where": "",
                        "largest": 0.0, "largest_where": ""}
     mismatched = 0
     print(f"\nreplayed steps, every value of the state after each step against the same step in float64 (bound 1e-3 "
@@ -470,10 +470,12 @@ def replay_report(args, replay, dump, states, exact_states, noise, parameters, i
             off = sum(int(o.sum()) for o, _ in masks.values())
             near_zero = sum(int(n.sum()) for _, n in masks.values())
             flipped = sum(int(f.sum()) for f in by_flips.values())
+            unexplained = off - near_zero - flipped
             c["off"] += off
             c["near_zero"] += near_zero
             c["flips"] += len(flips)
             c["by_flips"] += flipped
+            c["unexplained"] += unexplained
             for key, (o, n) in masks.items():
                 scale = tols[key] * 1e3
                 d = np.abs(target[key] - exact[key])
@@ -484,7 +486,7 @@ def replay_report(args, replay, dump, states, exact_states, noise, parameters, i
                     c["worst"], c["where"] = float(np.max(d[rest])) / scale, f"{key} after step {s}"
             if off:
                 print(f"  step {s}, {who}: {off} beyond the bound, {near_zero} explained by near-zero gradients, "
-                      f"{flipped} explained by {len(flips)} flips, {off - near_zero - flipped} unexplained")
+                      f"{flipped} explained by {len(flips)} flips, {unexplained} unexplained")
             for key, w, v64, v32, channel in flips:
                 print(f"    flip {key} input {list(w)}: float64 {v64:.2e}, PyTorch float32 {v32:.2e}, "
                       f"channel max {channel:.2e}")
@@ -553,10 +555,10 @@ def compare(name, model, flat, x, y, args, cp):
           f"bound 1e-3 of the tensor's largest value:")
     for who in SIDES:
         c = counts[who]
-        unexplained = c["off"] - c["near_zero"] - c["by_flips"]
         print(f"  {who}: {c['off']} values beyond the bound, {c['near_zero']} explained by near-zero gradients, "
-              f"{c['by_flips']} explained by {c['flips']} flipped ReLU/LeakyReLU branches, {unexplained} unexplained"
-              + (f" (worst {c['worst']:.2e}, {c['where']})" if unexplained else "")
+              f"{c['by_flips']} explained by {c['flips']} flipped ReLU/LeakyReLU branches, "
+              f"{c['unexplained']} unexplained"
+              + (f" (worst {c['worst']:.2e}, {c['where']})" if c["unexplained"] else "")
               + f"; largest difference {c['largest']:.2e} of a tensor's largest value ({c['largest_where']})")
     trained = {t.name: numpy_helper.to_array(t).astype(np.float64) for t in onnx.load(ours_file).graph.initializer}
     final32 = {k: v.detach().double().numpy() for k, v in model.state_dict().items()
@@ -593,7 +595,7 @@ def compare(name, model, flat, x, y, args, cp):
     print(f"PyTorch's test accuracy after {args.steps} steps: {correct / len(xt):.4f} "
           f"({correct} of {len(xt)}); exported to {trained_file}")
     c = counts["toolkit"]
-    return worst_replay, c["off"] - c["near_zero"] - c["by_flips"], c["off"], c["near_zero"], c["by_flips"]
+    return worst_replay, c["unexplained"], c["off"], c["near_zero"], c["by_flips"]
 
 
 def seeded(network):
