@@ -133,8 +133,10 @@ public final class TrainCommand extends ToolkitSubcommand {
             description = "Random affine transforms of the training images, new for every example and epoch: "
                     + "--augment alone is " + Augmentation.DEFAULT_SPEC + " (rotation up to 10 degrees either way, "
                     + "shift up to 2 pixels, scale 0.9 to 1.1); rotate=DEGREES,shift=PIXELS,scale=MIN:MAX sets "
-                    + "them (a setting left out keeps that value); none turns it off. Validation and test images "
-                    + "are never transformed (default: ${DEFAULT-VALUE}).")
+                    + "them (a setting left out keeps that value); elastic=ALPHA[:SIGMA] adds an elastic "
+                    + "distortion (random displacements smoothed by a Gaussian of SIGMA pixels, default 4, and "
+                    + "scaled by ALPHA, such as 34); none turns it off. Validation and test images are never "
+                    + "transformed (default: ${DEFAULT-VALUE}).")
     private String augment;
 
     @Option(

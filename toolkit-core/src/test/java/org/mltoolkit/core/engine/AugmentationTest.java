@@ -97,7 +97,7 @@ class AugmentationTest {
         assertNotEquals(a.draw(7, 3, 11), a.draw(7, 3, 12));
         assertNotEquals(a.draw(7, 3, 11), a.draw(8, 3, 11));
         for (int example = 0; example < 1000; example++) {
-            Augmentation.Affine t = a.draw(1, 1, example);
+            Augmentation.Affine t = a.draw(1, 1, example).affine();
             assertTrue(Math.abs(t.degrees()) <= 10 && Math.abs(t.dx()) <= 2 && Math.abs(t.dy()) <= 2, "" + t);
             assertTrue(t.scale() >= 0.9 && t.scale() <= 1.1, "" + t);
         }
@@ -119,6 +119,68 @@ class AugmentationTest {
         assertEquals("none", Augmentation.parse("rotate=0,shift=0,scale=1:1").spec());
     }
 
+    /** A 28 x 28 image whose pixel (x, y) holds x: bilinear resampling reads back the x coordinate it samples. */
+    private static float[] ramp() {
+        float[] image = new float[28 * 28];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = i % 28;
+        }
+        return image;
+    }
+
+    /** The horizontal displacement of every pixel that stays away from the border, read through {@link #ramp()}. */
+    private static float[] horizontalDisplacements(Augmentation.Distortion distortion) {
+        float[] out = new float[28 * 28];
+        distortion.apply(ramp(), 0, out, 0, 1, 28, 28);
+        float[] moved = new float[20 * 20];
+        for (int y = 4; y < 24; y++) {
+            for (int x = 4; x < 24; x++) {
+                moved[(y - 4) * 20 + x - 4] = out[y * 28 + x] - x;
+            }
+        }
+        return moved;
+    }
+
+    @Test
+    void elasticDisplacementsAreSmoothScaleWithAlphaAndLeaveTheAffineDrawAlone() {
+        Augmentation.Affine identity = new Augmentation.Affine(0, 1, 0, 0);
+        float[] small = horizontalDisplacements(new Augmentation.Distortion(identity, 10, 4, 99));
+        float[] large = horizontalDisplacements(new Augmentation.Distortion(identity, 20, 4, 99));
+        double mean = 0;
+        double step = 0;
+        for (int i = 0; i < small.length; i++) {
+            assertEquals(2 * small[i], large[i], 1e-4, "twice alpha, twice the displacement");
+            mean += Math.abs(small[i]) / small.length;
+            if (i % 20 != 19) {
+                step += Math.abs(small[i + 1] - small[i]) / small.length;
+            }
+        }
+        assertTrue(mean > 0.1 && mean < 1.5, "pixels move by a fraction of a pixel to about one: " + mean);
+        assertTrue(step < 0.2 * mean, "neighbours move alike (" + step + " against " + mean + ")");
+        assertArrayEquals(horizontalDisplacements(new Augmentation.Distortion(identity, 0, 4, 99)), new float[20 * 20]);
+
+        Augmentation elastic = Augmentation.parse("elastic=34");
+        for (int example = 0; example < 50; example++) {
+            assertEquals(
+                    Augmentation.DEFAULT.draw(3, 2, example).affine(),
+                    elastic.draw(3, 2, example).affine());
+        }
+        assertEquals(elastic.draw(3, 2, 7), elastic.draw(3, 2, 7));
+        assertNotEquals(elastic.draw(3, 2, 7).fieldSeed(), elastic.draw(3, 3, 7).fieldSeed());
+    }
+
+    @Test
+    void elasticSettingsParseAndPrintBack() {
+        Augmentation elastic = Augmentation.parse("elastic=34");
+        assertEquals(new Augmentation(10, 2, 0.9, 1.1, 34, 4), elastic);
+        assertEquals(Augmentation.DEFAULT_SPEC + ",elastic=34:4", elastic.spec());
+        assertEquals(elastic, Augmentation.parse(elastic.spec()));
+        Augmentation alone = Augmentation.parse("rotate=0,shift=0,scale=1,elastic=36:5.5");
+        assertTrue(alone.enabled());
+        assertEquals("rotate=0,shift=0,scale=1:1,elastic=36:5.5", alone.spec());
+        assertEquals(Augmentation.DEFAULT_SPEC, Augmentation.parse("elastic=0").spec());
+    }
+
     @Test
     void refusesBadSpecsNamingThePartAtFault() {
         String[][] cases = {
@@ -131,6 +193,9 @@ class AugmentationTest {
             {"rotate=ten", "invalid value 'rotate=ten' for augment: rotate 'ten' is not a number"},
             {"rotate", "invalid value 'rotate' for augment: 'rotate' is not KEY=VALUE"},
             {"rotate=1,rotate=2", "invalid value 'rotate=1,rotate=2' for augment: 'rotate' is given twice"},
+            {"elastic=-2", "invalid value 'elastic=-2' for augment: the displacement scale must be a number of pixels"},
+            {"elastic=34:0", "invalid value 'elastic=34:0' for augment: the smoothing sigma must be a positive number"},
+            {"elastic=34:x", "invalid value 'elastic=34:x' for augment: elastic 'x' is not a number"},
         };
         for (String[] c : cases) {
             InvalidConfigurationException e =
@@ -177,7 +242,18 @@ class AugmentationTest {
         LabeledData data = new LabeledData(features, labels, shape, 10);
         int[] all = new int[n];
         Arrays.setAll(all, i -> i);
-        BatchLoader loader = new BatchLoader(data, all, 37, true, 9, InputLayout.IMAGE, Augmentation.DEFAULT);
+        for (Augmentation augmentation : new Augmentation[] {Augmentation.DEFAULT, Augmentation.parse("elastic=34")}) {
+            assertThreadsAgree(data, all, augmentation);
+        }
+        assertFalse(Arrays.equals(
+                epoch(new BatchLoader(data, all, 37, true, 9, InputLayout.IMAGE, Augmentation.DEFAULT), 4),
+                epoch(
+                        new BatchLoader(data, all, 37, true, 9, InputLayout.IMAGE, Augmentation.parse("elastic=34")),
+                        4)));
+    }
+
+    private static void assertThreadsAgree(LabeledData data, int[] all, Augmentation augmentation) {
+        BatchLoader loader = new BatchLoader(data, all, 37, true, 9, InputLayout.IMAGE, augmentation);
         float[] one = epoch(loader, 4);
         int[] oneLabels = epochLabels(loader, 4);
         for (int threads : new int[] {2, 3, 4, 8}) {

@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mltoolkit.api.DatasetProvider;
 import org.mltoolkit.api.DatasetSplits;
 import org.mltoolkit.api.InvalidConfigurationException;
@@ -269,15 +271,16 @@ class TrainingRunTest {
                 CheckpointFile.read(interrupted.resolve("last.ckpt")).history().size());
     }
 
-    @Test
-    void anAugmentedRunResumedAfterTwoEpochsEqualsThreeStraightEpochsBitForBit() throws IOException {
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "elastic=34"})
+    void anAugmentedRunResumedAfterTwoEpochsEqualsThreeStraightEpochsBitForBit(String augment) throws IOException {
         Path straight = dir.resolve("straight");
         Path interrupted = dir.resolve("interrupted");
         Path plain = dir.resolve("plain");
-        TrainingResult a =
-                softmax(straight).augment("default").epochs(3).build().run();
+        String spec = Augmentation.parse(augment).spec();
+        TrainingResult a = softmax(straight).augment(augment).epochs(3).build().run();
         softmax(interrupted)
-                .augment("default")
+                .augment(augment)
                 .epochs(3)
                 .on(Event.VALIDATION_COMPLETED, e -> {
                     if (e.state().epoch() == 2) {
@@ -302,12 +305,12 @@ class TrainingRunTest {
         assertEquals(withoutTimings(a.history()), withoutTimings(b.history()));
         assertNotEquals(a.bestWeights(), c.bestWeights(), "augmentation changes what the model sees");
         assertEquals(
-                Augmentation.DEFAULT_SPEC,
+                spec,
                 JSON.readTree(straight.resolve("config.json").toFile())
                         .get("augment")
                         .asText());
         assertEquals(
-                Augmentation.DEFAULT_SPEC,
+                spec,
                 TrainingConfig.fromJson(lastB.configJson()).augment(),
                 "the checkpoint keeps the augmentation for a resume");
         assertEquals(
