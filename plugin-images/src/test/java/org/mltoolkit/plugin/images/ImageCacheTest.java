@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,6 +51,35 @@ class ImageCacheTest {
 
     private Path cacheFile() {
         return dir.resolve(".toolkit-cache/images-6x6x1.cache");
+    }
+
+    /**
+     * The launcher sizes the heap of an {@code images} command from the largest cache file of the folder, found by
+     * literals of its own (the cli does not depend on this plugin): the files a load writes, in the folder's cache
+     * and in a {@code cache-dir}, must be the ones those literals find.
+     */
+    @Test
+    void theLauncherFindsTheCacheFilesALoadWrites(@TempDir Path elsewhere) throws IOException {
+        String launcher = Files.readString(Path.of("..", "toolkit"));
+        Matcher glob = Pattern.compile("-name '(images-[^']*)'").matcher(launcher);
+        assertTrue(glob.find(), "the launcher's find pattern for cache files");
+        PathMatcher cacheFiles = dir.getFileSystem().getPathMatcher("glob:" + glob.group(1));
+        assertTrue(
+                launcher.contains(":-$images_path/" + ImageFolderOptions.CACHE_DIR_NAME + "}"),
+                "the launcher's default cache folder is the folder's " + ImageFolderOptions.CACHE_DIR_NAME);
+        assertTrue(launcher.contains(ImageFolderOptions.CACHE_DIR + "=*)"), "the launcher reads the cache-dir option");
+
+        load(new Messages());
+        load(new Messages(), Map.of(ImageFolderOptions.CACHE_DIR, elsewhere.toString()));
+        for (Path folder : List.of(cacheFile().getParent(), elsewhere)) {
+            try (Stream<Path> files = Files.list(folder)) {
+                List<Path> written = files.toList();
+                assertFalse(written.isEmpty(), folder.toString());
+                for (Path file : written) {
+                    assertTrue(cacheFiles.matches(file.getFileName()), file + " against " + glob.group(1));
+                }
+            }
+        }
     }
 
     @Test
