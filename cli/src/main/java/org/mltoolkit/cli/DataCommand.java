@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         name = "data",
         mixinStandardHelpOptions = true,
         description = "Fetch datasets and describe them.",
-        subcommands = {DataFetchCommand.class, DataInfoCommand.class})
+        subcommands = {DataFetchCommand.class, DataInfoCommand.class, DataShowCommand.class})
 public final class DataCommand implements java.util.concurrent.Callable<Integer> {
     @Spec
     private CommandSpec spec;
