@@ -229,27 +229,29 @@ public record Augmentation(
             for (int k = 0; k < kernel.length; k++) {
                 kernel[k] = (float) (kernel[k] / sum);
             }
-            float[] rows = new float[raw.length];
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
+            return blur(blur(raw, kernel, height, width, 1, 1), kernel, width, height, width, alpha);
+        }
+
+        /**
+         * {@code image} convolved with {@code kernel} along one axis and multiplied by {@code scale}: along rows with
+         * {@code step} 1 (lines of {@code length} = width pixels, {@code lines} = height of them), along columns with
+         * {@code step} = width. Pixels beyond the image count as 0.
+         */
+        private static float[] blur(float[] image, float[] kernel, int lines, int length, int step, double scale) {
+            int radius = kernel.length / 2;
+            int lineStep = step == 1 ? length : 1;
+            float[] out = new float[image.length];
+            for (int line = 0; line < lines; line++) {
+                for (int i = 0; i < length; i++) {
+                    int at = line * lineStep + i * step;
                     float acc = 0;
-                    for (int k = Math.max(-radius, -x); k <= Math.min(radius, width - 1 - x); k++) {
-                        acc += kernel[k + radius] * raw[y * width + x + k];
+                    for (int k = Math.max(-radius, -i); k <= Math.min(radius, length - 1 - i); k++) {
+                        acc += kernel[k + radius] * image[at + k * step];
                     }
-                    rows[y * width + x] = acc;
+                    out[at] = (float) (scale * acc);
                 }
             }
-            float[] field = new float[raw.length];
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    float acc = 0;
-                    for (int k = Math.max(-radius, -y); k <= Math.min(radius, height - 1 - y); k++) {
-                        acc += kernel[k + radius] * rows[(y + k) * width + x];
-                    }
-                    field[y * width + x] = (float) (alpha * acc);
-                }
-            }
-            return field;
+            return out;
         }
     }
 
