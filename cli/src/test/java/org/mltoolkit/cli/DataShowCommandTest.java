@@ -91,10 +91,9 @@ class DataShowCommandTest {
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 
-    @Test
-    void augmentedExamplesArePicturedExactlyAsTheTrainingLoaderTransformsThem() throws IOException {
-        Path shown = temp.resolve("shown.png");
-        Run run = toolkit(
+    /** Training examples 5 to 10 as seed 7 and {@code epoch} transform them, drawn to {@code png}. */
+    private Run showAugmented(int epoch, Path png) {
+        return toolkit(
                 "data",
                 "show",
                 "strokes",
@@ -103,7 +102,7 @@ class DataShowCommandTest {
                 "--seed",
                 "7",
                 "--epoch",
-                "3",
+                "" + epoch,
                 "--first",
                 "5",
                 "--count",
@@ -111,7 +110,13 @@ class DataShowCommandTest {
                 "--per-row",
                 "3",
                 "--png",
-                shown.toString());
+                png.toString());
+    }
+
+    @Test
+    void augmentedExamplesArePicturedExactlyAsTheTrainingLoaderTransformsThem() throws IOException {
+        Path shown = temp.resolve("shown.png");
+        Run run = showAugmented(3, shown);
         assertEquals(ExitCodes.OK, run.exitCode(), run.err());
         assertTrue(
                 run.out()
@@ -150,24 +155,7 @@ class DataShowCommandTest {
                         .exitCode());
         assertFalse(Arrays.equals(pixels(plain), pixels(shown)), "the augmentation changes the pictures");
         Path otherEpoch = temp.resolve("other.png");
-        toolkit(
-                "data",
-                "show",
-                "strokes",
-                "--augment",
-                "rotate=20,elastic=8:2",
-                "--seed",
-                "7",
-                "--epoch",
-                "4",
-                "--first",
-                "5",
-                "--count",
-                "6",
-                "--per-row",
-                "3",
-                "--png",
-                otherEpoch.toString());
+        showAugmented(4, otherEpoch);
         assertFalse(Arrays.equals(pixels(otherEpoch), pixels(shown)), "each epoch draws anew");
     }
 
