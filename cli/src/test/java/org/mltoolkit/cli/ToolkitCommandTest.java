@@ -69,9 +69,11 @@ class ToolkitCommandTest {
         assertTrue(fetch.out().startsWith("Usage: toolkit data fetch"), fetch.out());
         assertTrue(fetch.out().contains("--from=DIR"), fetch.out());
 
-        for (String[] args : List.of(new String[] {"plugins", "--help"}, new String[] {"data", "--help"}, new String[] {
-            "data", "info", "--help"
-        })) {
+        for (String[] args : List.of(
+                new String[] {"plugins", "--help"},
+                new String[] {"data", "--help"},
+                new String[] {"data", "info", "--help"},
+                new String[] {"data", "show", "--help"})) {
             Run help = runWith(List.of(), args);
             assertEquals(0, help.exitCode(), String.join(" ", args));
             assertTrue(help.out().startsWith("Usage: toolkit " + args[0]), help.out());
@@ -100,7 +102,7 @@ class ToolkitCommandTest {
         Run group = runWith(List.of(), "data");
         assertEquals(ExitCodes.USAGE, group.exitCode());
         assertEquals(
-                List.of("error: missing command; choose one of: fetch, info (see 'toolkit data --help')"),
+                List.of("error: missing command; choose one of: fetch, info, show (see 'toolkit data --help')"),
                 lines(group.err()));
 
         Run unknown = runWith(List.of(), "data", "info", "pairs", "--colour");
