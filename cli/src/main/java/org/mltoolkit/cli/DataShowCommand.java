@@ -74,8 +74,10 @@ public final class DataShowCommand extends ToolkitSubcommand {
     @Option(
             names = "--augment",
             paramLabel = "SPEC",
-            description = "Draw the training examples transformed as 'train --augment SPEC' would: default, or "
-                    + "rotate=,shift=,scale=,elastic= settings (see 'toolkit train --help').")
+            arity = "0..1",
+            fallbackValue = "default",
+            description = "Draw the training examples transformed as 'train --augment SPEC' would: alone or default "
+                    + "for train's --augment, or rotate=,shift=,scale=,elastic= settings (see 'toolkit train --help').")
     private String augment;
 
     @Option(

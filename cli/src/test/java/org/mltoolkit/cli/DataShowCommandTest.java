@@ -157,6 +157,12 @@ class DataShowCommandTest {
         Path otherEpoch = temp.resolve("other.png");
         showAugmented(4, otherEpoch);
         assertFalse(Arrays.equals(pixels(otherEpoch), pixels(shown)), "each epoch draws anew");
+
+        Path alone = temp.resolve("alone.png");
+        Path named = temp.resolve("default.png");
+        toolkit("data", "show", "strokes", "--first", "5", "--png", alone.toString(), "--augment");
+        toolkit("data", "show", "strokes", "--first", "5", "--png", named.toString(), "--augment", "default");
+        assertArrayEquals(pixels(named), pixels(alone), "--augment alone is train's default");
     }
 
     @Test
