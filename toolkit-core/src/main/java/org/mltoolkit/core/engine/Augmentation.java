@@ -205,21 +205,27 @@ public record Augmentation(
                 affine.apply(source, sourceOffset, target, targetOffset, channels, height, width);
                 return;
             }
+            float[] kernel = gaussianKernel();
             SplittableRandom random = new SplittableRandom(fieldSeed);
-            float[] fieldX = smoothedField(random, height, width);
-            float[] fieldY = smoothedField(random, height, width);
+            float[] fieldX = smoothedField(random, kernel, height, width);
+            float[] fieldY = smoothedField(random, kernel, height, width);
             affine.resample(source, sourceOffset, target, targetOffset, channels, height, width, fieldX, fieldY);
         }
 
         /**
-         * Displacements uniform in {@code [-1, 1]} for every pixel, smoothed by a Gaussian of {@code sigma} (rows,
-         * then columns; the field is 0 beyond the image) and scaled by {@code alpha}.
+         * Displacements uniform in {@code [-1, 1]} for every pixel, smoothed by {@code kernel} (rows, then columns;
+         * the field is 0 beyond the image) and scaled by {@code alpha}.
          */
-        private float[] smoothedField(SplittableRandom random, int height, int width) {
+        private float[] smoothedField(SplittableRandom random, float[] kernel, int height, int width) {
             float[] raw = new float[height * width];
             for (int i = 0; i < raw.length; i++) {
                 raw[i] = (float) (2 * random.nextDouble() - 1);
             }
+            return blur(blur(raw, kernel, height, width, 1, 1), kernel, width, height, width, alpha);
+        }
+
+        /** The Gaussian of {@code sigma}, cut off at 3 sigmas and normalised to sum 1. */
+        private float[] gaussianKernel() {
             int radius = (int) Math.ceil(KERNEL_SIGMAS * sigma);
             float[] kernel = new float[2 * radius + 1];
             double sum = 0;
@@ -229,7 +235,7 @@ public record Augmentation(
             for (int k = 0; k < kernel.length; k++) {
                 kernel[k] = (float) (kernel[k] / sum);
             }
-            return blur(blur(raw, kernel, height, width, 1, 1), kernel, width, height, width, alpha);
+            return kernel;
         }
 
         /**
