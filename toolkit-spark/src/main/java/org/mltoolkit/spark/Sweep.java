@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,6 +32,14 @@ public final class Sweep {
 
     /** The master when neither the command nor spark-submit names one: every core of this machine. */
     public static final String DEFAULT_MASTER = "local[*]";
+
+    /** Spark's timeout for an executor's heartbeats; when unset, {@link #NETWORK_TIMEOUT}'s value. */
+    static final String EXECUTOR_HEARTBEAT_TIMEOUT = "spark.storage.blockManagerHeartbeatTimeoutMs";
+
+    static final String NETWORK_TIMEOUT = "spark.network.timeout";
+
+    /** How long a local master's executor may go without a heartbeat: longer than any pause of the process. */
+    static final Duration LOCAL_EXECUTOR_HEARTBEAT_TIMEOUT = Duration.ofDays(3650);
 
     private final SweepPlan plan;
     private final Path dir;
@@ -84,15 +93,8 @@ public final class Sweep {
             throw new ToolkitException(dir + ": cannot create the sweep directory: " + e.getMessage(), e);
         }
         SweepFile.writePending(dir, plan);
-        SparkConf conf = new SparkConf().setAppName("toolkit sweep");
-        if (master != null) {
-            conf.setMaster(master);
-        } else if (!conf.contains("spark.master")) {
-            conf.setMaster(DEFAULT_MASTER);
-        }
-        boolean local = conf.get("spark.master").startsWith("local");
-        conf.set("spark.task.cpus", Integer.toString(plan.threads()));
-        conf.setIfMissing("spark.ui.enabled", "false");
+        SparkConf conf = configure(new SparkConf(), master, plan.threads());
+        boolean local = isLocal(conf);
         List<String> options = new ArrayList<>(global);
         if (pluginsDir != null && local) {
             options.addAll(List.of("--plugins-dir", pluginsDir.toAbsolutePath().toString()));
@@ -122,6 +124,34 @@ public final class Sweep {
         List<RunOutcome> ranked = bestFirst(outcomes);
         SweepFile.write(dir, plan, ranked);
         return ranked;
+    }
+
+    /**
+     * Completes {@code conf} (which holds what spark-submit or {@code -Dspark.*} gave) for a sweep whose runs take
+     * {@code threads} cores each: the {@code master} if not null, else spark-submit's, else {@link #DEFAULT_MASTER};
+     * the task cores; no web UI unless asked for. On a local master it also lifts Spark's executor heartbeat timeout
+     * (unless one was set): the one executor lives in this JVM, so its heartbeats stop only when the whole process is
+     * paused (Ctrl-Z, SIGSTOP, a suspended machine), and Spark's default of two minutes would then remove it for
+     * good: a local scheduler cannot take it back, its heartbeats fail from then on, and after sixty of them the JVM
+     * exits, stopping every run in progress. Returns {@code conf}.
+     */
+    static SparkConf configure(SparkConf conf, String master, int threads) {
+        conf.setAppName("toolkit sweep");
+        if (master != null) {
+            conf.setMaster(master);
+        } else if (!conf.contains("spark.master")) {
+            conf.setMaster(DEFAULT_MASTER);
+        }
+        conf.set("spark.task.cpus", Integer.toString(threads));
+        conf.setIfMissing("spark.ui.enabled", "false");
+        if (isLocal(conf) && !conf.contains(NETWORK_TIMEOUT) && !conf.contains(EXECUTOR_HEARTBEAT_TIMEOUT)) {
+            conf.set(EXECUTOR_HEARTBEAT_TIMEOUT, Long.toString(LOCAL_EXECUTOR_HEARTBEAT_TIMEOUT.toMillis()));
+        }
+        return conf;
+    }
+
+    private static boolean isLocal(SparkConf conf) {
+        return conf.get("spark.master").startsWith("local");
     }
 
     /**
