@@ -150,8 +150,10 @@ public final class Sweep {
         return conf;
     }
 
+    /** Whether the master runs the executor in this JVM: {@code local}, {@code local[N]}, {@code local[N,F]}. */
     private static boolean isLocal(SparkConf conf) {
-        return conf.get("spark.master").startsWith("local");
+        String master = conf.get("spark.master");
+        return master.equals("local") || master.startsWith("local[");
     }
 
     /**

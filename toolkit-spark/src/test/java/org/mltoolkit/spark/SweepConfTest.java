@@ -2,6 +2,7 @@ package org.mltoolkit.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.internal.config.Network$;
@@ -47,6 +48,16 @@ class SweepConfTest {
 
         assertEquals("4", conf.get("spark.task.cpus"));
         assertFalse(conf.contains(Sweep.EXECUTOR_HEARTBEAT_TIMEOUT));
+    }
+
+    @Test
+    void everyFormOfLocalMasterIsLocalButALocalClusterIsNot() {
+        for (String master : new String[] {"local", "local[*]", "local[4,2]"}) {
+            assertTrue(Sweep.configure(userConf(), master, 1).contains(Sweep.EXECUTOR_HEARTBEAT_TIMEOUT), master);
+        }
+        // executors in JVMs of their own, which may die while this one runs
+        assertFalse(
+                Sweep.configure(userConf(), "local-cluster[2,1,1024]", 1).contains(Sweep.EXECUTOR_HEARTBEAT_TIMEOUT));
     }
 
     @Test
